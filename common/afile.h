@@ -1,0 +1,32 @@
+/* Atomic result files: write to a temporary beside the target, fsync, then
+ * rename over it.  A reader (or a crash) never sees half a file, and an
+ * aborted write leaves the previous version in place. */
+#ifndef COWBENCH_AFILE_H
+#define COWBENCH_AFILE_H
+
+#include <stdio.h>
+
+#include "cb.h"
+
+struct afile {
+	FILE *fp;
+	char *path;
+	char *tmp;
+};
+
+int afile_open(struct afile *af, const char *path, cb_error *e);
+int afile_commit(struct afile *af, cb_error *e);
+void afile_abort(struct afile *af);
+
+/* Writes a whole buffer atomically. */
+int afile_write_all(const char *path, const void *data, size_t len, cb_error *e);
+
+/* Creates a directory (and its parents) and checks it is writable by
+ * creating and removing a probe file, so an unwritable --out fails before
+ * any measurement starts. */
+int cb_make_out_dir(const char *dir, cb_error *e);
+
+/* Joins dir and name into a malloc'ed path. */
+char *cb_path_join(const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,149 @@
+/* The cowbench guest <-> VMM ABI, version 1.
+ *
+ * Shared by the guest kernel (freestanding) and the VMM, so it uses nothing
+ * but fixed-width integers.  Everything the guest hands the VMM is
+ * untrusted: the VMM checks magic, version, op, every length and every
+ * guest-physical range against guest RAM before touching it.
+ *
+ * Boot (our VMM): the guest ELF is loaded at its p_paddr; the vCPU starts
+ * in 64-bit mode at e_entry, CPL 0, interrupts off, with
+ *   - CR3 -> identity page tables covering all guest RAM (2 MiB pages),
+ *   - a flat GDT: 0x08 = 64-bit code, 0x10 = data,
+ *   - RSP = CB_BOOT_STACK_TOP, RDI = CB_BOOT_INFO_GPA (struct cb_boot_info),
+ *   - [0, CB_BOOT_RESERVED_END) reserved for those structures: ELF segments
+ *     must load at or above CB_BOOT_RESERVED_END.
+ * The guest replaces GDT, page tables and stack with its own right away.
+ *
+ * Boot (QEMU, PVH): the same ELF carries a XEN_ELFNOTE_PHYS32_ENTRY note;
+ * QEMU enters it in 32-bit protected mode with EBX -> hvm_start_info.  The
+ * guest then builds the same cb_boot_info itself with
+ * transport = CB_TRANSPORT_DEBUGCON: results go out as text lines on the
+ * debugcon port and the status through isa-debug-exit.
+ *
+ * Hypercalls: the guest kernel writes the guest-physical address of a
+ * struct cb_hcall (32-bit OUT, so it must sit below 4 GiB) to CB_HC_PORT.
+ * The exit is synchronous: when the guest resumes, `ret` holds the result.
+ */
+#ifndef COWBENCH_CB_ABI_H
+#define COWBENCH_CB_ABI_H
+
+#include <stdint.h>
+
+#define CB_ABI_VERSION 1
+
+/* --- boot --- */
+#define CB_BOOT_MAGIC 0x49424243u /* "CBBI" */
+#define CB_BOOT_GDT_GPA 0x1000u
+#define CB_BOOT_INFO_GPA 0x2000u
+#define CB_BOOT_CMDLINE_GPA 0x2100u
+#define CB_BOOT_CMDLINE_MAX 3840u /* up to the end of that page */
+#define CB_BOOT_PT_GPA 0x10000u	  /* PML4, then PDPT, then PDs */
+#define CB_BOOT_STACK_TOP 0x80000u
+#define CB_BOOT_RESERVED_END 0x100000u
+
+enum cb_transport {
+	CB_TRANSPORT_HYPERCALL = 1, /* our VMM: CB_HC_PORT */
+	CB_TRANSPORT_DEBUGCON = 2,  /* QEMU: text on CB_DEBUGCON_PORT */
+};
+
+struct cb_boot_info {
+	uint32_t magic;	      /* CB_BOOT_MAGIC */
+	uint16_t version;     /* CB_ABI_VERSION */
+	uint16_t size;	      /* sizeof(struct cb_boot_info) */
+	uint64_t ram_bytes;   /* guest RAM, contiguous from gpa 0 */
+	uint64_t tsc_khz;     /* guest TSC frequency; 0 when unknown */
+	uint64_t cmdline_gpa; /* "key=value key=value", not NUL-terminated */
+	uint32_t cmdline_len;
+	uint32_t transport; /* enum cb_transport */
+};
+
+/* --- hypercalls --- */
+#define CB_HC_PORT 0x0cb0u
+#define CB_HC_MAGIC 0x42574f43u /* "COWB" */
+#define CB_DEBUGCON_PORT 0xe9u	/* QEMU's debugcon; our VMM also prints it */
+#define CB_DEBUG_EXIT_PORT 0x501u /* QEMU isa-debug-exit: status (v << 1) | 1 */
+
+enum cb_hc_op {
+	/* arg0 = gpa of text, arg1 = length (<= CB_HC_CONSOLE_MAX). */
+	CB_HC_CONSOLE = 1,
+	/* arg0 = enum cb_phase, arg1 = enum cb_primitive, arg2 = rep.  The VMM
+	 * snapshots KVM statistics.  Phases may nest (vfork's create phase
+	 * contains the child's dirty phase), at most CB_PHASE_DEPTH deep. */
+	CB_HC_PHASE_BEGIN = 2,
+	/* arg0 = enum cb_phase (must match the innermost open phase),
+	 * arg1 = gpa of struct cb_phase_record, arg2 = its size. */
+	CB_HC_PHASE_END = 3,
+	/* A named value for the run: arg0 = gpa of name, arg1 = name length
+	 * (<= CB_HC_NAME_MAX, [a-z0-9_] only), arg2 = value. */
+	CB_HC_RESULT = 4,
+	/* arg0 = exit status: 0 = all done, anything else = the guest detected
+	 * a failure (it prints why on the console first). */
+	CB_HC_EXIT = 5,
+	CB_HC_OP_MAX
+};
+
+enum cb_hc_ret {
+	CB_HC_OK = 0,
+	CB_HC_EINVAL = -22, /* bad op, length, phase nesting */
+	CB_HC_EFAULT = -14, /* a pointer outside guest RAM */
+};
+
+#define CB_HC_CONSOLE_MAX 4096u
+#define CB_HC_NAME_MAX 64u
+#define CB_PHASE_DEPTH 4u
+
+struct cb_hcall {
+	uint32_t magic;	  /* CB_HC_MAGIC */
+	uint16_t version; /* CB_ABI_VERSION */
+	uint16_t op;	  /* enum cb_hc_op */
+	uint32_t size;	  /* sizeof(struct cb_hcall) */
+	int32_t ret;	  /* written by the VMM */
+	uint64_t arg[4];
+};
+
+/* --- what the benchmark measures --- */
+
+enum cb_primitive {
+	CB_PRIM_FORK = 0,     /* copy page tables, write-protect, COW */
+	CB_PRIM_VFORK = 1,    /* borrow the parent's address space; parent waits */
+	CB_PRIM_CLONE_VM = 2, /* share the address space, own stack */
+	CB_PRIM_SPAWN = 3,    /* fresh address space from an embedded image */
+	CB_PRIM_NONE = 15,    /* phases not tied to a primitive (null) */
+};
+#define CB_PRIM_COUNT 4
+
+enum cb_phase {
+	CB_PHASE_NULL = 0,   /* begin and end with nothing between: the marks' own cost */
+	CB_PHASE_CREATE = 1, /* the creating call, to its return in the parent */
+	CB_PHASE_DIRTY = 2,  /* the child writes dirty_pages pages of the region */
+	CB_PHASE_REAP = 3,   /* the child exits, the parent's wait returns */
+	CB_PHASE_REUSE = 4,  /* the parent writes the pages after the child is gone */
+	CB_PHASE_POPULATE = 5, /* the parent maps and touches its region */
+	CB_PHASE_COUNT
+};
+
+/* Guest-side counters for one phase (deltas).  "region" counters cover
+ * only the benchmark region; "other" counters everything else (stacks,
+ * page tables excluded). */
+struct cb_phase_record {
+	uint32_t phase;	    /* enum cb_phase */
+	uint32_t primitive; /* enum cb_primitive */
+	uint32_t rep;
+	uint32_t size; /* sizeof(struct cb_phase_record) */
+	uint64_t cycles; /* ring-3 rdtsc delta around the measured operation */
+	uint64_t cow_copies;	/* region: 4 KiB pages copied on a COW fault */
+	uint64_t cow_copies_2m; /* region: whole 2 MiB pages copied */
+	uint64_t cow_reuses;	/* region: COW fault, frame no longer shared */
+	uint64_t cow_splits;	/* region: 2 MiB mapping split into 4 KiB */
+	uint64_t zero_fills;	/* region: demand-zero pages */
+	uint64_t other_cow_copies;
+	uint64_t other_cow_reuses;
+	uint64_t other_zero_fills;
+	uint64_t pt_pages_copied; /* page-table pages allocated to copy tables */
+	uint64_t ptes_copied;	  /* entries copied (a 2 MiB entry counts 1) */
+	uint64_t fresh_frames;	  /* 4 KiB frames handed out for the first time */
+	uint64_t guest_faults;	  /* #PF entries into the guest kernel */
+	uint64_t syscalls;	  /* system calls into the guest kernel */
+};
+
+#endif

@@ -1,0 +1,19 @@
+/* The environment fingerprint: what a reader needs to know to trust (or
+ * distrust) a run, and what compare checks before comparing two runs. */
+#ifndef COWBENCH_ENV_H
+#define COWBENCH_ENV_H
+
+#include <jansson.h>
+
+/* Collects everything; never fails (missing facts become null). */
+json_t *env_collect(void);
+/* `cowbench env [--out DIR]` */
+int env_main(int argc, char **argv);
+
+/* The keys under "fingerprint" identify the machine class: two runs whose
+ * fingerprints differ are not comparable without --allow-env-change.
+ * Kernel, THP and governor are deliberately not in it: comparing kernels is
+ * what compare is for. */
+extern const char *const env_fingerprint_keys[];
+
+#endif

@@ -1,0 +1,59 @@
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "check.h"
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/cowbench-afile-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = cb_path_join(dir, "out.csv");
+	cb_error e;
+
+	CHECK(afile_write_all(path, "one\n", 4, &e) == 0);
+	char *s = cb_read_text(path);
+	CHECK_STR(s, "one");
+	free(s);
+
+	/* an aborted rewrite leaves the old content and no temporary */
+	struct afile af;
+	CHECK(afile_open(&af, path, &e) == 0);
+	fputs("half-written", af.fp);
+	afile_abort(&af);
+	s = cb_read_text(path);
+	CHECK_STR(s, "one");
+	free(s);
+	CHECK(count_entries(dir) == 1);
+
+	/* nested out dirs are created; a file in the way is an error */
+	char *nested = cb_path_join(dir, "a/b/c");
+	CHECK(cb_make_out_dir(nested, &e) == 0);
+	CHECK(cb_make_out_dir(path, &e) < 0);
+	if (geteuid() != 0) {
+		chmod(nested, 0500);
+		CHECK(cb_make_out_dir(nested, &e) < 0);
+		chmod(nested, 0700);
+	}
+	CHECK(cb_make_out_dir("/proc/cowbench-cannot-exist", &e) < 0);
+	CHECK(strstr(e.msg, "/proc/cowbench-cannot-exist") != NULL);
+	free(nested);
+
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+	free(path);
+	return check_done();
+}
