@@ -1,0 +1,134 @@
+#include "hugepool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pool_change {
+	unsigned long page_kib;
+	long orig; /* -1: slot unused */
+};
+
+/* Two sizes exist on x86-64; a fixed table keeps the restore path free of
+ * malloc so it can run from a signal handler. */
+static struct pool_change changes[2] = {{0, -1}, {0, -1}};
+static int atexit_done;
+
+static void pool_path(char *buf, size_t len, unsigned long page_kib, const char *file)
+{
+	snprintf(buf, len, "/sys/kernel/mm/hugepages/hugepages-%lukB/%s", page_kib, file);
+}
+
+static long read_long(const char *path)
+{
+	char *s = cb_read_text(path);
+	if (!s)
+		return -1;
+	long v = strtol(s, NULL, 10);
+	free(s);
+	return v;
+}
+
+/* Async-signal-safe: open/write/close only, no stdio. */
+static int write_long(const char *path, long v)
+{
+	char buf[32];
+	int n = 0;
+	char tmp[32];
+	if (v == 0)
+		tmp[n++] = '0';
+	while (v > 0) {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	for (int i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n++] = '\n';
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t w = write(fd, buf, (size_t)n);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return w == n ? 0 : -1;
+}
+
+long hugepool_free(unsigned long page_kib)
+{
+	char path[128];
+	pool_path(path, sizeof(path), page_kib, "free_hugepages");
+	return read_long(path);
+}
+
+void hugepool_restore_all(void)
+{
+	for (size_t i = 0; i < CB_ARRAY_SIZE(changes); i++) {
+		if (changes[i].orig < 0)
+			continue;
+		char path[128];
+		pool_path(path, sizeof(path), changes[i].page_kib, "nr_hugepages");
+		write_long(path, changes[i].orig);
+		changes[i].orig = -1;
+	}
+}
+
+static void restore_at_exit(void)
+{
+	hugepool_restore_all();
+}
+
+int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e)
+{
+	char nr_path[128];
+	pool_path(nr_path, sizeof(nr_path), page_kib, "nr_hugepages");
+	long total = read_long(nr_path), free_now = hugepool_free(page_kib);
+	if (total < 0 || free_now < 0) {
+		cb_error_set(e, "this kernel has no %lu KiB huge pages", page_kib);
+		return -1;
+	}
+	if ((uint64_t)free_now >= pages)
+		return 0;
+	if (geteuid() != 0) {
+		cb_error_set(e, "%ld free %lu KiB huge pages, %llu needed, and only root can reserve more",
+			     free_now, page_kib, (unsigned long long)pages);
+		return -1;
+	}
+	struct pool_change *slot = NULL;
+	for (size_t i = 0; i < CB_ARRAY_SIZE(changes); i++)
+		if (changes[i].orig >= 0 && changes[i].page_kib == page_kib)
+			slot = &changes[i];
+	for (size_t i = 0; !slot && i < CB_ARRAY_SIZE(changes); i++)
+		if (changes[i].orig < 0)
+			slot = &changes[i];
+	if (!slot) {
+		cb_error_set(e, "too many hugepage pool sizes changed");
+		return -1;
+	}
+	if (slot->orig < 0) {
+		slot->page_kib = page_kib;
+		slot->orig = total;
+	}
+	if (!atexit_done) {
+		atexit(restore_at_exit);
+		atexit_done = 1;
+	}
+	long want = total + (long)(pages - (uint64_t)free_now);
+	if (write_long(nr_path, want) < 0) {
+		cb_error_errno(e, "cannot grow the %lu KiB hugepage pool to %ld", page_kib, want);
+		hugepool_restore_all();
+		return -1;
+	}
+	long got = hugepool_free(page_kib);
+	if (got < 0 || (uint64_t)got < pages) {
+		cb_error_set(e, "asked the kernel for %llu free %lu KiB huge pages, got %ld "
+			     "(memory too fragmented?)",
+			     (unsigned long long)pages, page_kib, got);
+		hugepool_restore_all();
+		return -1;
+	}
+	return 0;
+}

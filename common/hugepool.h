@@ -1,0 +1,21 @@
+/* Reserving hugetlb pages for a measurement and giving them back.
+ *
+ * The pool (nr_hugepages) is machine-wide state, so every change is
+ * recorded and undone: explicitly, at exit, and from a signal handler
+ * (hugepool_restore_all is async-signal-safe). */
+#ifndef COWBENCH_HUGEPOOL_H
+#define COWBENCH_HUGEPOOL_H
+
+#include "cb.h"
+
+/* Makes at least `pages` free huge pages of `page_kib` (2048 or 1048576)
+ * available, growing the pool if needed.  On failure (not root, the kernel
+ * could not find contiguous memory) the pool is put back and e says why in
+ * a form fit for a skip message. */
+int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e);
+/* Puts every pool this process changed back to its original size. */
+void hugepool_restore_all(void);
+/* Free pages of that size right now, or -1 when the size is unsupported. */
+long hugepool_free(unsigned long page_kib);
+
+#endif

@@ -1,0 +1,40 @@
+/* Reserving and restoring the 2 MiB pool: the pool must end exactly where
+ * it started, including after a failed reservation. */
+#include <unistd.h>
+
+#include "check.h"
+#include "hugepool.h"
+
+static long nr(void)
+{
+	char *s = cb_read_text("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages");
+	long v = s ? strtol(s, NULL, 10) : -1;
+	free(s);
+	return v;
+}
+
+int main(void)
+{
+	if (nr() < 0)
+		SKIP("no 2 MiB hugepage pool on this kernel");
+	if (geteuid() != 0)
+		SKIP("only root can change the hugepage pool");
+	long before = nr();
+	cb_error e;
+	long free_before = hugepool_free(2048);
+	if (hugepool_reserve(2048, (uint64_t)free_before + 4, &e) < 0)
+		SKIP("cannot reserve 4 more 2 MiB pages: %s", e.msg);
+	CHECK(hugepool_free(2048) >= free_before + 4);
+	CHECK(nr() >= before + 4);
+	/* a second, larger reservation keeps the first original value */
+	if (hugepool_reserve(2048, (uint64_t)free_before + 8, &e) == 0)
+		CHECK(hugepool_free(2048) >= free_before + 8);
+	hugepool_restore_all();
+	CHECK(nr() == before);
+	/* an impossible reservation fails cleanly and changes nothing */
+	CHECK(hugepool_reserve(2048, 1ull << 40, &e) < 0);
+	CHECK(e.msg[0] != '\0');
+	CHECK(nr() == before);
+	CHECK(hugepool_reserve(3, 1, &e) < 0); /* no such size */
+	return check_done();
+}
