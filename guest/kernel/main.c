@@ -1,0 +1,74 @@
+/* Boot: take the boot info, set up the CPU, the frame allocator and the
+ * kernel's direct map, then start the benchmark program in ring 3. */
+#include "glib.h"
+#include "gsys.h"
+#include "kernel.h"
+#include "mm.h"
+
+struct cb_boot_info boot;
+char boot_args[CB_BOOT_CMDLINE_MAX];
+size_t boot_args_len;
+
+extern uint8_t _kernel_end[];
+
+/* The kernel sees all guest RAM at its physical address, through 2 MiB
+ * supervisor pages in PML4 slot 0, shared by every address space. */
+static void build_direct_map(uint64_t ram)
+{
+	uint64_t pml4 = frame_alloc(1), pdpt = frame_alloc(1);
+	uint64_t *pdpt_t = phys_to_virt(pdpt);
+	for (uint64_t gb = 0; gb * (1ull << 30) < ram; gb++) {
+		uint64_t pd = frame_alloc(1);
+		uint64_t *pd_t = phys_to_virt(pd);
+		for (uint64_t i = 0; i < 512; i++)
+			pd_t[i] = ((gb << 30) + i * PAGE_2M) | PTE_P | PTE_W | PTE_PS;
+		pdpt_t[gb] = pd | PTE_P | PTE_W;
+	}
+	uint64_t e = pdpt | PTE_P | PTE_W;
+	((uint64_t *)phys_to_virt(pml4))[0] = e;
+	as_set_kernel_pml4e(e);
+	kernel_cr3 = pml4;
+}
+
+static int args_policy(void)
+{
+	const char *v;
+	size_t n;
+	if (!args_find(boot_args, boot_args_len, "policy", &v, &n) || span_eq(v, n, "copy"))
+		return COW_COPY_2M;
+	if (span_eq(v, n, "split"))
+		return COW_SPLIT_4K;
+	return -1;
+}
+
+void kmain(const struct cb_boot_info *bi)
+{
+	/* Until the boot info is known good there is no safe way to talk;
+	 * assume our VMM's transport for the complaint. */
+	boot.transport = CB_TRANSPORT_HYPERCALL;
+	if (bi->magic != CB_BOOT_MAGIC || bi->version != CB_ABI_VERSION ||
+	    bi->size < sizeof(struct cb_boot_info))
+		panic("bad boot info (magic %x version %u size %u)", bi->magic, bi->version,
+		      bi->size);
+	boot = *bi;
+	boot_args_len = bi->cmdline_len < sizeof(boot_args) ? bi->cmdline_len : sizeof(boot_args);
+	memcpy(boot_args, (const void *)(uintptr_t)bi->cmdline_gpa, boot_args_len);
+
+	cpu_init((uint64_t)kstack_top);
+
+	uint64_t ram = boot.ram_bytes & ~(PAGE_2M - 1);
+	uint64_t kend = ((uint64_t)(uintptr_t)_kernel_end + PAGE_4K - 1) & ~(PAGE_4K - 1);
+	if (ram < kend + frame_meta_bytes(ram) + 8 * PAGE_2M)
+		panic("guest RAM too small: %lu bytes", boot.ram_bytes);
+	/* Our VMM hands over RAM it has never written beyond the image, so
+	 * untouched frames are zero; under QEMU that is not promised. */
+	uint64_t pool = frame_init(kend, ram, boot.transport == CB_TRANSPORT_HYPERCALL);
+	frame_set_base(pool);
+
+	int policy = args_policy();
+	if (policy < 0)
+		panic("policy= must be copy or split");
+	mm_cow_policy = (enum cow_policy)policy;
+	build_direct_map(ram);
+	proc_start_init();
+}

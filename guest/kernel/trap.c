@@ -1,0 +1,24 @@
+#include "kernel.h"
+#include "x86.h"
+
+static const char *const exc_names[32] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "", "#TS", "#NP", "#SS",
+	"#GP", "#PF", "", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+};
+
+void trap_dispatch(struct trapframe *tf)
+{
+	int from_user = (tf->cs & 3) == 3;
+	if (from_user && tf->vector == 3) {
+		proc_syscall(tf);
+		return;
+	}
+	if (from_user && tf->vector == 14) {
+		proc_fault(tf);
+		return;
+	}
+	const char *name = tf->vector < 32 && exc_names[tf->vector] ? exc_names[tf->vector] : "";
+	panic("%s exception %s (vector %lu) error %lx at rip %lx rsp %lx rflags %lx cr2 %lx",
+	      from_user ? "user" : "kernel", name, tf->vector, tf->error, tf->rip, tf->rsp, tf->rflags,
+	      read_cr2());
+}
