@@ -55,10 +55,9 @@ void cpu_init(uint64_t kstack)
 		 (((base >> 24) & 0xff) << 56);
 	gdt[6] = base >> 32;
 	struct dtr g = {sizeof(gdt) - 1, (uint64_t)gdt};
-	/* CS keeps the VMM's selector 0x08, which is the same descriptor in
-	 * this GDT, so no far return reloads it.  That also sidesteps a PVM
-	 * quirk: its emulation of lretq in guest ring 0 leaves TF set in the
-	 * user context, and the first user instruction then takes a #DB. */
+	/* CS keeps selector 0x08 from the boot protocol, the same descriptor
+	 * in this GDT, so it needs no far-return reload: one instruction less
+	 * of emulated ring 0 on PVM hosts. */
 	__asm__ volatile("lgdt %0\n\t"
 			 "mov %1, %%ds\n\t"
 			 "mov %1, %%es\n\t"

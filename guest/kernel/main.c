@@ -43,9 +43,10 @@ static int args_policy(void)
 
 void kmain(const struct cb_boot_info *bi)
 {
-	/* Until the boot info is known good there is no safe way to talk;
-	 * assume our VMM's transport for the complaint. */
-	boot.transport = CB_TRANSPORT_HYPERCALL;
+	/* Until the boot info is known good, trust only its transport field,
+	 * and only if it names one we have. */
+	boot.transport = bi->transport == CB_TRANSPORT_DEBUGCON ? CB_TRANSPORT_DEBUGCON
+								 : CB_TRANSPORT_HYPERCALL;
 	if (bi->magic != CB_BOOT_MAGIC || bi->version != CB_ABI_VERSION ||
 	    bi->size < sizeof(struct cb_boot_info))
 		panic("bad boot info (magic %x version %u size %u)", bi->magic, bi->version,
