@@ -40,6 +40,25 @@
 #define CB_BOOT_PT_GPA 0x10000u	  /* PML4, then PDPT, then PDs */
 #define CB_BOOT_STACK_TOP 0x80000u
 #define CB_BOOT_RESERVED_END 0x100000u
+/* What our VMM (vmm/) does beyond the summary above (clarifications):
+ *   - CR0 = PE|MP|ET|NE|WP|PG, CR4 = PAE|OSFXSR|OSXMMEXCPT, EFER = LME|LMA,
+ *     plus NXE when CPUID 0x80000001 EDX.NX is set; RFLAGS = 2; x87/SSE in
+ *     their reset state (FCW 0x37f, MXCSR 0x1f80); CPUID = KVM's supported
+ *     set.  IDT limit 0: an exception before the guest loads its IDT is a
+ *     triple fault.  TR = 0x18, a busy 64-bit TSS at CB_BOOT_GDT_GPA+0x80.
+ *   - The page tables use 0x10000 + 8 KiB + 4 KiB per GiB of RAM; RAM is
+ *     at most 64 GiB and a multiple of 2 MiB, so [0x70000, 0x80000) is
+ *     always free for the boot stack.
+ *   - PT_LOAD segments are copied to p_paddr (p_vaddr is ignored) and
+ *     e_entry is a guest-physical address inside an executable PT_LOAD.
+ *   - A hypercall that gets EINVAL or EFAULT has `ret` written (when the
+ *     struct itself lies in RAM) and then ends the run: the guest does not
+ *     resume.  So do HLT, a port other than the three below, IN on them,
+ *     and MMIO.  PHASE_END's record must repeat the phase, primitive and
+ *     rep of the matching PHASE_BEGIN, and EXIT with status 0 while a
+ *     phase is open is EINVAL.
+ *   - CB_DEBUG_EXIT_PORT: a 1-, 2- or 4-byte OUT of v ends the run with
+ *     exit status v (QEMU would report (v << 1) | 1). */
 
 enum cb_transport {
 	CB_TRANSPORT_HYPERCALL = 1, /* our VMM: CB_HC_PORT */

@@ -1,4 +1,21 @@
-/* Public entry points of the VMM library. */
+/* Public entry points of the VMM library.
+ *
+ * Where things live (each file does one thing):
+ *   vm_main.c      `cowbench vm`: the sweep, progress, exit status
+ *   vm_opts.c      options -> matrix, kernel lookup (exit 2 on bad input)
+ *   vm_matrix.c    default/quick matrices (tables) -> boot configurations
+ *   vm_run.c       one boot: RAM, VM, kernel, registers, exit loop, stats
+ *   vm_exit.c      the exit handler: one switch over KVM exit reasons
+ *   vm_hcall.c     hypercall decoding and validation (pure)
+ *   vm_phase.c     phase nesting
+ *   vm_elf.c       ELF64 loader (pure)
+ *   vm_boot.c      boot protocol: GDT, page tables, boot info, registers
+ *   vm_kvm.c       /dev/kvm ioctls
+ *   vm_kstats.c    KVM binary statistics, read from their descriptors
+ *   vm_backing.c   guest RAM backings (table), prefault, residency
+ *   vm_watchdog.c  stops a runaway guest
+ *   vm_store.c, vm_csv.c   results in memory, and the CSV files
+ */
 #ifndef COWBENCH_VMM_H
 #define COWBENCH_VMM_H
 

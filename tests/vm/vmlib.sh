@@ -1,0 +1,98 @@
+# Helpers for tests that drive `cowbench vm` (source this file).  Meant for
+# reuse: the exact-count tests with the real guest build on them.
+#
+#   vm_require_kvm              exit 77 (skip) unless /dev/kvm is usable
+#   vm_guest NAME               path of test guest NAME (tests/vm/guests)
+#   vm_run OUT [ARGS...]        cowbench vm --out OUT ARGS (a one-boot matrix
+#                               unless ARGS override it); sets vm_rc, keeps
+#                               stderr in OUT/stderr
+#   vm_csv FILE COL [K=V...]    prints COL of every row where each column K
+#                               equals V, one per line
+#   vm_count FILE [K=V...]      number of such rows
+#   check 'SHELL TEST'          records a failure (and prints it) when false
+#
+# The caller sets COWBENCH_BIN (ctest does) and may set COWBENCH_BUILD.
+vm_fail=0
+
+check()
+{
+	if ! eval "$1"; then
+		echo "FAIL: $1" >&2
+		vm_fail=1
+	fi
+}
+
+vm_require_kvm()
+{
+	if ! [ -c /dev/kvm ] || ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
+		echo "SKIP: /dev/kvm is missing or not read-write for this user"
+		exit 77
+	fi
+}
+
+vm_guest()
+{
+	echo "${COWBENCH_BUILD:?}/tests/vm/guests/tg_$1.elf"
+}
+
+vm_run()
+{
+	local out=$1
+	shift
+	mkdir -p "$out"
+	COWBENCH_QUIET=1 "${COWBENCH_BIN:?}" vm --out "$out" --primitives fork --sizes 256K \
+		--guest-pages 4k --backing anon4k --prefault no --dirty 1 --reps 1 "$@" \
+		>"$out/stdout" 2>"$out/stderr"
+	vm_rc=$?
+}
+
+# RFC 4180 fields (quoted commas and quotes) in plain POSIX awk.
+_vm_awk_csv='
+function split_csv(line, f,    n, i, c, q, cur) {
+	n = 0; cur = ""; q = 0
+	for (i = 1; i <= length(line); i++) {
+		c = substr(line, i, 1)
+		if (q) {
+			if (c == "\"") {
+				if (substr(line, i + 1, 1) == "\"") { cur = cur "\""; i++ }
+				else q = 0
+			} else cur = cur c
+		} else if (c == "\"") q = 1
+		else if (c == ",") { f[++n] = cur; cur = "" }
+		else cur = cur c
+	}
+	f[++n] = cur
+	return n
+}
+NR == 1 {
+	nh = split_csv($0, h)
+	for (i = 1; i <= nh; i++) col[h[i]] = i
+	nf = split(filters, fl, " ")
+	for (i = 1; i <= nf; i++) {
+		eq = index(fl[i], "=")
+		fk[i] = substr(fl[i], 1, eq - 1); fv[i] = substr(fl[i], eq + 1)
+		if (!(fk[i] in col)) { print "no column " fk[i] > "/dev/stderr"; exit 2 }
+	}
+	if (want != "" && !(want in col)) { print "no column " want > "/dev/stderr"; exit 2 }
+	next
+}
+{
+	split_csv($0, r)
+	for (i = 1; i <= nf; i++) if (r[col[fk[i]]] != fv[i]) next
+	if (want != "") print r[col[want]]; else n++
+}
+END { if (want == "") print n + 0 }'
+
+vm_csv()
+{
+	local file=$1 want=$2
+	shift 2
+	awk -v want="$want" -v filters="$*" "$_vm_awk_csv" "$file"
+}
+
+vm_count()
+{
+	local file=$1
+	shift
+	awk -v want="" -v filters="$*" "$_vm_awk_csv" "$file"
+}

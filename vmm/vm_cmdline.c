@@ -1,0 +1,43 @@
+#include "vm_cmdline.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cb_abi.h"
+
+int vm_cmdline_build(const struct vm_config *c, const int *prims, size_t nprims, uint64_t reps,
+		     const char *extra, char *buf, size_t len, cb_error *e)
+{
+	size_t limit = len - 1 < CB_BOOT_CMDLINE_MAX ? len - 1 : CB_BOOT_CMDLINE_MAX;
+	for (const char *p = extra; p && *p; p++) {
+		if (*p < 0x20 || *p > 0x7e) {
+			cb_error_set(e, "guest arguments may hold printable ASCII only (byte 0x%02x)",
+				     (unsigned char)*p);
+			return -1;
+		}
+	}
+	size_t n = 0;
+	int w = snprintf(buf, len, "region=%" PRIu64 " dirty=%" PRIu64 " prims=", c->region_bytes,
+			 c->dirty_pages);
+	n = w > 0 ? (size_t)w : 0;
+	for (size_t i = 0; i < nprims && n < len; i++) {
+		w = snprintf(buf + n, len - n, "%s%s", i ? "," : "", vm_prim_names[prims[i]]);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	if (n < len) {
+		w = snprintf(buf + n, len - n, " reps=%" PRIu64 " gpage=%s policy=%s", reps,
+			     vm_gpage_names[c->gpage], vm_policy_names[c->policy]);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	if (extra && *extra && n < len) {
+		w = snprintf(buf + n, len - n, " %s", extra);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	if (n > limit) {
+		cb_error_set(e, "guest command line of %zu bytes exceeds %zu", n, limit);
+		buf[0] = '\0';
+		return -1;
+	}
+	return (int)n;
+}

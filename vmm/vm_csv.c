@@ -1,0 +1,251 @@
+/* The sweep's CSV files (results/README.md documents every column). */
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "afile.h"
+#include "csv.h"
+#include "vm_kstats.h"
+#include "vm_names.h"
+#include "vm_store.h"
+
+/* The guest's phase record, column by column. */
+static const struct {
+	const char *col;
+	size_t off;
+} rec_cols[] = {
+	{"cow_copies", offsetof(struct cb_phase_record, cow_copies)},
+	{"cow_copies_2m", offsetof(struct cb_phase_record, cow_copies_2m)},
+	{"cow_reuses", offsetof(struct cb_phase_record, cow_reuses)},
+	{"cow_splits", offsetof(struct cb_phase_record, cow_splits)},
+	{"zero_fills", offsetof(struct cb_phase_record, zero_fills)},
+	{"other_cow_copies", offsetof(struct cb_phase_record, other_cow_copies)},
+	{"other_cow_reuses", offsetof(struct cb_phase_record, other_cow_reuses)},
+	{"other_zero_fills", offsetof(struct cb_phase_record, other_zero_fills)},
+	{"pt_pages_copied", offsetof(struct cb_phase_record, pt_pages_copied)},
+	{"ptes_copied", offsetof(struct cb_phase_record, ptes_copied)},
+	{"fresh_frames", offsetof(struct cb_phase_record, fresh_frames)},
+	{"guest_faults", offsetof(struct cb_phase_record, guest_faults)},
+	{"syscalls", offsetof(struct cb_phase_record, syscalls)},
+};
+
+static const char *const config_cols[] = {
+	"where", "mmu", "guest_page", "cow_policy", "backing", "prefault", "region_bytes",
+	"dirty_pages",
+};
+
+static void write_config(struct csv_writer *w, const struct vm_store *s, const struct vm_config *c)
+{
+	csv_str(w, s->where);
+	csv_str(w, s->mmu);
+	csv_str(w, vm_gpage_names[c->gpage]);
+	csv_str(w, vm_policy_names[c->policy]);
+	csv_str(w, vm_backing_names[c->backing]);
+	csv_str(w, c->prefault ? "yes" : "no");
+	csv_u64(w, c->region_bytes);
+	csv_u64(w, c->dirty_pages);
+}
+
+static void header(struct csv_writer *w, const char *const *lead, size_t nlead,
+		   const char *const *rest)
+{
+	for (size_t i = 0; i < nlead; i++)
+		csv_str(w, lead[i]);
+	for (; *rest; rest++)
+		csv_str(w, *rest);
+	csv_end_row(w);
+}
+
+static void write_vm_csv(FILE *fp, const struct vm_store *s)
+{
+	struct csv_writer w;
+	csv_writer_init(&w, fp);
+	static const char *const lead[] = {"where", "mmu", "timing_valid", "primitive"};
+	for (size_t i = 0; i < CB_ARRAY_SIZE(lead); i++)
+		csv_str(&w, lead[i]);
+	for (size_t i = 2; i < CB_ARRAY_SIZE(config_cols); i++)
+		csv_str(&w, config_cols[i]);
+	static const char *const mid[] = {"rep", "sample", "phase", "cycles", "ns", "tsc_khz"};
+	for (size_t i = 0; i < CB_ARRAY_SIZE(mid); i++)
+		csv_str(&w, mid[i]);
+	for (size_t i = 0; i < CB_ARRAY_SIZE(rec_cols); i++)
+		csv_str(&w, rec_cols[i].col);
+	for (size_t i = 0; i < VM_KVM_COLS; i++)
+		csv_str(&w, vm_kvm_cols[i]);
+	csv_str(&w, "hc_exits");
+	csv_str(&w, "vmm_exits");
+	csv_str(&w, "boot");
+	csv_end_row(&w);
+
+	for (size_t i = 0; i < s->nphases; i++) {
+		const struct vm_phase_row *p = &s->phases[i];
+		const struct vm_boot_row *b = &s->boots[p->boot];
+		const struct vm_config *c = &b->cfg;
+		csv_str(&w, s->where);
+		csv_str(&w, s->mmu);
+		csv_bool(&w, s->timing_valid);
+		csv_str(&w, vm_prim_name(p->rec.primitive));
+		csv_str(&w, vm_gpage_names[c->gpage]);
+		csv_str(&w, vm_policy_names[c->policy]);
+		csv_str(&w, vm_backing_names[c->backing]);
+		csv_str(&w, c->prefault ? "yes" : "no");
+		csv_u64(&w, c->region_bytes);
+		csv_u64(&w, c->dirty_pages);
+		csv_u64(&w, p->rec.rep);
+		csv_u64(&w, p->sample);
+		csv_str(&w, vm_phase_name(p->rec.phase));
+		csv_u64(&w, p->rec.cycles);
+		csv_double(&w, b->tsc_khz ? (double)p->rec.cycles * 1e6 / (double)b->tsc_khz : NAN);
+		if (b->tsc_khz)
+			csv_u64(&w, b->tsc_khz);
+		else
+			csv_str(&w, "");
+		for (size_t k = 0; k < CB_ARRAY_SIZE(rec_cols); k++) {
+			uint64_t v;
+			memcpy(&v, (const char *)&p->rec + rec_cols[k].off, sizeof(v));
+			csv_u64(&w, v);
+		}
+		for (size_t k = 0; k < VM_KVM_COLS; k++) {
+			if (!(b->kvm_cols_present & (1u << k))) {
+				csv_str(&w, "");
+				continue;
+			}
+			int64_t sum = 0;
+			for (size_t j = 0; j < p->stat_count; j++) {
+				const struct vm_stat_row *st = &s->stats[p->stat_first + j];
+				if (st->source != VM_SRC_VMM && st->name == s->kvm_col_ids[k])
+					sum += st->delta;
+			}
+			csv_i64(&w, sum);
+		}
+		csv_u64(&w, p->hc_exits);
+		csv_u64(&w, p->vmm_exits);
+		csv_u64(&w, p->boot);
+		csv_end_row(&w);
+	}
+}
+
+static void write_stats_csv(FILE *fp, const struct vm_store *s)
+{
+	struct csv_writer w;
+	csv_writer_init(&w, fp);
+	static const char *const cols[] = {"sample", "phase", "source", "stat", "delta", "kind",
+					   "unit", NULL};
+	header(&w, NULL, 0, cols);
+	for (size_t i = 0; i < s->nphases; i++) {
+		const struct vm_phase_row *p = &s->phases[i];
+		for (size_t j = 0; j < p->stat_count; j++) {
+			const struct vm_stat_row *st = &s->stats[p->stat_first + j];
+			csv_u64(&w, p->sample);
+			csv_str(&w, vm_phase_name(p->rec.phase));
+			csv_str(&w, vm_src_names[st->source]);
+			csv_str(&w, vm_store_str(s, st->name));
+			csv_i64(&w, st->delta);
+			csv_str(&w, kstats_kind_name(st->kind));
+			csv_str(&w, vm_store_str(s, st->unit));
+			csv_end_row(&w);
+		}
+	}
+}
+
+static void u64_or_empty(struct csv_writer *w, uint64_t ns)
+{
+	if (ns)
+		csv_u64(w, ns);
+	else
+		csv_str(w, "");
+}
+
+static void write_boots_csv(FILE *fp, const struct vm_store *s)
+{
+	static const char *const status_names[] = {"ok", "error", "skipped"};
+	struct csv_writer w;
+	csv_writer_init(&w, fp);
+	static const char *const cols[] = {
+		"primitives", "reps", "status", "reason", "guest_status", "ram_bytes",
+		"timeout_s", "tsc_khz", "create_vm_ns", "setup_ns", "boot_ns",
+		"boot_from_start_ns", "run_ns", "prefault_ns", "ram_rss_bytes",
+		"ram_huge_bytes", "phases", "vmm_exits", "kernel", NULL,
+	};
+	csv_str(&w, "boot");
+	header(&w, config_cols, CB_ARRAY_SIZE(config_cols), cols);
+	for (size_t i = 0; i < s->nboots; i++) {
+		const struct vm_boot_row *b = &s->boots[i];
+		csv_u64(&w, i);
+		write_config(&w, s, &b->cfg);
+		csv_str(&w, s->prims);
+		csv_u64(&w, s->reps);
+		csv_str(&w, status_names[b->status]);
+		csv_str(&w, b->reason);
+		if (b->exited)
+			csv_u64(&w, b->guest_status);
+		else
+			csv_str(&w, "");
+		if (b->ram_bytes)
+			csv_u64(&w, b->ram_bytes);
+		else
+			csv_str(&w, "");
+		csv_double(&w, b->timeout_s > 0 ? b->timeout_s : NAN);
+		u64_or_empty(&w, b->tsc_khz);
+		u64_or_empty(&w, b->create_vm_ns);
+		u64_or_empty(&w, b->setup_ns);
+		u64_or_empty(&w, b->boot_ns);
+		u64_or_empty(&w, b->boot_from_start_ns);
+		u64_or_empty(&w, b->run_ns);
+		if (b->status == VM_BOOT_SKIPPED || !b->cfg.prefault)
+			csv_str(&w, "");
+		else
+			u64_or_empty(&w, b->prefault_ns);
+		if (b->residency) {
+			csv_u64(&w, b->ram_rss_bytes);
+			csv_u64(&w, b->ram_huge_bytes);
+		} else {
+			csv_str(&w, "");
+			csv_str(&w, "");
+		}
+		csv_u64(&w, b->phases);
+		csv_u64(&w, b->vmm_exits);
+		csv_str(&w, s->kernel);
+		csv_end_row(&w);
+	}
+}
+
+static void write_results_csv(FILE *fp, const struct vm_store *s)
+{
+	struct csv_writer w;
+	csv_writer_init(&w, fp);
+	static const char *const cols[] = {"boot", "name", "value", NULL};
+	header(&w, NULL, 0, cols);
+	for (size_t i = 0; i < s->nresults; i++) {
+		csv_u64(&w, s->results[i].boot);
+		csv_str(&w, s->results[i].name);
+		csv_u64(&w, s->results[i].value);
+		csv_end_row(&w);
+	}
+}
+
+int vm_store_write(const struct vm_store *s, const char *dir, cb_error *e)
+{
+	static const struct {
+		const char *name;
+		void (*write)(FILE *fp, const struct vm_store *s);
+	} files[] = {
+		{"vm.csv", write_vm_csv},
+		{"vm-stats.csv", write_stats_csv},
+		{"vm-boots.csv", write_boots_csv},
+		{"vm-results.csv", write_results_csv},
+	};
+	for (size_t i = 0; i < CB_ARRAY_SIZE(files); i++) {
+		char *path = cb_path_join(dir, files[i].name);
+		struct afile af;
+		int rc = afile_open(&af, path, e);
+		free(path);
+		if (rc < 0)
+			return -1;
+		files[i].write(af.fp, s);
+		if (afile_commit(&af, e) < 0)
+			return -1;
+	}
+	return 0;
+}

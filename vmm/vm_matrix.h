@@ -1,0 +1,57 @@
+/* The sweep: which guests to boot.  One boot per (guest page, COW policy,
+ * backing, prefault, region, dirty) configuration; the guest runs every
+ * requested primitive x reps inside it.  Pure: tests build matrices
+ * without /dev/kvm. */
+#ifndef COWBENCH_VM_MATRIX_H
+#define COWBENCH_VM_MATRIX_H
+
+#include "cb.h"
+#include "parse.h"
+#include "vm_backing.h"
+#include "vm_names.h"
+
+/* A matrix as the user would type it: the defaults below are option
+ * strings run through the same parsers as the command line, so changing a
+ * default is a one-line edit here and cannot bypass validation. */
+struct vm_matrix_spec {
+	const char *prims, *sizes, *guest_pages, *cow_policy, *backing, *prefault, *dirty;
+	uint64_t reps;
+};
+extern const struct vm_matrix_spec vm_matrix_default; /* make bench */
+extern const struct vm_matrix_spec vm_matrix_quick;   /* --quick */
+
+struct vm_config {
+	enum vm_gpage gpage;
+	enum vm_policy policy; /* VM_POLICY_COPY for 4k: a 4 KiB COW always copies 4 KiB */
+	enum vm_backing backing;
+	bool prefault;
+	uint64_t region_bytes;
+	uint64_t dirty_pages; /* 4 KiB pages, resolved against the region */
+	char skip[160];	      /* non-empty: cannot run, and why */
+};
+
+struct vm_matrix_in {
+	const int *gpages;
+	size_t ngpages;
+	const int *policies;
+	size_t npolicies;
+	const int *backings;
+	size_t nbackings;
+	const int *prefaults; /* indices into vm_prefault_names */
+	size_t nprefaults;
+	const uint64_t *sizes;
+	size_t nsizes;
+	const struct dirty_spec *dirty;
+	size_t ndirty;
+};
+
+/* Ordered by guest page, policy, backing, prefault, size, dirty, as given.
+ * Dirty specs resolving to the same page count are booted once; a 2 MiB
+ * guest page with a region that is not a multiple of 2 MiB is a skipped
+ * configuration.  Returns the count; *out is malloc'ed. */
+size_t vm_matrix_build(const struct vm_matrix_in *in, struct vm_config **out);
+
+/* "4k copy anon4k prefault=no region=2M dirty=16" */
+const char *vm_config_label(const struct vm_config *c, char *buf, size_t len);
+
+#endif

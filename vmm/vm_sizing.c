@@ -1,0 +1,41 @@
+#include "vm_sizing.h"
+
+#include "vm_boot.h"
+
+#define MIB (1024ull * 1024)
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+uint64_t vm_ram_default(uint64_t region, uint64_t reps, uint64_t nprims, uint64_t cap,
+			bool *capped)
+{
+	uint64_t passes = sat_add(2, sat_mul(reps, nprims));
+	uint64_t bytes = sat_add(64 * MIB, sat_mul(region, passes));
+	bytes = sat_add(bytes, 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
+	*capped = bytes > cap;
+	return *capped ? cap : bytes;
+}
+
+uint64_t vm_ram_cap(uint64_t host_mem_bytes)
+{
+	uint64_t half = host_mem_bytes / 2 / (2 * MIB) * (2 * MIB);
+	if (half < 128 * MIB)
+		half = 128 * MIB;
+	return half < VM_RAM_MAX ? half : VM_RAM_MAX;
+}
+
+double vm_timeout_default(uint64_t region, uint64_t reps, uint64_t nprims)
+{
+	double pages = (double)region / 4096.0;
+	double passes = 1.0 + (double)reps * (double)nprims;
+	return 60.0 + 0.002 * pages * passes;
+}
