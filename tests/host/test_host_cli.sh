@@ -1,0 +1,74 @@
+#!/bin/bash
+# cowbench host: bad input is exit 2, one line "cowbench: <what>: <why>",
+# and nothing written to --out.
+set -u
+bin=$COWBENCH_BIN
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+n=0
+
+# bad EXPECTED_WHAT ARGS...: runs with a fresh --out that must stay absent.
+bad() {
+	local what=$1
+	shift
+	n=$((n + 1))
+	local out=$tmp/out$n
+	"$bin" host "$@" --out "$out" >"$tmp/stdout" 2>"$tmp/stderr"
+	local rc=$?
+	local lines
+	lines=$(wc -l <"$tmp/stderr")
+	if [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -q "^cowbench: $what: " "$tmp/stderr" ||
+		[ -e "$out" ] || [ -s "$tmp/stdout" ]; then
+		echo "FAIL: host $* -> exit $rc, $lines stderr lines, out $( [ -e "$out" ] && echo exists || echo absent ):"
+		sed 's/^/    /' "$tmp/stderr"
+		fail=1
+	fi
+}
+
+bad --sizes --sizes banana
+bad --sizes --sizes -1M
+bad --sizes --sizes ''
+bad --sizes --sizes 1M,,2M
+bad --sizes --sizes 1M,1M
+bad --sizes --sizes 4097
+bad --sizes --sizes 1T
+bad --sizes --sizes 1M --pages hugetlb1g
+bad --primitives --primitives spoon
+bad --primitives --primitives ''
+bad --primitives --primitives fork,fork
+bad --pages --pages 8k
+bad --dirty --dirty lots
+bad --dirty --dirty -1
+bad --dirty --dirty 150%
+bad --cpus --cpus 4095
+bad --cpus --cpus x
+bad --target-ci --target-ci 0
+bad --max-time --max-time 0
+bad --min-reps --min-reps 0
+bad --min-reps --min-reps 9 --max-reps 3
+bad --warmup --warmup many
+bad --frobnicate --frobnicate
+bad --sizes --sizes
+COWBENCH_EXEC_HELPER=$tmp/nope bad "exec helper" --sizes 0 --primitives posix_spawn
+
+# --out itself unwritable, and missing
+"$bin" host --sizes 0 --out /proc/nope/x >/dev/null 2>"$tmp/stderr"
+rc=$?
+if [ $rc -ne 2 ] || [ "$(wc -l <"$tmp/stderr")" -ne 1 ] || ! grep -q "^cowbench: --out: " "$tmp/stderr"; then
+	echo "FAIL: unwritable --out -> exit $rc"; cat "$tmp/stderr"; fail=1
+fi
+"$bin" host --sizes 0 >/dev/null 2>"$tmp/stderr"
+rc=$?
+if [ $rc -ne 2 ] || ! grep -q "^cowbench: --out: " "$tmp/stderr"; then
+	echo "FAIL: missing --out -> exit $rc"; cat "$tmp/stderr"; fail=1
+fi
+
+# --help is not an error, and documents every option the parser knows
+"$bin" host --help >"$tmp/help" 2>&1 || { echo "FAIL: --help exit $?"; fail=1; }
+for opt in --out --primitives --sizes --pages --dirty --cpus --target-ci --max-time \
+	--min-reps --max-reps --warmup --quick --no-floor; do
+	grep -q -- "$opt" "$tmp/help" || { echo "FAIL: --help lacks $opt"; fail=1; }
+done
+[ "$fail" -eq 0 ] && echo "$n bad inputs rejected"
+exit $fail

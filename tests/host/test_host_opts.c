@@ -1,0 +1,87 @@
+/* Option parsing: defaults, --quick, precedence, and which option an
+ * error names. */
+#include "check.h"
+#include "host_opts.h"
+#include "host_prim.h"
+
+static int parse(struct host_opts *o, char *what, cb_error *e, int argc, char **argv)
+{
+	return host_opts_parse(argc, argv, o, what, 64, e);
+}
+
+#define ARGS(...) (sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)), (char *[]){__VA_ARGS__}
+
+int main(void)
+{
+	struct host_opts o;
+	char what[64];
+	cb_error e;
+	CHECK(parse(&o, what, &e, ARGS("host", "--out", "d")) == 0);
+	CHECK_STR(o.out, "d");
+	CHECK_EQ_U64(o.nprims, HOST_PRIM_COUNT);
+	CHECK_EQ_U64(o.npages, 4);
+	CHECK(o.nsizes == 6 && o.sizes[5] == 4ull << 30);
+	CHECK(o.floor && !o.quick && !o.ncpus && !o.unpinned);
+	CHECK_NEAR(o.adapt.target_ci, 0.02, 0);
+	size_t full_min = o.adapt.min_reps;
+	host_opts_free(&o);
+
+	/* --quick shrinks, but an explicit option wins wherever it stands */
+	CHECK(parse(&o, what, &e, ARGS("host", "--min-reps", "3", "--quick", "--out=d")) == 0);
+	CHECK(o.quick);
+	CHECK_EQ_U64(o.adapt.min_reps, 3);
+	CHECK(o.nsizes < 6);
+	host_opts_free(&o);
+	CHECK(parse(&o, what, &e, ARGS("host", "--quick", "--out", "d")) == 0);
+	CHECK(o.adapt.min_reps < full_min);
+	host_opts_free(&o);
+
+	CHECK(parse(&o, what, &e, ARGS("host", "--out", "d", "--target-ci", "5%", "--cpus", "1,0",
+				       "--dirty", "0,10%", "--no-floor", "--max-time", "0.5")) == 0);
+	CHECK_NEAR(o.adapt.target_ci, 0.05, 1e-12);
+	CHECK(o.ncpus == 2 && o.cpus[0] == 1 && o.cpus[1] == 0);
+	CHECK(o.ndirty == 2 && o.dirty[1].percent);
+	CHECK(!o.floor);
+	CHECK_EQ_U64(o.adapt.max_time_ns, 500000000);
+	host_opts_free(&o);
+	CHECK(parse(&o, what, &e, ARGS("host", "--out", "d", "--cpus", "none")) == 0);
+	CHECK(o.unpinned);
+	host_opts_free(&o);
+
+	/* a lone --max-reps below the default minimum lowers it */
+	CHECK(parse(&o, what, &e, ARGS("host", "--out", "d", "--max-reps", "2")) == 0);
+	CHECK(o.adapt.min_reps == 2 && o.adapt.max_reps == 2);
+	host_opts_free(&o);
+
+	const struct {
+		int argc;
+		char **argv;
+		const char *what;
+	} bad[] = {
+		{ARGS("host", "--out", "d", "--sizes", "banana"), "--sizes"},
+		{ARGS("host", "--out", "d", "--sizes", "1M,1M"), "--sizes"},
+		{ARGS("host", "--out", "d", "--sizes", "4097"), "--sizes"},
+		{ARGS("host", "--out", "d", "--pages", "8k"), "--pages"},
+		{ARGS("host", "--out", "d", "--primitives", "spoon"), "--primitives"},
+		{ARGS("host", "--out", "d", "--dirty", "101%"), "--dirty"},
+		{ARGS("host", "--out", "d", "--cpus", "0,0"), "--cpus"},
+		{ARGS("host", "--out", "d", "--target-ci", "2"), "--target-ci"},
+		{ARGS("host", "--out", "d", "--max-time", "-1"), "--max-time"},
+		{ARGS("host", "--out", "d", "--min-reps", "0"), "--min-reps"},
+		{ARGS("host", "--out", "d", "--min-reps", "9", "--max-reps", "3"), "--min-reps"},
+		{ARGS("host", "--out", "d", "--warmup", "x"), "--warmup"},
+		{ARGS("host", "--out", "d", "--sizes"), "--sizes"},
+		{ARGS("host", "--sizes", "--out", "d"), "--sizes"},
+		{ARGS("host", "--out", "d", "--frob"), "--frob"},
+		{ARGS("host", "--quick=1", "--out", "d"), "--quick=1"},
+		{ARGS("host", "--sizes", "1M"), "--out"},
+	};
+	for (size_t i = 0; i < CB_ARRAY_SIZE(bad); i++) {
+		e.msg[0] = '\0';
+		CHECK(parse(&o, what, &e, bad[i].argc, bad[i].argv) < 0);
+		CHECK_STR(what, bad[i].what);
+		CHECK(e.msg[0] != '\0');
+		host_opts_free(&o);
+	}
+	return check_done();
+}

@@ -1,0 +1,139 @@
+#include "host_floor.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "host_cache.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+#define MIB (1024ull * 1024)
+/* 4 KiB copies are timed in batches: one copy is close to the clock's own
+ * cost, 64 of them are not. */
+#define BATCH_4K 64
+
+const char *const host_floor_names[HOST_FLOOR_COUNT] = {
+	[HOST_FLOOR_MEMCPY_BPS] = "memcpy_bytes_per_s",
+	[HOST_FLOOR_COPY_4K] = "copy_4k_ns",
+	[HOST_FLOOR_COPY_2M] = "copy_2m_ns",
+};
+
+struct floor_ctx {
+	char *src, *dst;
+	uint64_t bytes;
+	uint64_t rng;
+};
+
+static uint64_t next_rand(struct floor_ctx *c)
+{
+	/* xorshift64: any spread will do, it only has to defeat caches. */
+	c->rng ^= c->rng << 13;
+	c->rng ^= c->rng >> 7;
+	c->rng ^= c->rng << 17;
+	return c->rng;
+}
+
+static double sample_memcpy(struct floor_ctx *c)
+{
+	uint64_t t0 = cb_now_ns();
+	memcpy(c->dst, c->src, c->bytes);
+	uint64_t t1 = cb_now_ns();
+	return (double)c->bytes * 1e9 / (double)(t1 - t0);
+}
+
+/* A COW fault copies a page the parent has not touched lately (cold; the
+ * sweep evicts it before each sample too) into a page the allocator just
+ * recycled from the previous child (usually still cached).  So the source
+ * is flushed and the destination is a small, reused, warm area. */
+static double sample_copy_4k(struct floor_ctx *c)
+{
+	uint64_t pages = c->bytes / 4096, idx[BATCH_4K];
+	for (int i = 0; i < BATCH_4K; i++) {
+		idx[i] = next_rand(c) % pages;
+		host_cache_flush(c->src + idx[i] * 4096, 4096);
+	}
+	uint64_t t0 = cb_now_ns();
+	for (int i = 0; i < BATCH_4K; i++)
+		memcpy(c->dst + i * 4096, c->src + idx[i] * 4096, 4096);
+	uint64_t t1 = cb_now_ns();
+	return (double)(t1 - t0) / BATCH_4K;
+}
+
+static double sample_copy_2m(struct floor_ctx *c)
+{
+	uint64_t off = next_rand(c) % (c->bytes / (2 * MIB)) * 2 * MIB;
+	host_cache_flush(c->src + off, 2 * MIB);
+	uint64_t t0 = cb_now_ns();
+	memcpy(c->dst, c->src + off, 2 * MIB);
+	uint64_t t1 = cb_now_ns();
+	return (double)(t1 - t0);
+}
+
+static double (*const samplers[HOST_FLOOR_COUNT])(struct floor_ctx *) = {
+	[HOST_FLOOR_MEMCPY_BPS] = sample_memcpy,
+	[HOST_FLOOR_COPY_4K] = sample_copy_4k,
+	[HOST_FLOOR_COPY_2M] = sample_copy_2m,
+};
+
+static void *map_buf(uint64_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* 4 KiB pages, as the COW faults being compared against copy. */
+	madvise(p, bytes, MADV_NOHUGEPAGE);
+	if (madvise(p, bytes, MADV_POPULATE_WRITE) < 0)
+		memset(p, 0, bytes);
+	return p;
+}
+
+int host_floor_measure(struct host_floor *f, const struct host_adapt *a, cb_error *e)
+{
+	memset(f, 0, sizeof(*f));
+	/* Well beyond any last-level cache: at least 8x the LLC. */
+	long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+	uint64_t bytes = 256 * MIB;
+	if (llc > 0 && (uint64_t)llc * 8 > bytes)
+		bytes = ((uint64_t)llc * 8 + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
+	struct floor_ctx c = {.bytes = bytes, .rng = 0x9e3779b97f4a7c15ull};
+	c.src = map_buf(bytes);
+	c.dst = c.src ? map_buf(bytes) : NULL;
+	if (!c.dst) {
+		cb_error_errno(e, "cannot map two %llu MiB copy buffers", (unsigned long long)(bytes / MIB));
+		if (c.src)
+			munmap(c.src, bytes);
+		return -1;
+	}
+	memset(c.src, 0x5a, bytes);
+	f->buf_bytes = bytes;
+	double *x = cb_xcalloc(a->max_reps, sizeof(*x));
+	for (int m = 0; m < HOST_FLOOR_COUNT; m++) {
+		samplers[m](&c); /* warm-up: code, TLB */
+		size_t n = 0;
+		uint64_t start = cb_now_ns();
+		enum host_stop stop = HOST_STOP_NONE;
+		while (stop == HOST_STOP_NONE) {
+			x[n++] = samplers[m](&c);
+			const double *series[] = {x};
+			stop = host_adapt_decide(a, series, 1, n, cb_now_ns() - start);
+		}
+		stats_summarize(x, n, &f->s[m]);
+		f->stop[m] = stop;
+	}
+	free(x);
+	munmap(c.src, bytes);
+	munmap(c.dst, bytes);
+	f->measured = true;
+	return 0;
+}
+
+double host_floor_median(const struct host_floor *f, enum host_floor_metric m)
+{
+	return f && f->measured ? f->s[m].median : NAN;
+}

@@ -1,0 +1,70 @@
+#include "host_result.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_prim.h"
+
+const char *const host_metric_names[HOST_M_COUNT] = {
+	[HOST_M_CREATE] = "create_ns",
+	[HOST_M_CHILD_START] = "child_start_ns",
+	[HOST_M_TOTAL] = "total_ns",
+	[HOST_M_COW] = "cow_ns",
+	[HOST_M_COW_PER_PAGE] = "cow_ns_per_page",
+	[HOST_M_COW_FAULTS] = "cow_faults",
+	[HOST_M_MINFLT] = "minflt",
+	[HOST_M_PTE] = "pte_bytes",
+	[HOST_M_HUGE] = "huge_fraction",
+	[HOST_M_CPU] = "cpu",
+};
+
+void host_result_init(struct host_result *r, const struct host_point *pt,
+		      const struct host_config *cfg)
+{
+	memset(r, 0, sizeof(*r));
+	r->pt = pt;
+	r->cfg = cfg;
+}
+
+void host_result_push(struct host_result *r, const struct host_sample *s, double pte_bytes,
+		      double huge_fraction, int cpu)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		for (int m = 0; m < HOST_M_COUNT; m++)
+			r->v[m] = cb_xrealloc(r->v[m], r->cap * sizeof(double));
+	}
+	double d = (double)r->cfg->dirty_pages;
+	double row[HOST_M_COUNT] = {
+		[HOST_M_CREATE] = (double)s->create_ns,
+		[HOST_M_CHILD_START] = s->child_start_ns,
+		[HOST_M_TOTAL] = (double)s->total_ns,
+		[HOST_M_COW] = s->cow_ns,
+		[HOST_M_COW_PER_PAGE] = d > 0 ? s->cow_ns / d : NAN,
+		[HOST_M_COW_FAULTS] = s->cow_faults,
+		[HOST_M_MINFLT] = s->minflt,
+		[HOST_M_PTE] = pte_bytes,
+		[HOST_M_HUGE] = huge_fraction,
+		[HOST_M_CPU] = cpu,
+	};
+	for (int m = 0; m < HOST_M_COUNT; m++)
+		r->v[m][r->n] = row[m];
+	r->n++;
+}
+
+size_t host_result_watched(const struct host_result *r, const double **series)
+{
+	size_t k = 0;
+	series[k++] = r->v[HOST_M_CREATE];
+	if (!host_prims[r->cfg->prim].execs && r->cfg->dirty_pages > 0)
+		series[k++] = r->v[HOST_M_COW];
+	return k;
+}
+
+void host_result_free(struct host_result *r)
+{
+	for (int m = 0; m < HOST_M_COUNT; m++)
+		free(r->v[m]);
+	memset(r, 0, sizeof(*r));
+}
