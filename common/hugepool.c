@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 struct pool_change {
@@ -16,6 +18,39 @@ struct pool_change {
  * malloc so it can run from a signal handler. */
 static struct pool_change changes[2] = {{0, -1}, {0, -1}};
 static int atexit_done;
+
+/* The pool is machine-wide.  Two cowbench processes growing it at once
+ * would each record the other's reservation as "original" and leave it
+ * behind (and measure each other), so a process holds this lock from its
+ * first reservation until it restores the pool. */
+static int lock_fd = -1;
+#define LOCK_WAIT_S 300
+
+static int pool_lock(cb_error *e)
+{
+	if (lock_fd >= 0)
+		return 0;
+	const char *path = access("/run/lock", W_OK) == 0 ? "/run/lock/cowbench-hugepool.lock"
+							  : "/tmp/cowbench-hugepool.lock";
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		cb_error_errno(e, "cannot open %s", path);
+		return -1;
+	}
+	const char *env = getenv("COWBENCH_HUGEPOOL_WAIT"); /* seconds; for tests */
+	int wait_s = env ? atoi(env) : LOCK_WAIT_S;
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited++) {
+		if (errno != EWOULDBLOCK || waited >= wait_s * 10) {
+			cb_error_set(e, "another process has held the hugepage pool (%s) for %d s",
+				     path, wait_s);
+			close(fd);
+			return -1;
+		}
+		nanosleep(&(struct timespec){0, 100000000}, NULL);
+	}
+	lock_fd = fd;
+	return 0;
+}
 
 static void pool_path(char *buf, size_t len, unsigned long page_kib, const char *file)
 {
@@ -74,6 +109,10 @@ void hugepool_restore_all(void)
 		write_long(path, changes[i].orig);
 		changes[i].orig = -1;
 	}
+	if (lock_fd >= 0) {
+		close(lock_fd); /* releases the flock */
+		lock_fd = -1;
+	}
 }
 
 static void restore_at_exit(void)
@@ -90,6 +129,12 @@ int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e)
 		cb_error_set(e, "this kernel has no %lu KiB huge pages", page_kib);
 		return -1;
 	}
+	/* Even when enough pages are free, hold the lock: another process
+	 * growing the pool for itself must not find them taken. */
+	if (pool_lock(e) < 0)
+		return -1;
+	total = read_long(nr_path);
+	free_now = hugepool_free(page_kib);
 	if ((uint64_t)free_now >= pages)
 		return 0;
 	if (geteuid() != 0) {

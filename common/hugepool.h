@@ -13,7 +13,9 @@
  * could not find contiguous memory) the pool is put back and e says why in
  * a form fit for a skip message. */
 int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e);
-/* Puts every pool this process changed back to its original size. */
+/* Puts every pool this process changed back to its original size and
+ * releases the pool lock (taken by the first hugepool_reserve; a second
+ * cowbench process waits for it, up to 5 minutes). */
 void hugepool_restore_all(void);
 /* Free pages of that size right now, or -1 when the size is unsupported. */
 long hugepool_free(unsigned long page_kib);

@@ -1,5 +1,6 @@
 /* Reserving and restoring the 2 MiB pool: the pool must end exactly where
  * it started, including after a failed reservation. */
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -36,5 +37,30 @@ int main(void)
 	CHECK(e.msg[0] != '\0');
 	CHECK(nr() == before);
 	CHECK(hugepool_reserve(3, 1, &e) < 0); /* no such size */
+
+	/* A second process must not touch the pool while we hold it. */
+	CHECK(hugepool_reserve(2048, 1, &e) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv("COWBENCH_HUGEPOOL_WAIT", "0", 1);
+		cb_error ce;
+		int busy = hugepool_reserve(2048, 1, &ce) < 0 && strstr(ce.msg, "another process");
+		_exit(busy ? 0 : 1);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	hugepool_restore_all();
+	pid = fork();
+	if (pid == 0) {
+		setenv("COWBENCH_HUGEPOOL_WAIT", "0", 1);
+		cb_error ce;
+		int ok = hugepool_reserve(2048, 1, &ce) == 0;
+		hugepool_restore_all();
+		_exit(ok ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0); /* free again after restore */
+	CHECK(nr() == before);
 	return check_done();
 }
