@@ -30,5 +30,16 @@ test-unit: build
 bench: build
 	scripts/bench $(BENCH_ARGS)
 
+# CI regression gate: quick run, compared with results/reference/<machine class>/;
+# COMPARE_ARGS="--threshold 20%" loosens it for noisy runners.
+bench-check: build
+	COWBENCH_BIN=$(BUILD)/cli/cowbench COWBENCH_COMPARE_ARGS="$(COMPARE_ARGS)" scripts/bench-check $(if $(OUT),--out $(OUT))
+
+# The nested run alone (scripts/nested): our VMM inside a QEMU Linux guest,
+# nested paging and shadow paging; into OUT or a fresh results/<run-id>.
+bench-nested: build
+	@scripts/install-deps --nested
+	COWBENCH_BIN=$(abspath $(BUILD))/cli/cowbench scripts/nested $(BENCH_ARGS)
+
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,47 @@
+/* cowbench compare: the pieces shared by matching (compare.c) and the
+ * output files (compare_out.c). */
+#ifndef COWBENCH_COMPARE_H
+#define COWBENCH_COMPARE_H
+
+#include <stdio.h>
+
+#include "run.h"
+#include "verdict.h"
+
+struct cmp_row {
+	char *bench;	    /* "host/fork/4k/mem=1G/dirty=16" */
+	const char *metric; /* "create_ns" */
+	const char *unit;   /* "ns" or "count" */
+	struct verdict v;   /* for a row of the new run only: v.new_ set, kind unused */
+	bool matched;	    /* false: the configuration is only in the new run */
+};
+
+struct cmp {
+	struct verdict_opts o;
+	const char *base_dir, *new_dir;
+	struct run base, new_;
+	struct cmp_row *rows; /* compared metrics, then new-only ones */
+	size_t n, cap;
+	char **only_base, **only_new; /* configurations in one run only */
+	size_t nob, non;
+	char **notes; /* environment differences: fingerprint ones first */
+	size_t nnotes, nfp;
+	size_t count[4]; /* per enum verdict_kind, of the matched rows */
+};
+
+/* Builds every configuration name of one result table, and appends
+ * matched and new-only rows to c.  Exposed for the unit tests. */
+void compare_table(struct cmp *c, const char *kind, const struct csv_table *base,
+		   const struct csv_table *new_);
+/* Fingerprint and environment differences into c->notes; returns the
+ * number of fingerprint differences. */
+size_t compare_env(struct cmp *c, const json_t *base, const json_t *new_);
+void compare_free(struct cmp *c);
+
+/* Writes verdict.md, bench.json and bmf.json into dir, atomically. */
+int compare_write(const struct cmp *c, const char *dir, cb_error *e);
+/* The verdict table as Markdown: everything for verdict.md, or (brief)
+ * regressions and improvements with counts for the terminal. */
+void compare_markdown(const struct cmp *c, FILE *f, bool brief);
+
+#endif

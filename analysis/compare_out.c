@@ -1,0 +1,253 @@
+/* compare's outputs: the Markdown verdict (for people and
+ * $GITHUB_STEP_SUMMARY) and two JSON formats for benchmark dashboards:
+ *   bench.json  github-action-benchmark, tool customSmallerIsBetter: an
+ *               array of {"name", "unit", "value", "range", "extra"};
+ *   bmf.json    Bencher Metric Format: {"<benchmark>": {"<measure>":
+ *               {"value", "lower_value", "upper_value"}}}.
+ * Both describe the new run (what a dashboard tracks over time), with the
+ * median as the value and its 95% CI as the range. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "afile.h"
+#include "compare.h"
+#include "fmt.h"
+
+static const char *value_text(const struct cmp_row *r, double v, char *buf, size_t len)
+{
+	return strcmp(r->unit, "ns") ? fmt_num(v, buf, len) : fmt_ns(v, buf, len);
+}
+
+static void row_md(FILE *f, const struct cmp_row *r, bool with_verdict)
+{
+	char a[32], b[32], ch[32], p[32];
+	fputs("| ", f);
+	fmt_md_cell(f, r->bench);
+	fprintf(f, " | %s | %s | %s | %s | ", r->metric, value_text(r, r->v.base.median, a, sizeof(a)),
+		value_text(r, r->v.new_.median, b, sizeof(b)), fmt_change(r->v.change, ch, sizeof(ch)));
+	if (isnan(r->v.p))
+		fputs("\u2014", f);
+	else
+		fprintf(f, "%s", (snprintf(p, sizeof(p), "%.2g", r->v.p), p));
+	fprintf(f, " | %zu / %zu | ", r->v.base.n, r->v.new_.n);
+	if (with_verdict)
+		fprintf(f, "%s: ", verdict_name(r->v.kind));
+	fmt_md_cell(f, r->v.why);
+	fputs(" |\n", f);
+}
+
+static const char *const cols[] = {"benchmark", "metric", "base median", "new median", "change",
+				   "p", "n base / new", "why", NULL};
+
+static void head(FILE *f)
+{
+	fputc('\n', f);
+	for (size_t i = 0; cols[i]; i++)
+		fprintf(f, "| %s ", cols[i]);
+	fputs("|\n", f);
+	for (size_t i = 0; cols[i]; i++)
+		fputs(i >= 2 && i <= 6 ? "|---:" : "|---", f);
+	fputs("|\n", f);
+}
+
+static const struct cmp_row **sorted(const struct cmp *c, enum verdict_kind kind, bool other,
+				     size_t *n)
+{
+	const struct cmp_row **v = cb_xcalloc(c->n + 1, sizeof(*v));
+	*n = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cmp_row *r = &c->rows[i];
+		if (!r->matched)
+			continue;
+		bool take = other ? r->v.kind == VERDICT_UNCHANGED || r->v.kind == VERDICT_NOISY
+				  : r->v.kind == kind;
+		if (take)
+			v[(*n)++] = r;
+	}
+	/* biggest change first among regressions/improvements; file order
+	 * (configuration order) for the rest */
+	if (!other)
+		for (size_t i = 1; i < *n; i++)
+			for (size_t j = i; j > 0 && fabs(v[j - 1]->v.change) < fabs(v[j]->v.change); j--) {
+				const struct cmp_row *t = v[j];
+				v[j] = v[j - 1];
+				v[j - 1] = t;
+			}
+	return v;
+}
+
+static void section(FILE *f, const char *title, const struct cmp_row **v, size_t n)
+{
+	if (!n)
+		return;
+	fprintf(f, "\n### %s\n", title);
+	head(f);
+	for (size_t i = 0; i < n; i++)
+		row_md(f, v[i], false);
+}
+
+void compare_markdown(const struct cmp *c, FILE *f, bool brief)
+{
+	const size_t *k = c->count;
+	fprintf(f, "## cowbench compare: %s\n\n",
+		k[VERDICT_REGRESSED] ? "\u274c regression" : "\u2705 no significant regression");
+	fprintf(f, "**%zu regressed**, %zu improved, %zu unchanged, %zu too noisy to tell",
+		k[VERDICT_REGRESSED], k[VERDICT_IMPROVED], k[VERDICT_UNCHANGED], k[VERDICT_NOISY]);
+	if (c->nob + c->non)
+		fprintf(f, "; %zu configurations in one run only", c->nob + c->non);
+	fputs(".\n\n", f);
+	const char *bc = run_meta_str(c->base.meta, "cowbench.commit");
+	const char *nc = run_meta_str(c->new_.meta, "cowbench.commit");
+	fprintf(f, "Base `%s` (commit %s) \u2192 new `%s` (commit %s). Every metric is "
+		   "smaller-is-better; a change is significant when the two-sided Mann\u2013Whitney "
+		   "U test on the raw samples gives p < %g **and** the median moved by more than "
+		   "%g%% (for event counts, also by at least one whole event). Fewer than %d "
+		   "samples on a side, or a median CI wider than the threshold, "
+		   "is \"too noisy to tell\".\n",
+		c->base_dir, bc ? bc : "unknown", c->new_dir, nc ? nc : "unknown", c->o.alpha,
+		c->o.threshold * 100, VERDICT_MIN_SAMPLES);
+	if (c->nnotes) {
+		fputs("\n### Environment differences\n\n", f);
+		for (size_t i = 0; i < c->nnotes; i++)
+			fprintf(f, "- %s`%s`\n", i < c->nfp ? "**machine fingerprint** (compared anyway, "
+							      "--allow-env-change): " : "",
+				c->notes[i]);
+	}
+	size_t nr, ni, no;
+	const struct cmp_row **reg = sorted(c, VERDICT_REGRESSED, false, &nr);
+	const struct cmp_row **imp = sorted(c, VERDICT_IMPROVED, false, &ni);
+	const struct cmp_row **rest = sorted(c, 0, true, &no);
+	section(f, "Regressions", reg, nr);
+	section(f, "Improvements", imp, ni);
+	if (brief) {
+		if (no)
+			fprintf(f, "\n%zu more: %zu unchanged, %zu too noisy to tell.\n", no,
+				k[VERDICT_UNCHANGED], k[VERDICT_NOISY]);
+	} else if (no) {
+		fprintf(f, "\n<details><summary>%zu unchanged, %zu too noisy to tell</summary>\n",
+			k[VERDICT_UNCHANGED], k[VERDICT_NOISY]);
+		head(f);
+		for (size_t i = 0; i < no; i++)
+			row_md(f, rest[i], true);
+		fputs("\n</details>\n", f);
+	}
+	if (c->nob + c->non) {
+		if (brief)
+			fprintf(f, "\nIn one run only (listed, not compared): %zu in base, %zu in new.\n",
+				c->nob, c->non);
+		else {
+			fprintf(f, "\n<details><summary>%zu configurations in one run only (not "
+				   "compared)</summary>\n\n",
+				c->nob + c->non);
+			for (size_t i = 0; i < c->nob; i++)
+				fprintf(f, "- only in base: `%s`\n", c->only_base[i]);
+			for (size_t i = 0; i < c->non; i++)
+				fprintf(f, "- only in new: `%s`\n", c->only_new[i]);
+			fputs("\n</details>\n", f);
+		}
+	}
+	free(reg);
+	free(imp);
+	free(rest);
+}
+
+static json_t *num(double v)
+{
+	return isfinite(v) ? json_real(v) : NULL;
+}
+
+static void set_num(json_t *o, const char *key, double v)
+{
+	json_t *j = num(v);
+	if (j)
+		json_object_set_new(o, key, j);
+}
+
+static json_t *bench_json(const struct cmp *c)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cmp_row *r = &c->rows[i];
+		const struct stats_summary *s = &r->v.new_;
+		if (!isfinite(s->median))
+			continue;
+		json_t *o = json_object();
+		char name[600], range[64], extra[512], ch[32];
+		snprintf(name, sizeof(name), "%s/%s", r->bench, r->metric);
+		snprintf(range, sizeof(range), "\u00b1 %.6g", (s->ci_hi - s->ci_lo) / 2);
+		if (r->matched)
+			snprintf(extra, sizeof(extra),
+				 "median of %zu samples, 95%% CI [%.6g, %.6g]\nbase median %.6g (%zu "
+				 "samples), change %s, p=%.2g: %s",
+				 s->n, s->ci_lo, s->ci_hi, r->v.base.median, r->v.base.n,
+				 fmt_change(r->v.change, ch, sizeof(ch)), r->v.p, verdict_name(r->v.kind));
+		else
+			snprintf(extra, sizeof(extra),
+				 "median of %zu samples, 95%% CI [%.6g, %.6g]\nnot in the base run", s->n,
+				 s->ci_lo, s->ci_hi);
+		json_object_set_new(o, "name", json_string(name));
+		json_object_set_new(o, "unit", json_string(r->unit));
+		json_object_set_new(o, "value", json_real(s->median));
+		json_object_set_new(o, "range", json_string(range));
+		json_object_set_new(o, "extra", json_string(extra));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static json_t *bmf_json(const struct cmp *c)
+{
+	json_t *root = json_object();
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cmp_row *r = &c->rows[i];
+		const struct stats_summary *s = &r->v.new_;
+		if (!isfinite(s->median))
+			continue;
+		json_t *b = json_object_get(root, r->bench);
+		if (!b) {
+			b = json_object();
+			json_object_set_new(root, r->bench, b);
+		}
+		json_t *m = json_object();
+		json_object_set_new(m, "value", json_real(s->median));
+		set_num(m, "lower_value", s->ci_lo);
+		set_num(m, "upper_value", s->ci_hi);
+		json_object_set_new(b, r->metric, m);
+	}
+	return root;
+}
+
+static int write_json(const char *dir, const char *name, json_t *j, cb_error *e)
+{
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	json_decref(j);
+	if (!text) {
+		cb_error_set(e, "cannot serialise %s", name);
+		return -1;
+	}
+	char *path = cb_path_join(dir, name);
+	size_t len = strlen(text);
+	text = cb_xrealloc(text, len + 2);
+	strcpy(text + len, "\n");
+	int rc = afile_write_all(path, text, len + 1, e);
+	free(path);
+	free(text);
+	return rc;
+}
+
+int compare_write(const struct cmp *c, const char *dir, cb_error *e)
+{
+	char *path = cb_path_join(dir, "verdict.md");
+	struct afile af;
+	int rc = afile_open(&af, path, e);
+	free(path);
+	if (rc < 0)
+		return -1;
+	compare_markdown(c, af.fp, false);
+	if (afile_commit(&af, e) < 0)
+		return -1;
+	if (write_json(dir, "bench.json", bench_json(c), e) < 0)
+		return -1;
+	return write_json(dir, "bmf.json", bmf_json(c), e);
+}

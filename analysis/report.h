@@ -1,0 +1,88 @@
+/* cowbench report: the pieces shared by its host and VM sections. */
+#ifndef COWBENCH_REPORT_H
+#define COWBENCH_REPORT_H
+
+#include <stdio.h>
+
+#include "gp.h"
+#include "group.h"
+#include "refs.h"
+#include "run.h"
+#include "stats.h"
+
+/* Why a number in a table or figure is not hardware time.  Every table and
+ * figure prints the flags of the rows it shows. */
+enum report_flag {
+	RF_TIMING_INVALID = 1u << 0, /* vm.csv timing_valid=false */
+	RF_PVM = 1u << 1,	     /* mmu=pvm-shadow: guest ring 0 emulated */
+	RF_TCG = 1u << 2,	     /* where=nested-tcg: everything emulated */
+	RF_NO_PERF = 1u << 3,	     /* meta.json perf.*: unsupported */
+	RF_NOT_CONVERGED = 1u << 4,  /* host-summary.csv converged=false */
+};
+
+struct report {
+	struct run run;
+	FILE *md; /* summary.md being written */
+	char *plots_dir;
+	unsigned run_flags;	/* flags of the whole run (RF_NO_PERF) */
+	char perf_missing[160]; /* the unsupported counters, for the flag text */
+	struct refs refs;
+	bool have_refs;
+	char refs_note[256]; /* why there is no overlay, when there is none */
+	char **plots;	     /* names of the plots rendered and embedded */
+	size_t nplots;
+
+	/* What the VM section compares guest COW copies against. */
+	struct stats_summary host_cow_pp; /* host fork, 4k: ns per dirtied page */
+	char host_cow_cfg[96];		  /* which host configuration that is */
+	double floor_copy_4k_ns, floor_copy_2m_ns, floor_memcpy_bps; /* NaN when absent */
+};
+
+int report_host(struct report *r, cb_error *e);
+int report_vm(struct report *r, cb_error *e);
+/* The published figures table (after report_host drew what it could). */
+void report_refs_table(struct report *r);
+
+/* Writes one "> ⚠ ..." line per flag set, under a table or figure. */
+void report_flags(struct report *r, unsigned flags);
+/* Short codes for a table cell ("pvm-shadow, not-converged"); "" for none. */
+const char *report_flag_codes(unsigned flags, char *buf, size_t len);
+/* Renders a plot and embeds it in summary.md (PNG inline, SVG linked). */
+int report_figure(struct report *r, struct gp_plot *p, const char *alt, cb_error *e);
+/* Opens a plot in the run's plots/ folder. */
+int report_plot_open(struct report *r, struct gp_plot *p, const char *name, const char *what,
+		     int width, int height, cb_error *e);
+
+/* The title of a plot: head, the key values every configuration shares,
+ * and the flags ("(!) pvm-shadow, ...") of what it shows.  Writes
+ * `set title "..."` (or, with multiplot, the quoted string alone). */
+void report_plot_title(FILE *script, const char *head, const char *common, unsigned flags,
+		       bool multiplot);
+
+/* Markdown table header from a NULL-terminated list of column names. */
+void report_table_head(FILE *f, const char *const *cols);
+/* Per-row values of a derived metric over a group; NaNs dropped. */
+typedef double (*report_row_fn)(const struct csv_table *t, size_t row, void *arg);
+size_t report_derive(const struct grouping *gr, const struct group *g, report_row_fn fn,
+		     void *arg, double *out);
+void report_summarize(const struct grouping *gr, const struct group *g, report_row_fn fn,
+		      void *arg, struct stats_summary *s);
+/* A numeric column by name, as a report_row_fn (arg = column name). */
+double report_col(const struct csv_table *t, size_t row, void *col_name);
+
+/* Colour and point type of a primitive (or any name), the same in every
+ * plot so a reader learns them once. */
+const char *report_color(const char *name);
+int report_point_type(const char *name);
+
+/* A key value as a label shows it: "prefaulted" for prefault=yes, "2M
+ * region" for region_bytes=2097152, "guest 4k", "16 dirty". */
+const char *report_label_value(const char *key, const char *v, char *buf, size_t len);
+
+/* Labels for a set of configurations: only the key columns whose values
+ * differ between them (the rest go into `common`, "k=v, k=v").  labels[i]
+ * is malloc'ed; lines joined by '\n' when multiline, else by spaces. */
+void report_varying_labels(const struct grouping *gr, const struct group *const *gs, size_t n,
+			   bool multiline, char **labels, char *common, size_t common_len);
+
+#endif

@@ -1,0 +1,54 @@
+/* The VM half of the report, shared by its files: report_vm.c (loading,
+ * per-row values, the section), report_vm_fault.c (per COW fault: exits,
+ * time, theory), report_vm_kinds.c (exit kinds per phase, every KVM
+ * statistic). */
+#ifndef COWBENCH_REPORT_VM_H
+#define COWBENCH_REPORT_VM_H
+
+#include "report.h"
+
+/* Counters netted against the null phase of the same boot. */
+enum { C_EXITS, C_PF_TAKEN, C_PF_GUEST, C_INVLPG, C_IO, C_FRESH, C_COUNT };
+
+struct vm {
+	struct report *r;
+	const struct csv_table *t;
+	struct grouping boots;	/* null-phase rows by boot */
+	double (*null_med)[C_COUNT];
+	struct grouping dirty;	/* dirty-phase rows by configuration */
+	struct grouping phases; /* every row by configuration and phase */
+	struct grouping halts;	/* vm-stats vcpu halt_exits by sample, phase */
+	struct grouping stats;	/* all vm-stats rows by sample, phase */
+};
+
+/* The argument of the per-row functions below. */
+struct rowarg {
+	struct vm *v;
+	int c; /* a counter (C_*) or an exit kind (K_*) */
+};
+
+/* Per-row values (report_row_fn): a counter minus the boot's null median,
+ * that per COW copy, the raw counter per copy, a column per copy. */
+double report_vm_net(const struct csv_table *t, size_t row, void *rowarg);
+double report_vm_net_per_fault(const struct csv_table *t, size_t row, void *rowarg);
+double report_vm_raw_per_fault(const struct csv_table *t, size_t row, void *rowarg);
+double report_vm_per_copy(const struct csv_table *t, size_t row, void *col_name);
+/* cow_copies + cow_copies_2m of a row; NaN when neither is recorded. */
+double report_vm_copies(const struct csv_table *t, size_t row);
+double report_vm_col(const struct csv_table *t, size_t row, const char *name);
+/* Why a configuration's rows are not hardware time (RF_PVM, RF_TCG,
+ * RF_TIMING_INVALID); the run-wide flags are the figure's business. */
+unsigned report_vm_flags(const struct vm *v, const struct group *g);
+
+/* "Every row below: ..." under a figure, when the configurations share keys. */
+void report_vm_common_line(FILE *f, const char *common);
+void report_vm_free_labels(char **labels, size_t n);
+
+/* The sections. */
+int report_vm_exits_per_fault(struct vm *v, const struct group **gs, size_t n, cb_error *e);
+int report_vm_cost_per_copy(struct vm *v, const struct group **gs, size_t n, cb_error *e);
+void report_vm_theory(struct vm *v, const struct group **gs, size_t n);
+int report_vm_exit_kinds(struct vm *v, cb_error *e);
+void report_vm_stats_details(struct vm *v);
+
+#endif

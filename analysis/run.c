@@ -1,0 +1,256 @@
+#include "run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "afile.h"
+
+/* A column's role: KEY (a configuration name, never empty), STR, NUM
+ * (empty = not measured), BOOL (true/false).  OPT columns may be absent
+ * from the header; when present they are checked all the same. */
+enum col_type { COL_KEY, COL_STR, COL_NUM, COL_BOOL };
+
+struct col_spec {
+	const char *name;
+	enum col_type type;
+	bool optional;
+};
+
+#define KEY(n) {n, COL_KEY, false}
+#define STR(n) {n, COL_STR, false}
+#define NUM(n) {n, COL_NUM, false}
+#define BOOL(n) {n, COL_BOOL, false}
+#define OPT_NUM(n) {n, COL_NUM, true}
+#define END {NULL, COL_STR, false}
+
+static const struct col_spec host_cols[] = {
+	KEY("primitive"), KEY("page_mode"), NUM("mem_bytes"),
+	NUM("dirty_pages"), NUM("rep"), NUM("create_ns"),
+	NUM("child_start_ns"), NUM("total_ns"), NUM("cow_ns"),
+	OPT_NUM("cow_faults"), OPT_NUM("minflt"), OPT_NUM("pte_bytes"),
+	OPT_NUM("huge_fraction"), OPT_NUM("cpu"), END,
+};
+
+static const struct col_spec host_summary_cols[] = {
+	KEY("primitive"), KEY("page_mode"), NUM("mem_bytes"),
+	NUM("dirty_pages"), KEY("metric"), NUM("n"), NUM("median"),
+	NUM("ci_lo"), NUM("ci_hi"), BOOL("converged"),
+	OPT_NUM("min"), OPT_NUM("mean"), OPT_NUM("p90"),
+	OPT_NUM("p99"), OPT_NUM("max"), OPT_NUM("stddev"),
+	OPT_NUM("ci_rel_width"), OPT_NUM("huge_fraction"),
+	OPT_NUM("pte_bytes"), OPT_NUM("floor_ns"),
+	OPT_NUM("ratio_to_floor"), END,
+};
+
+static const struct col_spec host_floor_cols[] = {
+	KEY("metric"), NUM("n"), NUM("median"),
+	OPT_NUM("ci_lo"), OPT_NUM("ci_hi"), OPT_NUM("min"),
+	OPT_NUM("mean"), OPT_NUM("p90"), OPT_NUM("p99"),
+	OPT_NUM("max"), OPT_NUM("stddev"), END,
+};
+
+static const struct col_spec vm_cols[] = {
+	KEY("where"), KEY("mmu"), BOOL("timing_valid"),
+	KEY("primitive"), KEY("guest_page"), STR("cow_policy"),
+	KEY("backing"), KEY("prefault"), NUM("region_bytes"),
+	NUM("dirty_pages"), NUM("rep"), KEY("sample"), KEY("phase"),
+	NUM("cycles"), NUM("ns"), OPT_NUM("tsc_khz"),
+	NUM("cow_copies"), NUM("cow_copies_2m"), OPT_NUM("cow_reuses"),
+	OPT_NUM("cow_splits"), OPT_NUM("zero_fills"),
+	OPT_NUM("other_cow_copies"), OPT_NUM("other_cow_reuses"),
+	OPT_NUM("other_zero_fills"), OPT_NUM("pt_pages_copied"),
+	OPT_NUM("ptes_copied"), NUM("fresh_frames"),
+	OPT_NUM("guest_faults"), OPT_NUM("syscalls"), NUM("exits"),
+	NUM("pf_taken"), OPT_NUM("pf_fixed"), OPT_NUM("pf_emulate"),
+	OPT_NUM("pf_guest"), OPT_NUM("pf_spurious"),
+	OPT_NUM("tlb_flush"), OPT_NUM("invlpg"), OPT_NUM("io_exits"),
+	OPT_NUM("insn_emulation"), OPT_NUM("mmu_shadow_zapped"),
+	OPT_NUM("mmu_pte_write"), OPT_NUM("mmu_cache_miss"),
+	OPT_NUM("hc_exits"), END,
+};
+
+static const struct col_spec vm_stats_cols[] = {
+	KEY("sample"), KEY("phase"), KEY("source"),
+	KEY("stat"), NUM("delta"), END,
+};
+
+static const struct col_spec vm_boots_cols[] = {
+	KEY("boot"), KEY("status"), STR("reason"), END,
+};
+
+static const struct file_spec {
+	const char *file;
+	const struct col_spec *cols;
+	size_t off; /* where struct run keeps it */
+} files[] = {
+	{"host.csv", host_cols, offsetof(struct run, host)},
+	{"host-summary.csv", host_summary_cols, offsetof(struct run, host_summary)},
+	{"host-floor.csv", host_floor_cols, offsetof(struct run, host_floor)},
+	{"vm.csv", vm_cols, offsetof(struct run, vm)},
+	{"vm-stats.csv", vm_stats_cols, offsetof(struct run, vm_stats)},
+	{"vm-boots.csv", vm_boots_cols, offsetof(struct run, vm_boots)},
+};
+
+/* A number, or +-inf (a relative CI width over a zero median is one);
+ * "nan" is not a measurement: not measured is an empty field. */
+static bool is_number(const char *s)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	return end != s && !*end && errno != ERANGE && !isnan(v);
+}
+
+bool run_true(const char *field)
+{
+	return field && strcmp(field, "true") == 0;
+}
+
+static int check_field(const struct csv_table *t, const char *file, size_t row,
+		       const struct col_spec *c, int col, cb_error *e)
+{
+	const char *v = csv_get(t, row, col);
+	/* Row numbers count data rows from 1, as a spreadsheet shows them
+	 * under the header: line = row + 1 when no field spans lines. */
+	switch (c->type) {
+	case COL_KEY:
+		if (!*v) {
+			cb_error_set(e, "%s: row %zu: column %s is empty", file, row + 1, c->name);
+			return -1;
+		}
+		break;
+	case COL_NUM:
+		if (*v && !is_number(v)) {
+			cb_error_set(e, "%s: row %zu: column %s: '%s' is not a number", file,
+				     row + 1, c->name, v);
+			return -1;
+		}
+		break;
+	case COL_BOOL:
+		if (*v && strcmp(v, "true") && strcmp(v, "false")) {
+			cb_error_set(e, "%s: row %zu: column %s: '%s' is not true or false", file,
+				     row + 1, c->name, v);
+			return -1;
+		}
+		break;
+	case COL_STR:
+		break;
+	}
+	return 0;
+}
+
+int run_check_table(const struct csv_table *t, const char *file, cb_error *e)
+{
+	const struct col_spec *cols = NULL;
+	for (size_t i = 0; i < CB_ARRAY_SIZE(files); i++)
+		if (!strcmp(files[i].file, file))
+			cols = files[i].cols;
+	if (!cols)
+		return 0;
+	for (const struct col_spec *c = cols; c->name; c++) {
+		int col = csv_col(t, c->name);
+		if (col < 0) {
+			if (c->optional)
+				continue;
+			cb_error_set(e, "%s: header has no column '%s' (see results/README.md)", file,
+				     c->name);
+			return -1;
+		}
+		for (size_t r = 0; r < t->nrows; r++)
+			if (check_field(t, file, r, c, col, e) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+int run_load(const char *dir, struct run *r, cb_error *e)
+{
+	memset(r, 0, sizeof(*r));
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		cb_error_errno(e, "%s", dir);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cb_error_set(e, "%s: not a directory", dir);
+		return -1;
+	}
+	r->dir = cb_xstrdup(dir);
+	char *meta = cb_path_join(dir, "meta.json");
+	if (exists(meta)) {
+		json_error_t je;
+		r->meta = json_load_file(meta, 0, &je);
+		if (!r->meta || !json_is_object(r->meta)) {
+			cb_error_set(e, "meta.json: line %d: %s", je.line,
+				     r->meta ? "not a JSON object" : je.text);
+			free(meta);
+			run_free(r);
+			return -1;
+		}
+	}
+	free(meta);
+	for (size_t i = 0; i < CB_ARRAY_SIZE(files); i++) {
+		char *path = cb_path_join(dir, files[i].file);
+		struct csv_table *t = NULL;
+		if (exists(path)) {
+			t = csv_read(path, e);
+			if (!t || run_check_table(t, files[i].file, e) < 0) {
+				if (t) /* the schema error names the file already */
+					csv_free(t);
+				free(path);
+				run_free(r);
+				return -1;
+			}
+		}
+		free(path);
+		*(struct csv_table **)((char *)r + files[i].off) = t;
+	}
+	if (!r->host && !r->vm) {
+		cb_error_set(e, "%s: no result files (neither host.csv nor vm.csv)", dir);
+		run_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+void run_free(struct run *r)
+{
+	free(r->dir);
+	json_decref(r->meta);
+	csv_free(r->host);
+	csv_free(r->host_summary);
+	csv_free(r->host_floor);
+	csv_free(r->vm);
+	csv_free(r->vm_stats);
+	csv_free(r->vm_boots);
+	memset(r, 0, sizeof(*r));
+}
+
+json_t *run_meta_get(const json_t *meta, const char *path)
+{
+	if (!meta)
+		return NULL;
+	char buf[128];
+	snprintf(buf, sizeof(buf), "%s", path);
+	json_t *j = (json_t *)meta;
+	for (char *save = NULL, *tok = strtok_r(buf, ".", &save); tok && j;
+	     tok = strtok_r(NULL, ".", &save))
+		j = json_object_get(j, tok);
+	return j;
+}
+
+const char *run_meta_str(const json_t *meta, const char *path)
+{
+	json_t *j = run_meta_get(meta, path);
+	return json_is_string(j) ? json_string_value(j) : NULL;
+}

@@ -1,0 +1,38 @@
+/* One run folder as the analysis sees it: meta.json and whichever result
+ * CSVs exist, each checked against the schema in results/README.md before
+ * anything is computed from it, so a malformed file is reported as bad
+ * input (file, row, column) instead of turning into silent NaNs. */
+#ifndef COWBENCH_RUN_H
+#define COWBENCH_RUN_H
+
+#include <jansson.h>
+
+#include "cb.h"
+#include "csv.h"
+
+struct run {
+	char *dir;
+	json_t *meta; /* NULL when meta.json is absent */
+	struct csv_table *host, *host_summary, *host_floor, *vm, *vm_stats, *vm_boots; /* NULL when absent */
+};
+
+/* Loads and validates every file that exists.  Fails (bad input) when the
+ * directory is missing, holds neither host.csv nor vm.csv, or a file that
+ * exists is malformed. */
+int run_load(const char *dir, struct run *r, cb_error *e);
+void run_free(struct run *r);
+
+/* Checks a table against the schema of the result file `file` (a basename
+ * such as "host.csv"): required columns present, numeric columns numeric,
+ * booleans true/false, key columns non-empty.  Unknown files pass. */
+int run_check_table(const struct csv_table *t, const char *file, cb_error *e);
+
+/* The string at a dotted path in meta.json ("kvm.mmu"), or NULL. */
+const char *run_meta_str(const json_t *meta, const char *path);
+/* Any value at a dotted path, or NULL. */
+json_t *run_meta_get(const json_t *meta, const char *path);
+
+/* Whether a boolean CSV field says "true". */
+bool run_true(const char *field);
+
+#endif

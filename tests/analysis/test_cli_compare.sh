@@ -1,0 +1,112 @@
+#!/bin/bash
+# cowbench compare on synthetic runs: same distribution -> no regression,
+# exit 0; a 20% slowdown of one metric -> exit 1, named in verdict.md and
+# on stdout; a different machine fingerprint -> exit 2 unless
+# --allow-env-change; too few samples -> "too noisy"; bench.json and
+# bmf.json have the shapes github-action-benchmark and Bencher read.
+set -u
+bin=$COWBENCH_BIN
+synth=$COWBENCH_BUILD/tests/analysis/synth_run
+[ -x "$synth" ] || { echo "FAIL: $synth not built"; exit 1; }
+command -v jq >/dev/null || { echo "SKIP: jq not installed (scripts/install-deps)"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { if ! eval "$1"; then echo "FAIL: $1"; fail=1; fi; }
+
+"$synth" "$tmp/base" --seed 1
+"$synth" "$tmp/same" --seed 2
+
+# --- one distribution: nothing regressed or improved, exit 0
+"$bin" compare "$tmp/base" "$tmp/same" >"$tmp/out" 2>"$tmp/err"
+check '[ $? -eq 0 ]'
+v=$tmp/same/compare/verdict.md
+check '[ -s "$v" ] && [ -s "$tmp/same/compare/bench.json" ] && [ -s "$tmp/same/compare/bmf.json" ]'
+check 'grep -q "^\*\*0 regressed\*\*, 0 improved, [1-9][0-9]* unchanged" "$v"'
+check '! grep -q "### Regressions" "$v"'
+check 'grep -q "<details><summary>[0-9]* unchanged" "$v"'
+check 'grep -q "| host/fork/4k/mem=64M/dirty=0 | create_ns |.*unchanged" "$v"'
+check 'grep -q "no significant regression" "$tmp/out"'
+check '[ -z "$(ls "$tmp/same/compare" | grep -e "\.tmp\.")" ]'
+
+# --- fork's create_ns 20% slower: exit 1, named; nothing else regressed
+"$synth" "$tmp/slow" --seed 2 --slow fork:create_ns:1.2
+"$bin" compare "$tmp/base" "$tmp/slow" >"$tmp/out" 2>"$tmp/err"
+check '[ $? -eq 1 ]'
+v=$tmp/slow/compare/verdict.md
+check 'grep -q "### Regressions" "$v"'
+regs=$(sed -n '/^### Regressions/,/^\(###\|<details>\)/p' "$v" | grep '^| host' || true)
+check '[ -n "$regs" ]'
+check '[ -z "$(echo "$regs" | grep -v "| create_ns |")" ]'
+check '[ -z "$(echo "$regs" | grep -v "^| host/fork/")" ]'
+check 'echo "$regs" | grep -q "+2[0-9]\.[0-9]%"'
+check '[ $(echo "$regs" | wc -l) -eq 13 ]' # every fork configuration of the synthetic matrix
+check 'grep -q "^| host/fork/4k/mem=1G/dirty=16 | create_ns |" "$tmp/out"'
+check 'grep -q "regression" "$tmp/out"'
+# the regression section comes first
+check '[ $(grep -n "### Regressions" "$v" | cut -d: -f1) -lt $(grep -n "<details>" "$v" | head -1 | cut -d: -f1) ]'
+
+# --- json shapes
+b=$tmp/slow/compare/bench.json
+check 'jq -e "type == \"array\" and length > 0" "$b" >/dev/null'
+check 'jq -e "all(.[]; (.name|type)==\"string\" and (.unit|type)==\"string\" and (.value|type)==\"number\" and (.range|type)==\"string\" and (.extra|type)==\"string\")" "$b" >/dev/null'
+check 'jq -e "[.[].name] | length == (unique | length)" "$b" >/dev/null'
+check 'jq -e ".[] | select(.name == \"host/fork/4k/mem=1G/dirty=16/create_ns\") | .unit == \"ns\" and (.extra | test(\"regressed\"))" "$b" >/dev/null'
+m=$tmp/slow/compare/bmf.json
+check 'jq -e "type == \"object\" and length > 0" "$m" >/dev/null'
+check 'jq -e "all(.[]; type == \"object\" and all(.[]; (.value|type)==\"number\" and .lower_value <= .value and .value <= .upper_value))" "$m" >/dev/null'
+check 'jq -e ".[\"host/fork/4k/mem=1G/dirty=16\"].create_ns.value > 0" "$m" >/dev/null'
+
+# --- a different machine: refused, then compared with --allow-env-change
+"$synth" "$tmp/other" --seed 2 --brand "Other CPU 1" --kernel 6.9.9-other
+"$bin" compare "$tmp/base" "$tmp/other" >"$tmp/out" 2>"$tmp/err"
+check '[ $? -eq 2 ]'
+check '[ $(wc -l <"$tmp/err") -eq 1 ]'
+check 'grep -q "^cowbench: compare: .*cpu_brand.*--allow-env-change" "$tmp/err"'
+check '[ ! -e "$tmp/other/compare/verdict.md" ]'
+"$bin" compare --allow-env-change "$tmp/base" "$tmp/other" >"$tmp/out" 2>"$tmp/err"
+check '[ $? -eq 0 ]'
+check 'grep -q "fingerprint differs.*cpu_brand" "$tmp/err"'
+check 'grep -q "environment differs: kernel.release" "$tmp/err"'
+check 'grep -q "machine fingerprint.*cpu_brand" "$tmp/other/compare/verdict.md"'
+check 'grep -q "kernel.release" "$tmp/other/compare/verdict.md"'
+# a kernel change alone is noted, never refused
+"$synth" "$tmp/kern" --seed 2 --kernel 6.9.9-new
+"$bin" compare "$tmp/base" "$tmp/kern" --out "$tmp/kout" >/dev/null 2>"$tmp/err"
+check '[ $? -eq 0 ]'
+check 'grep -q "kernel.release: \"6.1.0-synth\" -> \"6.9.9-new\"" "$tmp/err"'
+check '[ -s "$tmp/kout/verdict.md" ] && [ ! -e "$tmp/kern/compare" ]'
+
+# --- too few samples: too noisy, whatever the change
+"$synth" "$tmp/few1" --seed 1 --samples 5 --vm-samples 5
+"$synth" "$tmp/few2" --seed 2 --samples 5 --vm-samples 5 --slow fork:create_ns:1.5
+"$bin" compare "$tmp/few1" "$tmp/few2" >"$tmp/out" 2>"$tmp/err"
+check '[ $? -eq 0 ]'
+check 'grep -q "^\*\*0 regressed\*\*, 0 improved, 0 unchanged, [1-9][0-9]* too noisy to tell" "$tmp/few2/compare/verdict.md"'
+check 'grep -q "too few samples (5 vs 5, need 9)" "$tmp/few2/compare/verdict.md"'
+
+# --- machine class, for results/reference/<class>/
+check '[ "$("$bin" compare --machine-class "$tmp/base")" = "synthetic-model-9-3-00ghz-2cpu-pvm-shadow" ]'
+
+# --- bad input
+bad() {
+	local pat=$1
+	shift
+	"$@" >/dev/null 2>"$tmp/err"
+	local rc=$?
+	check "[ $rc -eq 2 ]"
+	check "grep -q '^cowbench: .*$pat' '$tmp/err'"
+}
+bad "No such file" "$bin" compare "$tmp/base" "$tmp/nope"
+bad "needs BASE_DIR and NEW_DIR" "$bin" compare "$tmp/base"
+bad "--threshold" "$bin" compare --threshold 5 "$tmp/base" "$tmp/same"
+bad "--alpha" "$bin" compare --alpha 2 "$tmp/base" "$tmp/same"
+"$synth" "$tmp/nometa" --seed 3 --no-meta
+bad "has no meta.json" "$bin" compare "$tmp/base" "$tmp/nometa"
+"$bin" compare --allow-env-change "$tmp/base" "$tmp/nometa" >/dev/null 2>&1
+check '[ $? -eq 0 ]'
+"$synth" "$tmp/vmonly" --seed 3 --no-host
+"$synth" "$tmp/hostonly" --seed 3 --no-vm
+bad "no configuration and metric in common" "$bin" compare "$tmp/vmonly" "$tmp/hostonly"
+bad "--machine-class" "$bin" compare --machine-class "$tmp/nometa"
+exit $fail

@@ -1,0 +1,148 @@
+#!/bin/bash
+# cowbench report on synthetic runs (tests/analysis/synth_run): every plot
+# it writes is a valid SVG (parsed by xmllint) and PNG (signature + IHDR),
+# summary.md embeds each one, runs without VM or host rows still report
+# and say what is missing, untrusted timings are flagged, bad input exits 2.
+set -u
+bin=$COWBENCH_BIN
+synth=$COWBENCH_BUILD/tests/analysis/synth_run
+pngcheck=$COWBENCH_BUILD/tests/analysis/plotcheck
+[ -x "$synth" ] && [ -x "$pngcheck" ] || { echo "FAIL: test tools not built ($synth, $pngcheck)"; exit 1; }
+command -v gnuplot >/dev/null || { echo "SKIP: gnuplot not installed (scripts/install-deps installs gnuplot-nox)"; exit 77; }
+command -v xmllint >/dev/null || { echo "SKIP: xmllint not installed (apt-get install libxml2-utils)"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { if ! eval "$1"; then echo "FAIL: $1"; fail=1; fi; }
+
+# Every plot file non-empty and valid, SVG and PNG in pairs, each embedded.
+check_plots() {
+	local run=$1 n=0
+	for f in "$run"/plots/*.svg "$run"/plots/*.png; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		check "[ -s '$f' ]"
+		case $f in
+		*.svg) check "xmllint --noout '$f'"
+		       check "[ -s '${f%.svg}.png' ]" ;;
+		*.png) check "'$pngcheck' '$f'"
+		       check "[ -s '${f%.png}.svg' ]"
+		       name=$(basename "$f" .png)
+		       check "grep -qF '](plots/$name.png)' '$run/summary.md'"
+		       check "grep -qF '(plots/$name.svg)' '$run/summary.md'"
+		       check "[ -s '$run/plots/$name.gp' ] && [ -s '$run/plots/$name.dat' ]" ;;
+		esac
+	done
+	check "[ $n -gt 0 ]"
+	# every image summary.md links exists
+	for img in $(grep -o '](plots/[a-z0-9-]*\.png)' "$run/summary.md" | sed 's/](//; s/)//'); do
+		check "[ -s '$run/$img' ]"
+	done
+	check "[ -z \"\$(ls '$run/plots' | grep -e '\.tmp\.' )\" ]"
+}
+
+# --- a full run: host + VM (pvm-shadow) + nested-tcg rows, one host
+# configuration not converged
+"$synth" "$tmp/full" --tcg --not-converged
+"$bin" report "$tmp/full" >"$tmp/out" 2>"$tmp/err"
+check '[ $? -eq 0 ]'
+check '[ -s "$tmp/full/summary.md" ]'
+for p in fork-latency child-start cow-fault vm-exits-per-fault vm-cow-cost vm-exit-kinds; do
+	check "[ -s '$tmp/full/plots/$p.svg' ] && [ -s '$tmp/full/plots/$p.png' ]"
+done
+check_plots "$tmp/full"
+md=$tmp/full/summary.md
+check 'grep -q "\*\*pvm-shadow\*\*" "$md"'
+check 'grep -q "\*\*nested-tcg\*\*" "$md"'
+check 'grep -q "\*\*timing-invalid\*\*" "$md"'
+check 'grep -q "\*\*not-converged\*\*" "$md"'
+check 'grep -q "\*\*perf-unsupported\*\*.*cycles" "$md"'
+# flags sit in the rows too: a pvm-shadow row of the cost table says so
+check 'grep -q "^| .*| ⚠ .*pvm-shadow" "$md"'
+check 'grep -q "Synthetic(R) CPU Model 9" "$md"'
+check 'grep -q "Theory checks" "$md"'
+check 'grep -q "boot 6, skipped: no 1 GiB huge pages" "$md"'
+# the synthetic counts follow each MMU mode's theory
+check 'grep -q "\*\*consistent\*\*" "$md"'
+check '! grep -q "\*\*inconsistent\*\*" "$md"'
+# size 0 is on its own tick, not dropped
+check 'grep -q "\"0\"" "$tmp/full/plots/fork-latency.gp"'
+check 'grep -q "^| fork | 4k | 0 |" "$md"'
+# published figures: drawn where comparable, all listed with the citation
+check 'grep -q "Zhao, Gong, Fonseca" "$tmp/full/plots/fork-latency.dat"'
+check 'grep -q "On-demand-fork (EuroSys 2021)" "$md"'
+check 'grep -q "cow_fault_one is not a create latency" "$md"'
+check 'grep -q "huge2m.*thp" "$md"'
+
+# --- the theory check can fail: an EPT run whose prefaulted dirty phase
+# takes an exit per fault is inconsistent
+"$synth" "$tmp/ept" --mmu ept --no-host
+awk -F, 'BEGIN{OFS=","} NR>1 && $13=="dirty" && $4=="fork" && $8=="yes" {$30=$30+16} {print}' \
+	"$tmp/ept/vm.csv" >"$tmp/ept/vm2" && mv "$tmp/ept/vm2" "$tmp/ept/vm.csv"
+"$bin" report "$tmp/ept" >/dev/null 2>&1
+check '[ $? -eq 0 ]'
+check 'grep -q "\*\*inconsistent\*\*" "$tmp/ept/summary.md"'
+check 'grep -q "\*\*consistent\*\*" "$tmp/ept/summary.md"'
+
+# --- only host rows
+"$synth" "$tmp/host" --no-vm
+"$bin" report "$tmp/host" >/dev/null 2>"$tmp/err"
+check '[ $? -eq 0 ]'
+check 'grep -q "The VM part is missing from this run" "$tmp/host/summary.md"'
+check '[ ! -e "$tmp/host/plots/vm-exit-kinds.png" ]'
+check '[ -s "$tmp/host/plots/fork-latency.png" ]'
+check_plots "$tmp/host"
+# and why, when meta.json can tell
+jq '.kvm.dev_usable = false' "$tmp/host/meta.json" >"$tmp/m" && mv "$tmp/m" "$tmp/host/meta.json"
+"$bin" report "$tmp/host" >/dev/null 2>&1
+check 'grep -q "kvm.dev_usable=false" "$tmp/host/summary.md"'
+
+# --- only VM rows, no meta.json
+"$synth" "$tmp/vm" --no-host --no-meta
+"$bin" report "$tmp/vm" >/dev/null 2>"$tmp/err"
+check '[ $? -eq 0 ]'
+check 'grep -q "The host part is missing from this run" "$tmp/vm/summary.md"'
+check 'grep -q "No meta.json" "$tmp/vm/summary.md"'
+check '[ ! -e "$tmp/vm/plots/fork-latency.png" ]'
+check_plots "$tmp/vm"
+
+# --- --no-reference / --reference DIR
+"$bin" report --no-reference "$tmp/host" >/dev/null 2>&1
+check '[ $? -eq 0 ]'
+check '! grep -q "Zhao" "$tmp/host/plots/fork-latency.dat"'
+check 'grep -q "No overlay: --no-reference" "$tmp/host/summary.md"'
+mkdir "$tmp/refs"
+printf 'source,year,machine,kernel,primitive,page_mode,mem_bytes,metric,value_ns,note\n"Doe: Test (2020)",2020,Box 9000,6.0,fork,4k,67108864,create,1000000,made up for a test\n' >"$tmp/refs/t.csv"
+"$bin" report --reference "$tmp/refs" "$tmp/host" >/dev/null 2>&1
+check '[ $? -eq 0 ]'
+check 'grep -q "Doe, Box 9000" "$tmp/host/plots/fork-latency.dat"'
+check '! grep -q "Zhao" "$tmp/host/plots/fork-latency.dat"'
+
+# --- bad input: exit 2 with one line "cowbench: <what>: <why>"
+bad() { # name, expected stderr pattern, command...
+	local pat=$1
+	shift
+	"$@" >/dev/null 2>"$tmp/err"
+	local rc=$?
+	check "[ $rc -eq 2 ]"
+	check "[ \$(wc -l <'$tmp/err') -eq 1 ]"
+	check "grep -q '^cowbench: .*$pat' '$tmp/err'"
+}
+bad "No such file" "$bin" report "$tmp/nope"
+mkdir "$tmp/empty"
+bad "no result files" "$bin" report "$tmp/empty"
+cp -r "$tmp/host" "$tmp/badnum"
+sed -i '3s/^\(\([^,]*,\)\{5\}\)[0-9]*/\1abc/' "$tmp/badnum/host.csv"
+bad "host.csv: row 2: column create_ns: .abc. is not a number" "$bin" report "$tmp/badnum"
+cp -r "$tmp/host" "$tmp/badhead"
+sed -i '1s/create_ns/create_time/' "$tmp/badhead/host.csv"
+bad "host.csv: header has no column .create_ns." "$bin" report "$tmp/badhead"
+cp -r "$tmp/vm" "$tmp/badbool"
+sed -i '2s/,false,/,maybe,/' "$tmp/badbool/vm.csv"
+bad "timing_valid: .maybe. is not true or false" "$bin" report "$tmp/badbool"
+echo '{"cpu": ' >"$tmp/badhead/meta.json"
+bad "meta.json" "$bin" report "$tmp/badhead"
+bad "--reference" "$bin" report --reference=/nonexistent "$tmp/host"
+bad "missing RUN_DIR" "$bin" report
+bad "apt-get install gnuplot-nox" env PATH=/nonexistent "$bin" report "$tmp/host"
+exit $fail

@@ -1,0 +1,138 @@
+/* compare's matching: configurations in both runs are compared metric by
+ * metric, the rest are listed; fingerprints decide comparability. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "compare.h"
+
+/* A host.csv with `n` samples per configuration; `slow` scales create_ns
+ * of fork at 4096 bytes. */
+static struct csv_table *host_table(int n, double slow, bool extra_config)
+{
+	char *text = malloc(100000);
+	size_t at = (size_t)sprintf(text, "primitive,page_mode,mem_bytes,dirty_pages,rep,create_ns,"
+					  "child_start_ns,total_ns,cow_ns\n");
+	for (int r = 0; r < n; r++) {
+		double jitter = (double)((r * 7) % n);
+		at += (size_t)sprintf(text + at, "fork,4k,4096,0,%d,%g,%g,%g,\n", r,
+				      (1000 + jitter) * slow, 2000 + jitter, 3000 + jitter);
+		at += (size_t)sprintf(text + at, "vfork,4k,4096,0,%d,%g,%g,%g,\n", r, 500 + jitter,
+				      800 + jitter, 900 + jitter);
+		if (extra_config)
+			at += (size_t)sprintf(text + at, "fork,thp,2097152,0,%d,%g,%g,%g,\n", r,
+					      700 + jitter, 900 + jitter, 1900 + jitter);
+	}
+	cb_error e;
+	struct csv_table *t = csv_parse(text, at, "host.csv", &e);
+	free(text);
+	return t;
+}
+
+static const struct cmp_row *find(const struct cmp *c, const char *bench, const char *metric)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->rows[i].bench, bench) && !strcmp(c->rows[i].metric, metric))
+			return &c->rows[i];
+	return NULL;
+}
+
+static void matching(void)
+{
+	struct csv_table *base = host_table(20, 1, true), *new_ = host_table(20, 1.2, false);
+	struct cmp c = {.o = {.threshold = 0.05, .alpha = 0.01}};
+	compare_table(&c, "host", base, new_);
+	/* 2 matched configurations x 3 metrics (cow_ns is empty everywhere) */
+	CHECK_EQ_U64(c.n, 6);
+	CHECK_EQ_U64(c.count[VERDICT_REGRESSED], 1);
+	CHECK_EQ_U64(c.count[VERDICT_UNCHANGED], 5);
+	const struct cmp_row *r = find(&c, "host/fork/4k/mem=4K/dirty=0", "create_ns");
+	CHECK(r != NULL);
+	if (r) {
+		CHECK(r->matched && r->v.kind == VERDICT_REGRESSED);
+		CHECK_STR(r->unit, "ns");
+		CHECK(r->v.base.n == 20 && r->v.new_.n == 20);
+	}
+	CHECK(find(&c, "host/fork/4k/mem=4K/dirty=0", "cow_ns") == NULL);
+	/* the thp configuration is only in the base run: listed, not compared */
+	CHECK_EQ_U64(c.nob, 1);
+	CHECK_EQ_U64(c.non, 0);
+	if (c.nob)
+		CHECK_STR(c.only_base[0], "host/fork/thp/mem=2M/dirty=0");
+
+	/* the other way round: new-only rows carry the new run's numbers */
+	struct cmp d = {.o = c.o};
+	compare_table(&d, "host", new_, base);
+	CHECK_EQ_U64(d.non, 1);
+	r = find(&d, "host/fork/thp/mem=2M/dirty=0", "create_ns");
+	CHECK(r && !r->matched && r->v.new_.n == 20);
+	CHECK_EQ_U64(d.count[VERDICT_IMPROVED], 1);
+
+	/* a missing table on one side: everything is one-sided */
+	struct cmp e = {.o = c.o};
+	compare_table(&e, "host", NULL, new_);
+	CHECK_EQ_U64(e.non, 2);
+	CHECK_EQ_U64(e.count[VERDICT_UNCHANGED] + e.count[VERDICT_REGRESSED], 0);
+	compare_free(&c);
+	compare_free(&d);
+	compare_free(&e);
+	csv_free(base);
+	csv_free(new_);
+}
+
+static void vm_timing(void)
+{
+	/* ns is compared only where it is hardware time; exits everywhere */
+	char text[20000];
+	size_t at = (size_t)sprintf(text, "where,mmu,timing_valid,primitive,guest_page,cow_policy,"
+					  "backing,prefault,region_bytes,dirty_pages,rep,sample,phase,"
+					  "ns,exits\n");
+	for (int r = 0; r < 12; r++) {
+		at += (size_t)sprintf(text + at, "host,pvm-shadow,false,fork,4k,,anon4k,yes,2097152,16,"
+						 "%d,%d,dirty,%d,50\n", r, r, 1000 + r);
+		at += (size_t)sprintf(text + at, "host,ept,true,fork,4k,,anon4k,yes,2097152,16,"
+						 "%d,%d,dirty,%d,2\n", r, 100 + r, 1000 + r);
+	}
+	cb_error err;
+	struct csv_table *t = csv_parse(text, at, "vm.csv", &err);
+	struct cmp c = {.o = {.threshold = 0.05, .alpha = 0.01}};
+	compare_table(&c, "vm", t, t);
+	const char *pvm = "vm/host/pvm-shadow/fork/guest=4k/anon4k/prefault=yes/region=2M/dirty=16/dirty";
+	const char *ept = "vm/host/ept/fork/guest=4k/anon4k/prefault=yes/region=2M/dirty=16/dirty";
+	CHECK(find(&c, pvm, "exits") != NULL);
+	CHECK(find(&c, pvm, "ns") == NULL);
+	CHECK(find(&c, ept, "ns") != NULL);
+	CHECK_EQ_U64(c.count[VERDICT_REGRESSED], 0);
+	compare_free(&c);
+	csv_free(t);
+}
+
+static void fingerprints(void)
+{
+	json_t *a = json_pack("{s:{s:s,s:i,s:s},s:{s:s}}", "fingerprint", "cpu_brand", "X",
+			      "logical_cpus", 2, "kvm_mmu", "ept", "kernel", "release", "6.1");
+	json_t *b = json_deep_copy(a);
+	struct cmp c = {0};
+	CHECK_EQ_U64(compare_env(&c, a, b), 0);
+	CHECK_EQ_U64(c.nnotes, 0);
+	json_object_set_new(json_object_get(b, "fingerprint"), "logical_cpus", json_integer(4));
+	json_object_set_new(json_object_get(b, "kernel"), "release", json_string("6.2"));
+	struct cmp d = {0};
+	CHECK_EQ_U64(compare_env(&d, a, b), 1);
+	CHECK_EQ_U64(d.nnotes, 2); /* the fingerprint key, then the kernel */
+	if (d.nnotes == 2) {
+		CHECK_STR(d.notes[0], "logical_cpus: 2 -> 4");
+		CHECK_STR(d.notes[1], "kernel.release: \"6.1\" -> \"6.2\"");
+	}
+	compare_free(&c);
+	compare_free(&d);
+	json_decref(a);
+	json_decref(b);
+}
+
+int main(void)
+{
+	matching();
+	vm_timing();
+	fingerprints();
+	return check_done();
+}

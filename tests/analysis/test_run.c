@@ -1,0 +1,65 @@
+/* Result files are checked against the schema before any statistic. */
+#include "check.h"
+#include "run.h"
+
+#include <unistd.h>
+
+static int check_text(const char *file, const char *text, cb_error *e)
+{
+	struct csv_table *t = csv_parse(text, strlen(text), file, e);
+	if (!t)
+		return -2;
+	int rc = run_check_table(t, file, e);
+	csv_free(t);
+	return rc;
+}
+
+int main(void)
+{
+	cb_error e;
+	const char *head = "primitive,page_mode,mem_bytes,dirty_pages,rep,create_ns,child_start_ns,"
+			   "total_ns,cow_ns\n";
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%sfork,4k,4096,0,0,100,200,300,\n", head);
+	CHECK(check_text("host.csv", buf, &e) == 0);
+	/* non-numeric field */
+	snprintf(buf, sizeof(buf), "%sfork,4k,4096,0,0,100,200,300,\nfork,4k,4096,0,1,abc,200,300,\n", head);
+	CHECK(check_text("host.csv", buf, &e) == -1);
+	CHECK(strstr(e.msg, "row 2") && strstr(e.msg, "create_ns") && strstr(e.msg, "'abc'"));
+	/* a trailing unit is not a number either */
+	snprintf(buf, sizeof(buf), "%sfork,4k,4096,0,0,100ns,200,300,\n", head);
+	CHECK(check_text("host.csv", buf, &e) == -1);
+	/* wrong header: a required column missing */
+	CHECK(check_text("host.csv", "primitive,page_mode,mem_bytes\nfork,4k,1\n", &e) == -1);
+	CHECK(strstr(e.msg, "dirty_pages") != NULL);
+	/* empty key */
+	snprintf(buf, sizeof(buf), "%s,4k,4096,0,0,100,200,300,\n", head);
+	CHECK(check_text("host.csv", buf, &e) == -1);
+	CHECK(strstr(e.msg, "primitive") != NULL);
+	/* booleans */
+	CHECK(check_text("vm-stats.csv", "sample,phase,source,stat,delta\n1,dirty,vcpu,exits,4\n", &e) == 0);
+	const char *sum = "primitive,page_mode,mem_bytes,dirty_pages,metric,n,median,ci_lo,ci_hi,"
+			  "converged\nfork,4k,0,0,create_ns,3,1,1,1,maybe\n";
+	CHECK(check_text("host-summary.csv", sum, &e) == -1);
+	CHECK(strstr(e.msg, "true or false") != NULL);
+	/* unknown files are not judged */
+	CHECK(check_text("other.csv", "a\nb\n", &e) == 0);
+	CHECK(run_true("true") && !run_true("false") && !run_true(""));
+
+	/* run_load: a missing directory, a folder without results */
+	struct run r;
+	CHECK(run_load("/nonexistent/cowbench", &r, &e) < 0);
+	char tmpl[] = "/tmp/cb-test-run-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	CHECK(dir != NULL);
+	CHECK(run_load(dir, &r, &e) < 0);
+	CHECK(strstr(e.msg, "no result files") != NULL);
+	rmdir(dir);
+
+	json_t *meta = json_pack("{s:{s:s,s:{s:b}}}", "kvm", "mmu", "ept", "x", "y", 1);
+	CHECK_STR(run_meta_str(meta, "kvm.mmu"), "ept");
+	CHECK(run_meta_str(meta, "kvm.nope") == NULL);
+	CHECK(json_is_true(run_meta_get(meta, "kvm.x.y")));
+	json_decref(meta);
+	return check_done();
+}
