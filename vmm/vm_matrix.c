@@ -25,7 +25,7 @@ const struct vm_matrix_spec vm_matrix_quick = {
 	.backing = "anon4k,thp",
 	.prefault = "no,yes",
 	.dirty = "16",
-	.reps = 3,
+	.reps = 10, /* compare needs at least 9 samples per side */
 };
 
 #define MIB (1024ull * 1024)

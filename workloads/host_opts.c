@@ -18,7 +18,8 @@ static const struct host_defaults {
 	double max_time_s;
 } defaults[2] = {
 	{"0,1M,16M,256M,1G,4G", "0,1,512", 10, 2000, 2, 3},
-	{"0,1M,64M,256M,1G", "0,512", 5, 200, 1, 0.25},
+	/* 10: compare needs at least 9 samples per side to judge a change */
+	{"0,1M,64M,256M,1G", "0,512", 10, 200, 1, 0.25},
 };
 
 enum opt_id {
