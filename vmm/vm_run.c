@@ -180,17 +180,18 @@ static void set_reason(struct vm_boot_row *row, enum vm_boot_status status, cons
 
 static int map_ram(const struct vm_run_in *in, struct vm_boot_row *row, struct vm_ram *ram)
 {
-	const struct vm_backing_desc *bd = &vm_backings[row->cfg.backing];
+	unsigned long pool_kib = mem_kinds[row->cfg.backing].pool_kib;
+	const char *name = vm_backing_names[row->cfg.backing];
 	cb_error e;
-	if (bd->pool_kib &&
-	    hugepool_reserve(bd->pool_kib, in->ram_bytes / ((uint64_t)bd->pool_kib * 1024), &e) < 0) {
-		set_reason(row, VM_BOOT_SKIPPED, bd->name, e.msg);
+	if (pool_kib &&
+	    hugepool_reserve(pool_kib, in->ram_bytes / ((uint64_t)pool_kib * 1024), &e) < 0) {
+		set_reason(row, VM_BOOT_SKIPPED, name, e.msg);
 		return -1;
 	}
 	if (vm_ram_map(ram, row->cfg.backing, in->ram_bytes, row->cfg.prefault, &e) < 0) {
 		/* A hugetlb pool that looked big enough can still come up short
 		 * (another process took pages): the machine, not the guest. */
-		set_reason(row, bd->pool_kib ? VM_BOOT_SKIPPED : VM_BOOT_ERROR, bd->name, e.msg);
+		set_reason(row, pool_kib ? VM_BOOT_SKIPPED : VM_BOOT_ERROR, name, e.msg);
 		return -1;
 	}
 	row->prefault_ns = ram->prefault_ns;

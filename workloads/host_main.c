@@ -18,10 +18,9 @@
  * children copy (whole huge pages under hugetlb), and 4 KiB page tables. */
 static uint64_t point_need(const struct host_point *pt)
 {
-	const struct host_page_desc *d = &host_pages[pt->mode];
-	if (d->pool_kib)
-		return host_page_pool_pages(pt->mode, pt->bytes, pt->cow_dirty_max) * d->pool_kib *
-		       1024;
+	unsigned long pool_kib = mem_kinds[pt->mode].pool_kib;
+	if (pool_kib)
+		return host_page_pool_pages(pt->mode, pt->bytes, pt->cow_dirty_max) * pool_kib * 1024;
 	return pt->bytes + pt->cow_dirty_max * 4096 + pt->bytes / 512;
 }
 
@@ -40,7 +39,7 @@ static void check_memory(const struct host_matrix *m)
 		cb_die(CB_EXIT_USAGE, "--sizes",
 		       "%s in %s needs about %s with its children's copies, but only %s is "
 		       "available (MemAvailable %s minus a %s margin)",
-		       format_size(pt->bytes, a, sizeof(a)), host_pages[pt->mode].name,
+		       format_size(pt->bytes, a, sizeof(a)), host_page_names[pt->mode],
 		       format_size((need + (1 << 20) - 1) >> 20 << 20, b, sizeof(b)),
 		       format_size(room >> 20 << 20, c, sizeof(c)),
 		       format_size(avail >> 20 << 20, g, sizeof(g)),

@@ -18,13 +18,13 @@ static void add_config(struct host_matrix *m, size_t *cap, int prim, uint64_t di
 static void build_point(const struct host_matrix_in *in, struct host_matrix *m, size_t *cap,
 			struct host_point *pt)
 {
-	const struct host_page_desc *d = &host_pages[pt->mode];
+	uint64_t page = mem_kinds[pt->mode].page_bytes;
 	pt->first = m->nconfigs;
-	if (pt->bytes % d->granule) {
+	if (pt->bytes % page) {
 		char a[32], b[32];
 		snprintf(pt->skip, sizeof(pt->skip), "%s is not a multiple of the %s page size (%s)",
-			 format_size(pt->bytes, a, sizeof(a)), d->name,
-			 format_size(d->granule, b, sizeof(b)));
+			 format_size(pt->bytes, a, sizeof(a)), host_page_names[pt->mode],
+			 format_size(page, b, sizeof(b)));
 		return;
 	}
 	uint64_t pages = pt->bytes / 4096;

@@ -68,7 +68,7 @@ static void put_whole(struct csv_writer *w, double v)
 static void put_config(struct csv_writer *w, const struct host_result *r)
 {
 	csv_str(w, host_prims[r->cfg->prim].name);
-	csv_str(w, host_pages[r->pt->mode].name);
+	csv_str(w, host_page_names[r->pt->mode]);
 	csv_u64(w, r->pt->bytes);
 	csv_u64(w, r->cfg->dirty_pages);
 }
@@ -98,7 +98,7 @@ double host_out_floor_ns(const struct host_floor *f, const struct host_result *r
 	double faults = median_of(r, HOST_M_COW_FAULTS);
 	double dirty = (double)r->cfg->dirty_pages;
 	double per_fault = host_floor_median(f, HOST_FLOOR_COPY_4K);
-	unsigned long kib = host_pages[r->pt->mode].pool_kib;
+	unsigned long kib = mem_kinds[r->pt->mode].pool_kib;
 	if (kib && faults == ceil(dirty * 4 / (double)kib))
 		per_fault = host_floor_median(f, HOST_FLOOR_COPY_2M) * (double)kib / 2048.0;
 	double total = faults * per_fault;

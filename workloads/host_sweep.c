@@ -1,5 +1,8 @@
 #include "host_sweep.h"
 
+#include "host_sys.h"
+
+#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -8,7 +11,6 @@
 #include "hugepool.h"
 #include "host_prim.h"
 #include "host_sample.h"
-#include "host_smaps.h"
 #include "progress.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -70,7 +72,7 @@ static enum run_rc one_sample(struct sweep *s, const struct host_prim *p, struct
 	return stop_signal ? RUN_STOPPED : RUN_FAIL;
 }
 
-static enum run_rc run_config(struct sweep *s, const struct host_region *reg,
+static enum run_rc run_config(struct sweep *s, const struct anon_mem *reg,
 			      struct host_result *r)
 {
 	const struct host_prim *p = &host_prims[r->cfg->prim];
@@ -88,11 +90,13 @@ static enum run_rc run_config(struct sweep *s, const struct host_region *reg,
 	}
 	/* Read once per configuration: a walk of a 4 GiB region's smaps
 	 * takes longer than most samples. */
-	double huge = host_huge_fraction(reg->base, reg->bytes);
+	struct smaps_range sr;
+	double huge = smaps_read(reg->base, reg->bytes, &sr) > 0 ? smaps_huge_fraction(&sr, reg->bytes)
+								   : NAN;
 	uint64_t start = cb_now_ns();
 	for (;;) {
 		int cpu = s->cpu == -2 ? sched_getcpu() : s->cpu;
-		double pte = (double)host_pte_bytes();
+		double pte = (double)host_sys_pte_bytes();
 		enum run_rc rc = one_sample(s, p, &smp);
 		if (rc == RUN_FAIL)
 			return rc;
@@ -109,25 +113,28 @@ static enum run_rc run_config(struct sweep *s, const struct host_region *reg,
 
 /* Everything one point needs before its first configuration; on failure
  * the point is skipped with the reason in s->err. */
-static int setup_point(struct sweep *s, const struct host_point *pt, struct host_region *reg)
+static int setup_point(struct sweep *s, const struct host_point *pt, struct anon_mem *reg)
 {
-	const struct host_page_desc *d = &host_pages[pt->mode];
-	if (d->pool_kib && pt->bytes) {
+	unsigned long pool_kib = mem_kinds[pt->mode].pool_kib;
+	if (pool_kib && pt->bytes) {
 		uint64_t pages = host_page_pool_pages(pt->mode, pt->bytes, pt->cow_dirty_max);
-		if (hugepool_reserve(d->pool_kib, pages, &s->err) < 0)
+		if (hugepool_reserve(pool_kib, pages, &s->err) < 0)
 			return -1;
 	}
-	if (host_region_map(reg, pt->mode, pt->bytes, &s->err) < 0) {
+	/* Every page resident before the first sample. */
+	if (anon_mem_map(reg, (enum mem_kind)pt->mode, pt->bytes, &s->err) < 0 ||
+	    anon_mem_populate(reg, &s->err) < 0) {
+		anon_mem_unmap(reg);
 		hugepool_restore_all();
 		return -1;
 	}
-	s->job.region = reg->base;
+	s->job.region = (char *)reg->base;
 	return 0;
 }
 
-static void teardown_point(struct sweep *s, struct host_region *reg)
+static void teardown_point(struct sweep *s, struct anon_mem *reg)
 {
-	host_region_unmap(reg);
+	anon_mem_unmap(reg);
 	s->job.region = NULL;
 	hugepool_restore_all();
 }
@@ -160,7 +167,7 @@ int host_sweep_run(const struct host_opts *o, const struct host_matrix *m, const
 		return finish(&s, CB_EXIT_FAIL);
 	for (size_t i = 0; i < m->npoints && !stop_signal; i++) {
 		const struct host_point *pt = &m->points[i];
-		const char *mode = host_pages[pt->mode].name;
+		const char *mode = host_page_names[pt->mode];
 		char sz[32];
 		format_size(pt->bytes, sz, sizeof(sz));
 		if (pt->skip[0]) {
@@ -169,7 +176,7 @@ int host_sweep_run(const struct host_opts *o, const struct host_matrix *m, const
 		}
 		if (pt->bytes)
 			progress_step(&s.prog, s.done, "%s %s: populating", mode, sz);
-		struct host_region reg;
+		struct anon_mem reg;
 		if (setup_point(&s, pt, &reg) < 0) {
 			progress_note(&s.prog, "%s %s: skipped: %s", mode, sz, s.err.msg);
 			s.err.msg[0] = '\0';

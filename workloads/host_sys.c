@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "host_shared.h"
-#include "host_smaps.h"
+#include "anonmem.h"
 
 char *host_sys_find_helper(cb_error *e)
 {
@@ -48,10 +48,19 @@ static uint64_t meminfo_kib(const char *field)
 {
 	char *text = cb_read_text("/proc/meminfo");
 	uint64_t kib = 0;
-	if (text && host_status_kib(text, field, &kib) < 0)
+	if (text && status_kib(text, field, &kib) < 0)
 		kib = 0;
 	free(text);
 	return kib;
+}
+
+int64_t host_sys_pte_bytes(void)
+{
+	char *text = cb_read_text("/proc/self/status");
+	uint64_t kib;
+	int rc = text ? status_kib(text, "VmPTE", &kib) : -1;
+	free(text);
+	return rc < 0 ? -1 : (int64_t)(kib * 1024);
 }
 
 uint64_t host_sys_mem_available(void)

@@ -11,6 +11,8 @@
  * it looked. */
 char *host_sys_find_helper(cb_error *e);
 
+/* This process's page tables (VmPTE) in bytes, -1 when unreadable. */
+int64_t host_sys_pte_bytes(void);
 /* MemAvailable in bytes, 0 when unknown. */
 uint64_t host_sys_mem_available(void);
 /* What a run must leave to everything else. */
