@@ -7,7 +7,7 @@
 #include "cb_abi.h"
 
 int vm_cmdline_build(const struct vm_config *c, const int *prims, size_t nprims, uint64_t reps,
-		     const char *extra, char *buf, size_t len, cb_error *e)
+		     bool tdp, const char *extra, char *buf, size_t len, cb_error *e)
 {
 	size_t limit = len - 1 < CB_BOOT_CMDLINE_MAX ? len - 1 : CB_BOOT_CMDLINE_MAX;
 	for (const char *p = extra; p && *p; p++) {
@@ -28,6 +28,10 @@ int vm_cmdline_build(const struct vm_config *c, const int *prims, size_t nprims,
 	if (n < len) {
 		w = snprintf(buf + n, len - n, " reps=%" PRIu64 " gpage=%s policy=%s", reps,
 			     vm_gpage_names[c->gpage], vm_policy_names[c->policy]);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	if (tdp && c->prefault && n < len) {
+		w = snprintf(buf + n, len - n, " prefault=1");
 		n += w > 0 ? (size_t)w : 0;
 	}
 	if (extra && *extra && n < len) {

@@ -77,12 +77,16 @@ int vm_main(int argc, char **argv)
 				  w.dirty, w.ndirty};
 	size_t ncfg = vm_matrix_build(&mi, &cfgs);
 
+	struct kvm_info ki;
+	kvm_info_probe("", &ki);
+	bool tdp = ki.mmu == MMU_EPT || ki.mmu == MMU_NPT;
+
 	/* Check everything the user handed us before the first boot. */
 	char **cmdlines = cb_xcalloc(ncfg, sizeof(*cmdlines));
 	uint64_t max_ram = 0;
 	for (size_t i = 0; i < ncfg; i++) {
 		char buf[CB_BOOT_CMDLINE_MAX + 1];
-		if (vm_cmdline_build(&cfgs[i], w.prims, w.nprims, w.reps, o.guest_args, buf,
+		if (vm_cmdline_build(&cfgs[i], w.prims, w.nprims, w.reps, tdp, o.guest_args, buf,
 				     sizeof(buf), &e) < 0)
 			cb_die_err(CB_EXIT_USAGE, "--guest-args", &e);
 		cmdlines[i] = cb_xstrdup(buf);
@@ -100,8 +104,6 @@ int vm_main(int argc, char **argv)
 	if (cb_make_out_dir(out, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "--out", &e);
 
-	struct kvm_info ki;
-	kvm_info_probe("", &ki);
 	struct kvm_sys sys;
 	if (kvm_sys_open(&sys, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "vm", &e);

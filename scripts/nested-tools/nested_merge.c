@@ -1,0 +1,365 @@
+/* cowbench-nested-merge: brings the vm*.csv files of nested runs into a
+ * run directory.
+ *
+ *   cowbench-nested-merge --where LABEL RUN_DIR IN_DIR...
+ *
+ * Rows already in RUN_DIR stay, except those of the same `where` (a
+ * previous nested run of that kind), which the incoming rows replace.
+ * Incoming `sample` and `boot` ids are renumbered past the ids that stay
+ * (each IN_DIR in turn), so they remain unique across the merged files and
+ * vm-stats.csv / vm-results.csv keep joining the right rows.  Columns are
+ * matched by name: a column only one side has is kept, empty on the other
+ * side ("not measured").  Each file is written atomically.
+ *
+ * Exit status: 0 merged, 1 a file could not be read or written, 2 bad
+ * usage or an incoming row of another `where`. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "afile.h"
+#include "csv.h"
+#include "parse.h"
+
+/* The files `cowbench vm` writes and the ids that join them. */
+static const struct merge_file {
+	const char *name;
+	bool has_where;	 /* rows carry the `where` column */
+	bool has_sample; /* rows carry `sample` */
+	bool has_boot;	 /* rows carry `boot` */
+	bool required;	 /* an incoming run without it is an error */
+} files[] = {
+	{"vm.csv", true, true, true, true},
+	{"vm-stats.csv", false, true, false, false},
+	{"vm-boots.csv", true, false, true, false},
+	{"vm-results.csv", false, false, true, false},
+};
+#define NFILES (sizeof(files) / sizeof(files[0]))
+
+/* A growable set of ids (small: a run has thousands of samples at most). */
+struct idset {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static void idset_add(struct idset *s, uint64_t id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == id)
+			return;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = cb_xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n++] = id;
+}
+
+static bool idset_has(const struct idset *s, uint64_t id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == id)
+			return true;
+	return false;
+}
+
+/* The merged output of one file: a header and rows of owned strings. */
+struct out_table {
+	char **cols;
+	size_t ncols;
+	char ***rows;
+	size_t nrows, cap;
+};
+
+static size_t out_col(struct out_table *o, const char *name)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (!strcmp(o->cols[i], name))
+			return i;
+	o->cols = cb_xrealloc(o->cols, (o->ncols + 1) * sizeof(*o->cols));
+	o->cols[o->ncols] = cb_xstrdup(name);
+	/* Earlier rows get the new column, empty. */
+	for (size_t r = 0; r < o->nrows; r++) {
+		o->rows[r] = cb_xrealloc(o->rows[r], (o->ncols + 1) * sizeof(char *));
+		o->rows[r][o->ncols] = cb_xstrdup("");
+	}
+	return o->ncols++;
+}
+
+static char **out_row(struct out_table *o)
+{
+	if (o->nrows == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 256;
+		o->rows = cb_xrealloc(o->rows, o->cap * sizeof(*o->rows));
+	}
+	char **row = cb_xcalloc(o->ncols ? o->ncols : 1, sizeof(char *));
+	for (size_t i = 0; i < o->ncols; i++)
+		row[i] = cb_xstrdup("");
+	o->rows[o->nrows++] = row;
+	return row;
+}
+
+static void out_free(struct out_table *o)
+{
+	for (size_t r = 0; r < o->nrows; r++) {
+		for (size_t c = 0; c < o->ncols; c++)
+			free(o->rows[r][c]);
+		free(o->rows[r]);
+	}
+	for (size_t c = 0; c < o->ncols; c++)
+		free(o->cols[c]);
+	free(o->rows);
+	free(o->cols);
+}
+
+static _Noreturn void fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("cowbench: nested-merge: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static struct csv_table *load(const char *dir, const char *name, bool required)
+{
+	char *path = cb_path_join(dir, name);
+	struct csv_table *t = NULL;
+	if (file_exists(path)) {
+		cb_error e;
+		t = csv_read(path, &e);
+		if (!t)
+			fail(1, "%s", e.msg);
+	} else if (required) {
+		fail(1, "%s: no such file", path);
+	}
+	free(path);
+	return t;
+}
+
+/* The id in column col of a row; an id that is not a number is an error,
+ * since renumbering would silently break the joins. */
+static uint64_t row_id(const struct csv_table *t, size_t row, int col, const char *dir,
+		       const char *file, const char *what)
+{
+	uint64_t v;
+	cb_error e;
+	if (parse_u64(csv_get(t, row, col), &v, &e) < 0)
+		fail(1, "%s/%s: row %zu: %s '%s' is not an id", dir, file, row + 2, what,
+		     csv_get(t, row, col));
+	return v;
+}
+
+/* Columns a file's rows must have, by its role. */
+static void cols_of(const struct csv_table *t, const struct merge_file *f, const char *dir,
+		    int *where, int *sample, int *boot)
+{
+	*where = f->has_where ? csv_col(t, "where") : -1;
+	*sample = f->has_sample ? csv_col(t, "sample") : -1;
+	*boot = f->has_boot ? csv_col(t, "boot") : -1;
+	if ((f->has_where && *where < 0) || (f->has_sample && *sample < 0))
+		fail(1, "%s/%s: no %s column", dir, f->name, *where < 0 && f->has_where ? "where"
+										: "sample");
+	/* vm.csv without `boot` is an older layout: fine, nothing to join. */
+	if (*boot < 0 && f->has_boot && strcmp(f->name, "vm.csv") != 0)
+		fail(1, "%s/%s: no boot column", dir, f->name);
+}
+
+/* Appends row r of t to o, with sample/boot ids shifted. */
+static void append_row(struct out_table *o, const struct csv_table *t, size_t r, int sample,
+		       uint64_t sample_add, int boot, uint64_t boot_add, const char *dir,
+		       const char *file)
+{
+	size_t *map = cb_xcalloc(t->ncols ? t->ncols : 1, sizeof(*map));
+	for (size_t c = 0; c < t->ncols; c++)
+		map[c] = out_col(o, t->header[c]);
+	char **row = out_row(o);
+	for (size_t c = 0; c < t->ncols; c++) {
+		char buf[32];
+		const char *v = t->rows[r][c];
+		if ((int)c == sample && sample_add) {
+			snprintf(buf, sizeof(buf), "%" PRIu64,
+				 row_id(t, r, sample, dir, file, "sample") + sample_add);
+			v = buf;
+		} else if ((int)c == boot && boot_add) {
+			snprintf(buf, sizeof(buf), "%" PRIu64,
+				 row_id(t, r, boot, dir, file, "boot") + boot_add);
+			v = buf;
+		}
+		free(row[map[c]]);
+		row[map[c]] = cb_xstrdup(v);
+	}
+	free(map);
+}
+
+static void write_out(const char *dir, const char *name, const struct out_table *o)
+{
+	char *path = cb_path_join(dir, name);
+	struct afile af;
+	cb_error e;
+	if (afile_open(&af, path, &e) < 0)
+		fail(1, "%s", e.msg);
+	struct csv_writer w;
+	csv_writer_init(&w, af.fp);
+	for (size_t c = 0; c < o->ncols; c++)
+		csv_str(&w, o->cols[c]);
+	csv_end_row(&w);
+	for (size_t r = 0; r < o->nrows; r++) {
+		for (size_t c = 0; c < o->ncols; c++)
+			csv_str(&w, o->rows[r][c]);
+		csv_end_row(&w);
+	}
+	if (afile_commit(&af, &e) < 0)
+		fail(1, "%s", e.msg);
+	free(path);
+}
+
+int main(int argc, char **argv)
+{
+	const char *where = NULL;
+	int i = 1;
+	if (i + 1 < argc && !strcmp(argv[i], "--where")) {
+		where = argv[i + 1];
+		i += 2;
+	}
+	if (!where || !*where || argc - i < 2) {
+		fputs("usage: cowbench-nested-merge --where LABEL RUN_DIR IN_DIR...\n", stderr);
+		return 2;
+	}
+	const char *run_dir = argv[i++];
+	char **in_dirs = argv + i;
+	size_t nin = (size_t)(argc - i);
+
+	struct csv_table *old[NFILES];
+	struct out_table out[NFILES];
+	memset(out, 0, sizeof(out));
+	struct idset drop_samples = {0}, drop_boots = {0};
+	for (size_t f = 0; f < NFILES; f++)
+		old[f] = load(run_dir, files[f].name, false);
+
+	/* What the incoming rows replace: every row of this `where`, and the
+	 * rows of the tidy files that join them. */
+	for (size_t f = 0; f < NFILES; f++) {
+		const struct csv_table *t = old[f];
+		if (!t || !files[f].has_where)
+			continue;
+		int cw, cs, cbt;
+		cols_of(t, &files[f], run_dir, &cw, &cs, &cbt);
+		for (size_t r = 0; r < t->nrows; r++) {
+			if (strcmp(csv_get(t, r, cw), where) != 0)
+				continue;
+			if (cs >= 0)
+				idset_add(&drop_samples, row_id(t, r, cs, run_dir, files[f].name, "sample"));
+			if (cbt >= 0)
+				idset_add(&drop_boots, row_id(t, r, cbt, run_dir, files[f].name, "boot"));
+		}
+	}
+
+	/* Keep the rest; the next free ids start past everything kept. */
+	uint64_t next_sample = 0, next_boot = 0;
+	for (size_t f = 0; f < NFILES; f++) {
+		const struct csv_table *t = old[f];
+		if (!t)
+			continue;
+		for (size_t c = 0; c < t->ncols; c++)
+			out_col(&out[f], t->header[c]);
+		int cw, cs, cbt;
+		cols_of(t, &files[f], run_dir, &cw, &cs, &cbt);
+		for (size_t r = 0; r < t->nrows; r++) {
+			if (cw >= 0 && !strcmp(csv_get(t, r, cw), where))
+				continue;
+			uint64_t s = 0, b = 0;
+			if (cs >= 0) {
+				s = row_id(t, r, cs, run_dir, files[f].name, "sample");
+				if (idset_has(&drop_samples, s))
+					continue;
+			}
+			if (cbt >= 0) {
+				b = row_id(t, r, cbt, run_dir, files[f].name, "boot");
+				if (idset_has(&drop_boots, b))
+					continue;
+			}
+			if (cs >= 0 && s + 1 > next_sample)
+				next_sample = s + 1;
+			if (cbt >= 0 && b + 1 > next_boot)
+				next_boot = b + 1;
+			append_row(&out[f], t, r, -1, 0, -1, 0, run_dir, files[f].name);
+		}
+	}
+
+	size_t added = 0;
+	for (size_t d = 0; d < nin; d++) {
+		struct csv_table *in[NFILES];
+		uint64_t max_sample = 0, max_boot = 0;
+		bool any_sample = false, any_boot = false;
+		for (size_t f = 0; f < NFILES; f++) {
+			in[f] = load(in_dirs[d], files[f].name, files[f].required);
+			const struct csv_table *t = in[f];
+			if (!t)
+				continue;
+			int cw, cs, cbt;
+			cols_of(t, &files[f], in_dirs[d], &cw, &cs, &cbt);
+			for (size_t r = 0; r < t->nrows; r++) {
+				if (cw >= 0 && strcmp(csv_get(t, r, cw), where) != 0)
+					fail(2, "%s/%s: row %zu is where=%s, expected where=%s",
+					     in_dirs[d], files[f].name, r + 2, csv_get(t, r, cw), where);
+				if (cs >= 0) {
+					uint64_t s = row_id(t, r, cs, in_dirs[d], files[f].name, "sample");
+					max_sample = s > max_sample ? s : max_sample;
+					any_sample = true;
+				}
+				if (cbt >= 0) {
+					uint64_t b = row_id(t, r, cbt, in_dirs[d], files[f].name, "boot");
+					max_boot = b > max_boot ? b : max_boot;
+					any_boot = true;
+				}
+			}
+		}
+		for (size_t f = 0; f < NFILES; f++) {
+			const struct csv_table *t = in[f];
+			if (!t)
+				continue;
+			int cw, cs, cbt;
+			cols_of(t, &files[f], in_dirs[d], &cw, &cs, &cbt);
+			/* Even an empty incoming file brings its header. */
+			for (size_t c = 0; c < t->ncols; c++)
+				out_col(&out[f], t->header[c]);
+			for (size_t r = 0; r < t->nrows; r++)
+				append_row(&out[f], t, r, cs, next_sample, cbt, next_boot, in_dirs[d],
+					   files[f].name);
+			if (f == 0)
+				added += t->nrows;
+		}
+		if (any_sample)
+			next_sample += max_sample + 1;
+		if (any_boot)
+			next_boot += max_boot + 1;
+		for (size_t f = 0; f < NFILES; f++)
+			csv_free(in[f]);
+	}
+
+	/* vm.csv last: a reader that sees the new rows finds their stats. */
+	for (size_t k = NFILES; k-- > 0;) {
+		if (out[k].ncols)
+			write_out(run_dir, files[k].name, &out[k]);
+	}
+	fprintf(stderr, "cowbench: nested-merge: %zu vm.csv row(s) of where=%s merged into %s/vm.csv\n",
+		added, where, run_dir);
+	for (size_t f = 0; f < NFILES; f++) {
+		csv_free(old[f]);
+		out_free(&out[f]);
+	}
+	free(drop_samples.v);
+	free(drop_boots.v);
+	return 0;
+}

@@ -1,0 +1,32 @@
+#!/bin/bash
+# scripts/qemu-crosscheck with the cowbench guest: the same guest and
+# command line under QEMU and under our VMM must report the same guest
+# counters (COW copies, reuses, faults, page-table work, phase records),
+# and dirtying pages must cost KVM exits under both.
+set -u
+. "$(dirname "$0")/lib.sh"
+rc=0
+"$src/scripts/qemu-crosscheck" --out "$tmp/run" --region 256K --dirty 16 --reps 2 \
+	>"$tmp/nested.log" 2>&1 || rc=$?
+if [ $rc -eq 77 ]; then echo "SKIP: $(tail -n 1 "$tmp/nested.log" | sed 's/^cowbench: qemu-crosscheck: //')"; exit 77; fi
+check "qemu-crosscheck exited 0 (got $rc)" [ $rc -eq 0 ]
+csv=$tmp/run/qemu-crosscheck.csv
+same_value() { [ -n "$1" ] && [ "$1" = "$2" ]; }
+field() { # source run scope column
+	awk -F, -v s="$1" -v r="$2" -v sc="$3" -v col="$4" '
+	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["source"] == s && $c["run"] == r && $c["scope"] == sc { print (col in c) ? $c[col] : "NO-COLUMN"; exit }' "$csv"
+}
+for run in dirty base; do
+	for col in phase_records cow_copies cow_copies_2m cow_reuses zero_fills pt_pages_copied \
+		ptes_copied guest_faults syscalls; do
+		q=$(field qemu $run run $col) c=$(field cowbench $run phases $col)
+		check "$run: $col under QEMU ($q) = under cowbench vm ($c)" same_value "$q" "$c"
+	done
+done
+check "dirty run: 2 reps x 16 COW copies seen by the guest" [ "$(field qemu dirty run cow_copies)" = 32 ]
+check "base run: no COW copies" [ "$(field qemu base run cow_copies)" = 0 ]
+qd=$(field qemu diff run exits) cd=$(field cowbench diff dirty exits)
+check "dirtying costs exits under QEMU (diff $qd)" [ "${qd:-0}" -gt 0 ] 2>/dev/null
+check "dirtying costs exits under cowbench vm (dirty-phase diff $cd)" [ "${cd:-0}" -gt 0 ] 2>/dev/null
+finish
