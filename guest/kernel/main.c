@@ -68,6 +68,10 @@ void kmain(const struct cb_boot_info *bi)
 		panic("bad boot info (magic %x version %u size %u)", bi->magic, bi->version,
 		      bi->size);
 	boot = *bi;
+	/* The guest's first words, on either transport: what a VMM's startup
+	 * time is measured to (our VMM's first hypercall, QEMU's first
+	 * debugcon byte), at the same point of the guest's own work. */
+	kprintf("cowbench-boot abi=%d\n", CB_ABI_VERSION);
 	boot_args_len = bi->cmdline_len < sizeof(boot_args) ? bi->cmdline_len : sizeof(boot_args);
 	memcpy(boot_args, (const void *)(uintptr_t)bi->cmdline_gpa, boot_args_len);
 

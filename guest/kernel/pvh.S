@@ -25,14 +25,25 @@ pvh_start32:
 	mov %eax, %es
 	mov %eax, %ss
 
-	/* Identity-map the first 4 GiB with 2 MiB pages.  Every entry is
-	 * written: nothing promises this memory is zero. */
-	mov $pvh_pt, %edi
-	xor %eax, %eax
-	mov $(6 * 4096 / 4), %ecx
-	rep stosl
+	/* Identity-map the first 4 GiB.  The tables are in .bss, which an
+	 * ELF loader zero-fills (p_memsz beyond p_filesz).  With 1 GiB pages
+	 * (CPUID 0x80000001 EDX[26]) that is four entries; without, 2048 PDEs,
+	 * which cost tens of milliseconds where ring 0 is emulated. */
 	movl $(pvh_pt + 0x1000 + 3), pvh_pt          /* PML4[0] -> PDPT */
+	mov $0x80000001, %eax
+	cpuid
+	bt $26, %edx
+	jnc 4f
 	mov $0, %ecx
+3:	mov %ecx, %eax
+	shl $30, %eax
+	or $0x83, %eax                                 /* present, writable, 1 GiB */
+	mov %eax, (pvh_pt + 0x1000)(,%ecx,8)
+	inc %ecx
+	cmp $4, %ecx
+	jne 3b
+	jmp 5f
+4:	mov $0, %ecx
 1:	mov %ecx, %eax
 	shl $12, %eax
 	add $(pvh_pt + 0x2000 + 3), %eax
@@ -51,7 +62,7 @@ pvh_start32:
 	inc %ecx
 	cmp $2048, %ecx
 	jne 2b
-
+5:
 	mov %cr4, %eax
 	or $0x620, %eax /* PAE | OSFXSR | OSXMMEXCPT */
 	mov %eax, %cr4
