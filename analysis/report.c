@@ -478,8 +478,10 @@ int report_main(int argc, char **argv)
 	int rc = report_host(&r, &e);
 	if (rc == 0)
 		rc = report_vm(&r, &e);
-	if (rc == 0)
+	if (rc == 0) {
+		report_crosscheck(&r);
 		report_refs_table(&r);
+	}
 	if (rc < 0) {
 		afile_abort(&md);
 		cb_die_err(CB_EXIT_FAIL, "report", &e);

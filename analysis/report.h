@@ -40,6 +40,8 @@ struct report {
 
 int report_host(struct report *r, cb_error *e);
 int report_vm(struct report *r, cb_error *e);
+/* The QEMU cross-check table, when the run has qemu-crosscheck.csv. */
+void report_crosscheck(struct report *r);
 /* The published figures table (after report_host drew what it could). */
 void report_refs_table(struct report *r);
 

@@ -128,6 +128,17 @@ bad() { # name, expected stderr pattern, command...
 	check "[ \$(wc -l <'$tmp/err') -eq 1 ]"
 	check "grep -q '^cowbench: .*$pat' '$tmp/err'"
 }
+# The QEMU cross-check table, from a recorded qemu-crosscheck.csv (this
+# host, pvm-shadow): values side by side and the stated agreement.
+cp -r "$tmp/host" "$tmp/xcheck"
+cp "$COWBENCH_SRC/tests/analysis/fixtures/qemu-crosscheck.csv" "$tmp/xcheck/"
+"$bin" report "$tmp/xcheck" >/dev/null 2>&1
+check "grep -q '^### Cross-check: the same guest under QEMU' '$tmp/xcheck/summary.md'"
+check "grep -q '^| INVLPG exits | 64 | 64 | equal |' '$tmp/xcheck/summary.md'"
+check "grep -q '^| exits caused by dirtying, net of reporting | 189 | 195 | within 10% |' '$tmp/xcheck/summary.md'"
+check "grep -q 'ours first' '$tmp/xcheck/summary.md'"
+check "! grep -q 'Cross-check' '$tmp/host/summary.md'" # no file, no section
+
 bad "No such file" "$bin" report "$tmp/nope"
 mkdir "$tmp/empty"
 bad "no result files" "$bin" report "$tmp/empty"
