@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "afile.h"
+#include "csv.h"
 #include "report_vm.h"
 
 static double halt_exits(struct vm *v, size_t row)
@@ -296,6 +298,9 @@ int report_vm_exit_kinds(struct vm *v, cb_error *e)
 						   "pf_taken", "pf_guest", "pf_fixed", "invlpg",
 						   "tlb_flush", "io_exits", "insn_emulation", "hc_exits",
 						   "vmm_exits", "halt_exits", "flags", NULL};
+		/* Every configuration and phase: long in a full run, so folded. */
+		fprintf(f, "\n<details><summary>Every configuration and phase (%zu configurations)"
+			   "</summary>\n", ncfg);
 		report_table_head(f, cols);
 		for (size_t c = 0; c < ncfg; c++)
 			for (size_t i = cfg[c].first; i < cfg[c].end; i++) {
@@ -323,6 +328,7 @@ int report_vm_exit_kinds(struct vm *v, cb_error *e)
 				char fl[160];
 				fprintf(f, " | %s |\n", report_flag_codes(report_vm_flags(v, g), fl, sizeof(fl)));
 			}
+		fputs("\n</details>\n", f);
 		report_vm_free_labels(labels, ncfg);
 		free(gs);
 	}
@@ -338,28 +344,33 @@ struct stat_acc {
 	size_t n, cap;
 };
 
+/* Medians of every statistic that changed, per configuration and phase:
+ * tens of thousands of rows in a full run, so a CSV beside the plots
+ * (plots/vm-stats-medians.csv), linked from summary.md, not a table in it. */
 void report_vm_stats_details(struct vm *v)
 {
 	struct report *r = v->r;
-	FILE *f = r->md;
 	if (!v->stats.t)
 		return;
 	const struct csv_table *st = v->stats.t;
 	int csrc = csv_col(st, "source"), cstat = csv_col(st, "stat"), cdelta = csv_col(st, "delta");
-	fputs("\n<details><summary>Every statistic that changed (vm-stats.csv; medians per "
-	      "configuration and phase, zeros left out)</summary>\n",
-	      f);
-	static const char *const cols[] = {"configuration", "phase", "statistic", "median", "n",
-					   NULL};
-	report_table_head(f, cols);
-	char **labels = cb_xcalloc(v->phases.n, sizeof(*labels));
-	const struct group **gs = cb_xcalloc(v->phases.n + 1, sizeof(*gs));
-	for (size_t i = 0; i < v->phases.n; i++)
-		gs[i] = &v->phases.g[i];
-	struct grouping cfg_view = v->phases;
-	cfg_view.nkeys--;
-	char common[8];
-	report_varying_labels(&cfg_view, gs, v->phases.n, false, labels, common, 0);
+	char *path = cb_path_join(r->plots_dir, "vm-stats-medians.csv");
+	struct afile af;
+	cb_error e;
+	if (afile_open(&af, path, &e) < 0) {
+		fprintf(r->md, "\n(cannot write %s: %s)\n", path, e.msg);
+		free(path);
+		return;
+	}
+	struct csv_writer w;
+	csv_writer_init(&w, af.fp);
+	for (size_t k = 0; k < v->phases.nkeys; k++)
+		csv_str(&w, v->phases.keys[k]);
+	static const char *const tail[] = {"source", "stat", "median", "n", NULL};
+	for (size_t k = 0; tail[k]; k++)
+		csv_str(&w, tail[k]);
+	csv_end_row(&w);
+	size_t nrows = 0;
 	int csample = csv_col(v->t, "sample"), cphase = csv_col(v->t, "phase");
 	for (size_t i = 0; i < v->phases.n; i++) {
 		const struct group *g = &v->phases.g[i];
@@ -374,7 +385,7 @@ void report_vm_stats_details(struct vm *v)
 			const struct group *sg = grouping_find(&v->stats, key);
 			for (size_t j = 0; sg && j < sg->nrows; j++) {
 				char name[96];
-				snprintf(name, sizeof(name), "%s.%s", csv_get(st, sg->rows[j], csrc),
+				snprintf(name, sizeof(name), "%s,%s", csv_get(st, sg->rows[j], csrc),
 					 csv_get(st, sg->rows[j], cstat));
 				struct stat_acc *a_ = NULL;
 				for (size_t x = 0; x < nacc; x++)
@@ -397,18 +408,28 @@ void report_vm_stats_details(struct vm *v)
 			struct stats_summary s;
 			stats_summarize(acc[x].v, acc[x].n, &s);
 			if (s.n && s.median != 0) {
-				char m[32];
-				fputs("| ", f);
-				fmt_md_cell(f, labels[i]);
-				fprintf(f, " | %s | %s | %s | %zu |\n",
-					group_value(&v->phases, g, v->phases.nkeys - 1), acc[x].name,
-					fmt_num(s.median, m, sizeof(m)), s.n);
+				for (size_t k = 0; k < v->phases.nkeys; k++)
+					csv_str(&w, group_value(&v->phases, g, k));
+				char *comma = strchr(acc[x].name, ',');
+				*comma = '\0';
+				csv_str(&w, acc[x].name);
+				csv_str(&w, comma + 1);
+				csv_double(&w, s.median);
+				csv_u64(&w, s.n);
+				csv_end_row(&w);
+				nrows++;
 			}
 			free(acc[x].v);
 		}
 		free(acc);
 	}
-	fputs("\n</details>\n", f);
-	report_vm_free_labels(labels, v->phases.n);
-	free(gs);
+	if (afile_commit(&af, &e) < 0)
+		fprintf(r->md, "\n(cannot write %s: %s)\n", path, e.msg);
+	else
+		fprintf(r->md,
+			"\nEvery KVM statistic that changed, as medians per configuration and phase "
+			"(%zu rows, zeros left out): [plots/vm-stats-medians.csv](plots/vm-stats-medians.csv); "
+			"the raw deltas are in vm-stats.csv.\n",
+			nrows);
+	free(path);
 }
