@@ -27,6 +27,11 @@ struct cmp {
 	char **notes; /* environment differences: fingerprint ones first */
 	size_t nnotes, nfp;
 	size_t count[4]; /* per enum verdict_kind, of the matched rows */
+	/* --gate counts: only event counts (exits, faults) decide the exit
+	 * status; time metrics are judged and listed all the same.  For
+	 * machines whose timings drift between runs more than within one. */
+	bool gate_counts;
+	size_t gated; /* regressions that decide the exit status */
 };
 
 /* Builds every configuration name of one result table, and appends

@@ -91,12 +91,20 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 {
 	const size_t *k = c->count;
 	fprintf(f, "## cowbench compare: %s\n\n",
-		k[VERDICT_REGRESSED] ? "\u274c regression" : "\u2705 no significant regression");
+		c->gated ? "\u274c regression"
+		: k[VERDICT_REGRESSED] ? "\u2705 no regression in event counts (time metrics not gated)"
+				       : "\u2705 no significant regression");
 	fprintf(f, "**%zu regressed**, %zu improved, %zu unchanged, %zu too noisy to tell",
 		k[VERDICT_REGRESSED], k[VERDICT_IMPROVED], k[VERDICT_UNCHANGED], k[VERDICT_NOISY]);
 	if (c->nob + c->non)
 		fprintf(f, "; %zu configurations in one run only", c->nob + c->non);
 	fputs(".\n\n", f);
+	if (c->gate_counts)
+		fprintf(f, "Gate: **event counts only** (`--gate counts`): %zu of the %zu regressions "
+			   "are in counts and decide the verdict; time metrics are judged and listed "
+			   "but do not fail the comparison, because on this machine class they drift "
+			   "between runs by more than the threshold.\n\n",
+			c->gated, k[VERDICT_REGRESSED]);
 	const char *bc = run_meta_str(c->base.meta, "cowbench.commit");
 	const char *nc = run_meta_str(c->new_.meta, "cowbench.commit");
 	fprintf(f, "Base `%s` (commit %s) \u2192 new `%s` (commit %s). Every metric is "

@@ -371,7 +371,7 @@ static void vm_row(struct csv_writer *w, const char *where, const char *mmu, con
 	csv_double(w, c.fresh);
 	csv_double(w, c.copies + c.pf_guest);
 	csv_double(w, !strcmp(phase, "null") ? 0 : 1);
-	csv_double(w, c.exits + jitter);
+	csv_double(w, slow(prim, "exits", c.exits) + jitter);
 	csv_double(w, c.pf_taken);
 	csv_double(w, c.pf_taken - c.pf_guest);
 	csv_double(w, 0);
@@ -391,7 +391,7 @@ static void vm_row(struct csv_writer *w, const char *where, const char *mmu, con
 	/* vm-stats: every statistic that changed */
 	static const char *const names[] = {"exits", "pf_taken", "pf_guest", "invlpg", "io_exits",
 					    "halt_exits"};
-	double v[] = {c.exits + jitter, c.pf_taken, c.pf_guest, c.invlpg, c.io, c.halt};
+	double v[] = {slow(prim, "exits", c.exits) + jitter, c.pf_taken, c.pf_guest, c.invlpg, c.io, c.halt};
 	for (size_t i = 0; i < CB_ARRAY_SIZE(names); i++) {
 		if (!v[i])
 			continue;

@@ -29,6 +29,20 @@ check 'grep -q "| host/fork/4k/mem=64M/dirty=0 | create_ns |.*unchanged" "$v"'
 check 'grep -q "no significant regression" "$tmp/out"'
 check '[ -z "$(ls "$tmp/same/compare" | grep -e "\.tmp\.")" ]'
 
+# --- --gate counts: a 20% slower time metric is listed but does not fail;
+# 50% more exits does
+"$synth" "$tmp/slowt" --seed 2 --slow fork:create_ns:1.2
+"$bin" compare --gate counts "$tmp/base" "$tmp/slowt" --out "$tmp/gate_c" >"$tmp/gate_out" 2>/dev/null
+check '[ $? -eq 0 ]'
+check 'grep -q "time metrics not gated" "$tmp/gate_out"'
+check 'grep -q "^| host/fork/.*| create_ns |" "$tmp/gate_out"'
+"$synth" "$tmp/exits" --seed 2 --slow fork:exits:1.5
+"$bin" compare --gate counts "$tmp/base" "$tmp/exits" --out "$tmp/gate_c" >"$tmp/gate_out" 2>/dev/null
+check '[ $? -eq 1 ]'
+check 'grep -q "^| vm/.*fork.*| exits |" "$tmp/gate_out"'
+"$bin" compare --gate sometimes "$tmp/base" "$tmp/exits" >/dev/null 2>"$tmp/err"
+check '[ $? -eq 2 ] && grep -q "^cowbench: --gate: " "$tmp/err"'
+
 # --- fork's create_ns 20% slower: exit 1, named; nothing else regressed
 "$synth" "$tmp/slow" --seed 2 --slow fork:create_ns:1.2
 "$bin" compare "$tmp/base" "$tmp/slow" >"$tmp/out" 2>"$tmp/err"
