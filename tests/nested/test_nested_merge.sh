@@ -9,14 +9,7 @@ set -u
 build=${COWBENCH_BUILD:?COWBENCH_BUILD not set (run through ctest)}
 merge=$build/scripts/nested-tools/cowbench-nested-merge
 [ -x "$merge" ] || { echo "FAIL: $merge not built"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, command...
-	local what=$1
-	shift
-	if ! "$@"; then echo "FAIL: $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/lib.sh" # tmp, fails, check
 same() { # file, expected text
 	if ! diff -u <(printf '%s\n' "$2") "$1" >"$tmp/diff"; then
 		cat "$tmp/diff"
