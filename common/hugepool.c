@@ -124,8 +124,7 @@ int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e)
 {
 	char nr_path[128];
 	pool_path(nr_path, sizeof(nr_path), page_kib, "nr_hugepages");
-	long total = read_long(nr_path), free_now = hugepool_free(page_kib);
-	if (total < 0 || free_now < 0) {
+	if (access(nr_path, F_OK) != 0) {
 		cb_error_set(e, "this kernel has no %lu KiB huge pages", page_kib);
 		return -1;
 	}
@@ -133,14 +132,17 @@ int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e)
 	 * growing the pool for itself must not find them taken. */
 	if (pool_lock(e) < 0)
 		return -1;
-	total = read_long(nr_path);
-	free_now = hugepool_free(page_kib);
+	long total = read_long(nr_path), free_now = hugepool_free(page_kib);
+	if (total < 0 || free_now < 0) {
+		cb_error_set(e, "cannot read the %lu KiB hugepage pool", page_kib);
+		goto fail;
+	}
 	if ((uint64_t)free_now >= pages)
 		return 0;
 	if (geteuid() != 0) {
 		cb_error_set(e, "%ld free %lu KiB huge pages, %llu needed, and only root can reserve more",
 			     free_now, page_kib, (unsigned long long)pages);
-		return -1;
+		goto fail;
 	}
 	struct pool_change *slot = NULL;
 	for (size_t i = 0; i < CB_ARRAY_SIZE(changes); i++)
@@ -151,7 +153,7 @@ int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e)
 			slot = &changes[i];
 	if (!slot) {
 		cb_error_set(e, "too many hugepage pool sizes changed");
-		return -1;
+		goto fail;
 	}
 	if (slot->orig < 0) {
 		slot->page_kib = page_kib;
@@ -164,16 +166,19 @@ int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e)
 	long want = total + (long)(pages - (uint64_t)free_now);
 	if (write_long(nr_path, want) < 0) {
 		cb_error_errno(e, "cannot grow the %lu KiB hugepage pool to %ld", page_kib, want);
-		hugepool_restore_all();
-		return -1;
+		goto fail;
 	}
 	long got = hugepool_free(page_kib);
 	if (got < 0 || (uint64_t)got < pages) {
 		cb_error_set(e, "asked the kernel for %llu free %lu KiB huge pages, got %ld "
 			     "(memory too fragmented?)",
 			     (unsigned long long)pages, page_kib, got);
-		hugepool_restore_all();
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	/* Puts back what this process changed and releases the lock, so a
+	 * skipped point leaves the machine as it found it. */
+	hugepool_restore_all();
+	return -1;
 }

@@ -4,8 +4,10 @@
 
 struct frame_pool frames;
 
-static inline uint64_t fidx(uint64_t pa) { return (pa - frames.base) / PAGE_4K; }
-static inline uint64_t cidx(uint64_t pa) { return (pa - frames.base) / PAGE_2M; }
+/* Metadata is indexed from physical address 0, so indexes stay simple;
+ * the unused head (the kernel's frames) is a few KiB. */
+static inline uint64_t fidx(uint64_t pa) { return pa / PAGE_4K; }
+static inline uint64_t cidx(uint64_t pa) { return pa / PAGE_2M; }
 
 uint64_t frame_meta_bytes(uint64_t pool_hi)
 {
@@ -13,10 +15,8 @@ uint64_t frame_meta_bytes(uint64_t pool_hi)
 	return nf * 2 + nc * (2 + 2 + 1) + 64;
 }
 
-uint64_t frame_init(uint64_t meta_pa, uint64_t pool_hi, int fresh_is_zero)
+void frame_init(uint64_t meta_pa, uint64_t pool_hi, int fresh_is_zero)
 {
-	/* Metadata is sized for frames from 0 so indexes stay simple; the
-	 * unused head is a few KiB. */
 	memset(&frames, 0, sizeof(frames));
 	uint64_t nf = pool_hi / PAGE_4K, nc = pool_hi / PAGE_2M + 1;
 	uint8_t *p = phys_to_virt(meta_pa);
@@ -31,16 +31,7 @@ uint64_t frame_init(uint64_t meta_pa, uint64_t pool_hi, int fresh_is_zero)
 	frames.is_chunk = p + nf * 2 + nc * 4;
 	frames.end = pool_hi & ~(PAGE_2M - 1);
 	frames.fresh_is_zero = fresh_is_zero;
-	return meta_pa + len;
-}
-
-void frame_set_base(uint64_t base)
-{
-	/* Indexes are relative to 0 (see frame_init), base only bounds
-	 * allocation. */
-	uint64_t b = (base + PAGE_4K - 1) & ~(PAGE_4K - 1);
-	frames.base = 0;
-	frames.fresh_lo = b;
+	frames.fresh_lo = (meta_pa + len + PAGE_4K - 1) & ~(PAGE_4K - 1);
 	frames.fresh_hi = frames.end;
 }
 

@@ -83,8 +83,7 @@ void kmain(const struct cb_boot_info *bi)
 		panic("guest RAM too small: %lu bytes", boot.ram_bytes);
 	/* Our VMM hands over RAM it has never written beyond the image, so
 	 * untouched frames are zero; under QEMU that is not promised. */
-	uint64_t pool = frame_init(kend, ram, boot.transport == CB_TRANSPORT_HYPERCALL);
-	frame_set_base(pool);
+	frame_init(kend, ram, boot.transport == CB_TRANSPORT_HYPERCALL);
 	prefault_frames();
 
 	int policy = args_policy();

@@ -32,7 +32,7 @@ _Noreturn void mm_panic(const char *why, uint64_t a, uint64_t b);
 /* --- frames --- */
 
 struct frame_pool {
-	uint64_t base, end;	  /* managed physical range; base and end 2 MiB-aligned */
+	uint64_t end;		  /* frames are handed out below this (2 MiB-aligned) */
 	uint64_t fresh_lo;	  /* next never-used 4 KiB frame (grows up) */
 	uint64_t fresh_hi;	  /* lowest never-used 2 MiB chunk handed out (grows down) */
 	uint64_t free4k, free2m;  /* LIFO lists of recycled frames, linked through them */
@@ -47,12 +47,11 @@ struct frame_pool {
 
 extern struct frame_pool frames;
 
-/* Lays out the metadata at meta_pa and manages [pool_lo, pool_hi).
- * Returns the first byte after the metadata. */
-uint64_t frame_init(uint64_t meta_pa, uint64_t pool_hi, int fresh_is_zero);
+/* Lays out the metadata at meta_pa and hands out the frames from the end
+ * of the metadata up to pool_hi. */
+void frame_init(uint64_t meta_pa, uint64_t pool_hi, int fresh_is_zero);
 /* Bytes of metadata frame_init needs for a pool ending at pool_hi. */
 uint64_t frame_meta_bytes(uint64_t pool_hi);
-void frame_set_base(uint64_t base);
 
 /* Allocation hands out never-touched frames first: on a lazily backed VM
  * the first touch of such a frame is a host-side fault we want to be able
@@ -120,6 +119,8 @@ extern enum cow_policy mm_cow_policy;
 /* The kernel's PML4 entry 0 (direct map), copied into every address space. */
 void as_set_kernel_pml4e(uint64_t e);
 struct aspace *as_create(void);
+/* [va, va+len) lies in user space (PML4 slots 1..255), without wrapping. */
+int as_user_range(uint64_t va, uint64_t len);
 void as_put(struct aspace *as);
 /* Reserves [va, va+len) with GMAP_* flags; populates it when asked.
  * Returns 0, or -1 on overlap, misalignment or exhaustion. */

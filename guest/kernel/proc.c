@@ -139,34 +139,22 @@ void proc_start_init(void)
 	trap_enter(tf);
 }
 
-static int user_range_ok(uint64_t va, uint64_t len)
-{
-	return va >= USER_IMAGE_BASE && va < USER_VA_END && len <= USER_VA_END - va;
-}
-
 /* Makes [va, va+len) safe for the kernel to read (and write, breaking COW
  * first so the kernel never writes through a shared frame). */
 static int user_prepare(uint64_t va, uint64_t len, int write)
 {
-	if (!user_range_ok(va, len))
+	if (!as_user_range(va, len))
 		return -1;
 	for (uint64_t p = va & ~(PAGE_4K - 1); p < va + len; p += PAGE_4K) {
 		int huge;
 		uint64_t *e = as_lookup(cur->as, p, &huge);
-		if (!e && as_fault(cur->as, p, 4 | (write ? 2 : 0)) == FAULT_BAD)
-			return -1;
-		e = as_lookup(cur->as, p, &huge);
-		if (!e)
+		if (!e && (as_fault(cur->as, p, 4 | (write ? 2 : 0)) == FAULT_BAD ||
+			   !(e = as_lookup(cur->as, p, &huge))))
 			return -1;
 		if (write && !(*e & PTE_W) && as_fault(cur->as, p, 7) == FAULT_BAD)
 			return -1;
 	}
 	return 0;
-}
-
-static void reap(struct proc *child)
-{
-	child->st = P_FREE;
 }
 
 static void sys_exit(struct trapframe *tf, int status)
@@ -179,7 +167,7 @@ static void sys_exit(struct trapframe *tf, int status)
 	if (parent && parent->st == P_WAIT && parent->wait_for == cur->pid) {
 		parent->tf.rax = (uint64_t)(int64_t)status;
 		parent->st = P_RUNNABLE;
-		reap(cur);
+		cur->st = P_FREE; /* reaped: the parent's wait returns now */
 	}
 	/* Tearing down the address space we are running on would pull the
 	 * kernel's own mapping out from under us (the freed PML4 page is
@@ -198,15 +186,18 @@ static int64_t sys_wait(struct trapframe *tf, int pid)
 	if (!child || child->parent != cur->pid)
 		return -1;
 	if (child->st == P_ZOMBIE) {
-		reap(child);
+		child->st = P_FREE;
 		return child->status;
 	}
+	/* Blocks: the child's exit puts the status in our saved rax. */
 	cur->st = P_WAIT;
 	cur->wait_for = pid;
 	schedule(tf);
-	return (int64_t)tf->rax; /* the frame is now another process's: keep it */
+	return 0;
 }
 
+/* A slot proc_alloc returns stays P_FREE until it is made runnable, so a
+ * failure below just leaves it. */
 static int64_t sys_create(struct trapframe *tf, enum gsys kind)
 {
 	struct proc *child = proc_alloc(cur->pid);
@@ -223,9 +214,8 @@ static int64_t sys_create(struct trapframe *tf, enum gsys kind)
 		child->as = cur->as;
 		cur->as->refs++;
 		if (kind == GSYS_CLONE_VM) {
-			if (!user_range_ok(tf->rdi, 1) || !user_range_ok(tf->rsi - 16, 16)) {
+			if (!as_user_range(tf->rdi, 1) || !as_user_range(tf->rsi - 16, 16)) {
 				as_put(child->as);
-				child->st = P_FREE;
 				return -1;
 			}
 			user_frame(&child->tf, tf->rdi, (tf->rsi & ~15ull) - 8);
@@ -233,10 +223,8 @@ static int64_t sys_create(struct trapframe *tf, enum gsys kind)
 		}
 		break;
 	case GSYS_SPAWN:
-		if (load_program(child, (unsigned)tf->rdi, tf->rsi, tf->rdx) < 0) {
-			child->st = P_FREE;
+		if (load_program(child, (unsigned)tf->rdi, tf->rsi, tf->rdx) < 0)
 			return -1;
-		}
 		as_share_into(child->as, cur->as);
 		break;
 	default:
@@ -250,7 +238,6 @@ static int64_t sys_create(struct trapframe *tf, enum gsys kind)
 		cur->st = P_VFORK;
 		cur->vfork_child = child->pid;
 		switch_to(tf, child);
-		return (int64_t)tf->rax;
 	}
 	return child->pid;
 }
@@ -289,11 +276,12 @@ static int64_t sys_getargs(uint64_t va, uint64_t len)
 void proc_syscall(struct trapframe *tf)
 {
 	ksyscalls++;
+	struct proc *caller = cur;
 	int64_t r = -1;
 	switch (tf->rax) {
 	case GSYS_EXIT:
 		sys_exit(tf, (int)tf->rdi);
-		return;
+		break;
 	case GSYS_FORK:
 	case GSYS_VFORK:
 	case GSYS_CLONE_VM:
@@ -322,7 +310,11 @@ void proc_syscall(struct trapframe *tf)
 		r = sys_getargs(tf->rdi, tf->rsi);
 		break;
 	}
-	tf->rax = (uint64_t)r;
+	/* A call that blocked or switched (exit, wait, vfork) has put another
+	 * process's frame in tf; the caller's result is already in its saved
+	 * frame, or it has none. */
+	if (cur == caller)
+		tf->rax = (uint64_t)r;
 }
 
 void proc_fault(struct trapframe *tf)

@@ -107,11 +107,16 @@ static void populate_page(struct aspace *as, uint64_t va, unsigned gmap)
 	}
 }
 
+int as_user_range(uint64_t va, uint64_t len)
+{
+	return va >= USER_IMAGE_BASE && va < USER_VA_END && len <= USER_VA_END - va;
+}
+
 int as_map(struct aspace *as, uint64_t va, uint64_t len, unsigned flags)
 {
 	uint64_t align = (flags & GMAP_HUGE) ? PAGE_2M : PAGE_4K;
-	if (len == 0 || va % align || len % align || va < USER_IMAGE_BASE || va >= USER_VA_END ||
-	    len > USER_VA_END - va || as->nvma == AS_MAX_VMAS)
+	if (len == 0 || va % align || len % align || !as_user_range(va, len) ||
+	    as->nvma == AS_MAX_VMAS)
 		return -1;
 	for (int i = 0; i < as->nvma; i++)
 		if (va < as->vma[i].end && as->vma[i].start < va + len)
@@ -214,9 +219,9 @@ void as_share_into(struct aspace *to, const struct aspace *from)
 {
 	for (int v = 0; v < from->nvma; v++) {
 		const struct vma *m = &from->vma[v];
-		if (!(m->flags & GMAP_SHARED) || (m->flags & GMAP_HUGE) || to->nvma == AS_MAX_VMAS)
+		if (!(m->flags & GMAP_SHARED) || (m->flags & GMAP_HUGE) ||
+		    as_map(to, m->start, m->end - m->start, m->flags & ~GMAP_POPULATE) < 0)
 			continue;
-		to->vma[to->nvma++] = *m;
 		for (uint64_t va = m->start; va < m->end; va += PAGE_4K) {
 			int huge;
 			uint64_t *e = walk((struct aspace *)from, va, 0, 0, &huge);
@@ -232,6 +237,9 @@ void as_put(struct aspace *as)
 {
 	if (--as->refs > 0)
 		return;
+	/* VMAs never overlap, so no entry is put twice, and the tables are
+	 * freed below: no entry needs clearing (each store would be one more
+	 * emulated or trapped write in the reap phase). */
 	for (int v = 0; v < as->nvma; v++) {
 		const struct vma *m = &as->vma[v];
 		for (uint64_t lo = m->start, hi; lo < m->end; lo = hi) {
@@ -241,15 +249,12 @@ void as_put(struct aspace *as)
 				continue;
 			if (*pde & PTE_PS) {
 				frame_put_2m(*pde & PDE_ADDR_2M);
-				*pde = 0; /* two VMAs never share a 2 MiB page, but be sure */
 				continue;
 			}
-			uint64_t *pt = table(*pde & PTE_ADDR);
-			for (unsigned i = idx(lo, 0), n = idx(hi - 1, 0); i <= n; i++) {
+			const uint64_t *pt = table(*pde & PTE_ADDR);
+			for (unsigned i = idx(lo, 0), n = idx(hi - 1, 0); i <= n; i++)
 				if (pt[i] & PTE_P)
 					frame_put(pt[i] & PTE_ADDR);
-				pt[i] = 0;
-			}
 		}
 	}
 	for (uint64_t l = as->tlist, n = as->tlist_n; l;) {

@@ -21,8 +21,7 @@ static void reset(int fresh_is_zero)
 {
 	memset(hosted_ram, 0, RAM);
 	memset(&mm_stats, 0, sizeof(mm_stats));
-	uint64_t pool = frame_init(0x100000, RAM, fresh_is_zero);
-	frame_set_base(pool);
+	frame_init(0x100000, RAM, fresh_is_zero);
 	as_set_kernel_pml4e(0);
 	mm_cow_policy = COW_COPY_2M;
 }
