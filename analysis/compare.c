@@ -15,35 +15,14 @@
 #include "mclass.h"
 #include "parse.h"
 
-/* How a key column appears in a benchmark name: "mem=1G" or just "fork". */
-struct key_name {
-	const char *col, *label; /* label NULL: the value alone */
-};
-
 struct kind {
 	const char *name;
 	const char *const *keys;
-	const struct key_name *names;
 	const char *const *metrics;
 };
 
-static const char *const host_keys[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages",
-					NULL};
-static const struct key_name host_names[] = {
-	{"primitive", NULL}, {"page_mode", NULL}, {"mem_bytes", "mem"}, {"dirty_pages", "dirty"},
-};
 static const char *const host_metrics[] = {"create_ns", "child_start_ns", "total_ns", "cow_ns",
 					   NULL};
-
-static const char *const vm_keys[] = {"where", "mmu", "primitive", "guest_page", "cow_policy",
-				      "backing", "prefault", "region_bytes", "dirty_pages",
-				      "phase", NULL};
-static const struct key_name vm_names[] = {
-	{"where", NULL},	{"mmu", NULL},	      {"primitive", NULL},
-	{"guest_page", "guest"}, {"cow_policy", "cow"}, {"backing", NULL},
-	{"prefault", "prefault"}, {"region_bytes", "region"}, {"dirty_pages", "dirty"},
-	{"phase", NULL},
-};
 /* ns only where it is hardware time; the exit counts are exact everywhere. */
 static const char *const vm_metrics[] = {
 	"ns", "exits", "pf_taken", "pf_fixed", "pf_emulate", "pf_guest", "pf_spurious",
@@ -52,9 +31,25 @@ static const char *const vm_metrics[] = {
 };
 
 static const struct kind kinds[] = {
-	{"host", host_keys, host_names, host_metrics},
-	{"vm", vm_keys, vm_names, vm_metrics},
+	{"host", run_host_keys, host_metrics},
+	{"vm", run_vm_phase_keys, vm_metrics},
 };
+
+/* How a key column appears in a benchmark name: "mem=1G"; a column not
+ * listed is its value alone ("fork"). */
+static const char *key_label(const char *col)
+{
+	static const struct {
+		const char *col, *label;
+	} labels[] = {
+		{"mem_bytes", "mem"},	   {"dirty_pages", "dirty"}, {"guest_page", "guest"},
+		{"cow_policy", "cow"},	   {"prefault", "prefault"}, {"region_bytes", "region"},
+	};
+	for (size_t i = 0; i < CB_ARRAY_SIZE(labels); i++)
+		if (!strcmp(labels[i].col, col))
+			return labels[i].label;
+	return NULL;
+}
 
 static const struct kind *kind_by_name(const char *name)
 {
@@ -73,10 +68,11 @@ static char *bench_name(const struct kind *k, const struct grouping *gr, const s
 		if (!*v)
 			continue;
 		char sz[32];
-		if (strstr(k->names[i].col, "bytes"))
+		const char *label = key_label(gr->keys[i]);
+		if (strstr(gr->keys[i], "bytes"))
 			v = fmt_bytes(strtod(v, NULL), sz, sizeof(sz));
-		if (k->names[i].label)
-			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "/%s=%s", k->names[i].label, v);
+		if (label)
+			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "/%s=%s", label, v);
 		else
 			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "/%s", v);
 	}
@@ -91,7 +87,7 @@ static size_t samples(const struct grouping *gr, const struct group *g, const ch
 	if (!strcmp(metric, "ns")) {
 		int tv = csv_col(gr->t, "timing_valid");
 		for (size_t i = 0; i < g->nrows; i++)
-			if (tv < 0 || strcmp(csv_get(gr->t, g->rows[i], tv), "true"))
+			if (tv < 0 || !run_true(csv_get(gr->t, g->rows[i], tv)))
 				return 0;
 	}
 	return group_column(gr, g, metric, out);

@@ -27,9 +27,9 @@ const char *fmt_ns(double ns, char *buf, size_t len)
 		snprintf(buf, len, DASH);
 		return buf;
 	}
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+	for (size_t i = 0; i < CB_ARRAY_SIZE(units); i++) {
 		/* 999.6 us rounds to "1000 us": move to the next unit first */
-		if (fabs(ns) >= units[i].scale * 0.9995 || i + 1 == sizeof(units) / sizeof(units[0])) {
+		if (fabs(ns) >= units[i].scale * 0.9995 || i + 1 == CB_ARRAY_SIZE(units)) {
 			char num[32];
 			if (units[i].scale == 1 && fabs(ns) >= 100)
 				snprintf(num, sizeof(num), "%.0f", ns);

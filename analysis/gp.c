@@ -124,15 +124,6 @@ int gp_block(struct gp_plot *p, const char *comment)
 	return p->blocks++;
 }
 
-void gp_abort(struct gp_plot *p)
-{
-	afile_abort(&p->script);
-	afile_abort(&p->data);
-	free(p->dir);
-	free(p->name);
-	memset(p, 0, sizeof(*p));
-}
-
 /* Last non-empty line of a small log, for a one-line error. */
 static void last_line(const char *path, char *buf, size_t len)
 {

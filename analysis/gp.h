@@ -28,9 +28,9 @@ FILE *gp_data(struct gp_plot *p);
 /* Starts a data block (gnuplot's `index N`); returns N.  The comment is
  * written as the block's first line. */
 int gp_block(struct gp_plot *p, const char *comment);
-/* Commits script and data, renders NAME.svg and NAME.png. */
+/* Commits script and data, renders NAME.svg and NAME.png, and frees p's
+ * own strings, whether or not it succeeded. */
 int gp_render(struct gp_plot *p, cb_error *e);
-void gp_abort(struct gp_plot *p);
 
 /* Writes s as a gnuplot double-quoted string.  '\n' stays a line break;
  * characters that would need escaping in the SVG ('&', '<', '>') are

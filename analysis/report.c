@@ -1,10 +1,8 @@
 /* cowbench report RUN_DIR: summary.md and plots/ from a run's raw results. */
 #include "report.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "afile.h"
 #include "analysis.h"
@@ -71,18 +69,17 @@ int report_plot_open(struct report *r, struct gp_plot *p, const char *name, cons
 
 int report_figure(struct report *r, struct gp_plot *p, const char *alt, cb_error *e)
 {
-	char *name = cb_xstrdup(p->name);
-	if (gp_render(p, e) < 0) {
-		free(name);
-		return -1;
+	char *name = cb_xstrdup(p->name); /* gp_render frees the plot's */
+	int rc = gp_render(p, e);
+	if (rc == 0) {
+		fprintf(r->md,
+			"![%s](plots/%s.png)\n\n"
+			"[SVG](plots/%s.svg) · gnuplot [script](plots/%s.gp) and [data](plots/%s.dat)\n",
+			alt, name, name, name, name);
+		r->nplots++;
 	}
-	fprintf(r->md,
-		"![%s](plots/%s.png)\n\n"
-		"[SVG](plots/%s.svg) · gnuplot [script](plots/%s.gp) and [data](plots/%s.dat)\n",
-		alt, name, name, name, name);
-	r->plots = cb_xrealloc(r->plots, (r->nplots + 1) * sizeof(*r->plots));
-	r->plots[r->nplots++] = name;
-	return 0;
+	free(name);
+	return rc;
 }
 
 void report_plot_title(FILE *script, const char *head, const char *common, unsigned flags,
@@ -113,30 +110,25 @@ void report_table_head(FILE *f, const char *const *cols)
 	fputs("|\n", f);
 }
 
-size_t report_derive(const struct grouping *gr, const struct group *g, report_row_fn fn,
-		     void *arg, double *out)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < g->nrows; i++) {
-		double v = fn(gr->t, g->rows[i], arg);
-		if (!isnan(v))
-			out[n++] = v;
-	}
-	return n;
-}
-
 void report_summarize(const struct grouping *gr, const struct group *g, report_row_fn fn,
 		      void *arg, struct stats_summary *s)
 {
-	double *v = cb_xmalloc(g->nrows * sizeof(*v));
-	size_t n = report_derive(gr, g, fn, arg, v);
-	stats_summarize(v, n, s);
+	/* stats_summarize drops the NaNs */
+	double *v = cb_xmalloc((g->nrows ? g->nrows : 1) * sizeof(*v));
+	for (size_t i = 0; i < g->nrows; i++)
+		v[i] = fn(gr->t, g->rows[i], arg);
+	stats_summarize(v, g->nrows, s);
 	free(v);
+}
+
+double report_value(const struct csv_table *t, size_t row, const char *col)
+{
+	return csv_get_double(t, row, csv_col(t, col));
 }
 
 double report_col(const struct csv_table *t, size_t row, void *col_name)
 {
-	return csv_get_double(t, row, csv_col(t, col_name));
+	return report_value(t, row, col_name);
 }
 
 static const struct {
@@ -493,9 +485,6 @@ int report_main(int argc, char **argv)
 		cb_die_err(CB_EXIT_FAIL, "report", &e);
 	fprintf(stderr, "cowbench: report: %s (%zu plots)\n", md_path, r.nplots);
 	free(md_path);
-	for (size_t i = 0; i < r.nplots; i++)
-		free(r.plots[i]);
-	free(r.plots);
 	free(r.plots_dir);
 	if (r.have_refs)
 		refs_free(&r.refs);

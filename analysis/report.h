@@ -29,8 +29,7 @@ struct report {
 	struct refs refs;
 	bool have_refs;
 	char refs_note[256]; /* why there is no overlay, when there is none */
-	char **plots;	     /* names of the plots rendered and embedded */
-	size_t nplots;
+	size_t nplots;	     /* plots rendered and embedded */
 
 	/* What the VM section compares guest COW copies against. */
 	struct stats_summary host_cow_pp; /* host fork, 4k: ns per dirtied page */
@@ -63,13 +62,14 @@ void report_plot_title(FILE *script, const char *head, const char *common, unsig
 
 /* Markdown table header from a NULL-terminated list of column names. */
 void report_table_head(FILE *f, const char *const *cols);
-/* Per-row values of a derived metric over a group; NaNs dropped. */
+/* A per-row value of a derived metric; NaN when the row has none. */
 typedef double (*report_row_fn)(const struct csv_table *t, size_t row, void *arg);
-size_t report_derive(const struct grouping *gr, const struct group *g, report_row_fn fn,
-		     void *arg, double *out);
+/* Summarises fn over a group's rows, NaNs dropped. */
 void report_summarize(const struct grouping *gr, const struct group *g, report_row_fn fn,
 		      void *arg, struct stats_summary *s);
-/* A numeric column by name, as a report_row_fn (arg = column name). */
+/* A numeric column by name; NaN when empty or absent. */
+double report_value(const struct csv_table *t, size_t row, const char *col);
+/* The same as a report_row_fn (arg = column name). */
 double report_col(const struct csv_table *t, size_t row, void *col_name);
 
 /* Colour and point type of a primitive (or any name), the same in every

@@ -9,9 +9,6 @@
 #include "fmt.h"
 #include "report.h"
 
-static const char *const host_keys[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages",
-					NULL};
-
 struct hcfg {
 	const struct group *g;
 	const char *prim, *mode;
@@ -98,10 +95,10 @@ static double floor_cow_pp(const struct report *r, const struct hcfg *c, char *h
 static void host_build(struct host *h)
 {
 	const struct csv_table *t = h->r->run.host;
-	grouping_build(&h->gr, t, host_keys, NULL, NULL);
+	grouping_build(&h->gr, t, run_host_keys, NULL, NULL);
 	struct grouping nc = {0};
 	if (h->r->run.host_summary && csv_col(h->r->run.host_summary, "converged") >= 0)
-		grouping_build(&nc, h->r->run.host_summary, host_keys, not_converged, NULL);
+		grouping_build(&nc, h->r->run.host_summary, run_host_keys, not_converged, NULL);
 	h->n = h->gr.n;
 	h->c = cb_xcalloc(h->n, sizeof(*h->c));
 	for (size_t i = 0; i < h->n; i++) {

@@ -8,11 +8,6 @@
 #include "fmt.h"
 #include "report_vm.h"
 
-static const char *const vm_keys[] = {"where", "mmu", "primitive", "guest_page", "cow_policy",
-				      "backing", "prefault", "region_bytes", "dirty_pages", NULL};
-static const char *const phase_keys[] = {"where", "mmu", "primitive", "guest_page",
-					 "cow_policy", "backing", "prefault", "region_bytes",
-					 "dirty_pages", "phase", NULL};
 /* A boot, whose null phases are subtracted from its other phases: the
  * `boot` id where vm.csv has it, else the configuration a boot runs with
  * (results/README.md: one boot per guest page, policy, backing, prefault,
@@ -29,20 +24,10 @@ static bool phase_is(const struct csv_table *t, size_t row, void *phase)
 	return !strcmp(csv_get(t, row, csv_col(t, "phase")), phase);
 }
 
-static bool is_halt(const struct csv_table *t, size_t row, void *arg)
+/* cow_copies + cow_copies_2m of a row; NaN when neither is recorded. */
+static double copies(const struct csv_table *t, size_t row, void *unused)
 {
-	return !strcmp(csv_get(t, row, csv_col(t, "stat")), "halt_exits") &&
-	       !strcmp(csv_get(t, row, csv_col(t, "source")), "vcpu");
-}
-
-double report_vm_col(const struct csv_table *t, size_t row, const char *name)
-{
-	return csv_get_double(t, row, csv_col(t, name));
-}
-
-double report_vm_copies(const struct csv_table *t, size_t row)
-{
-	double a = report_vm_col(t, row, "cow_copies"), b = report_vm_col(t, row, "cow_copies_2m");
+	double a = report_value(t, row, "cow_copies"), b = report_value(t, row, "cow_copies_2m");
 	if (isnan(a) && isnan(b))
 		return NAN;
 	return (isnan(a) ? 0 : a) + (isnan(b) ? 0 : b);
@@ -66,26 +51,26 @@ static double null_med(struct vm *v, size_t row, int c)
 double report_vm_net(const struct csv_table *t, size_t row, void *arg)
 {
 	struct rowarg *a = arg;
-	return report_vm_col(t, row, netted[a->c]) - null_med(a->v, row, a->c);
+	return report_value(t, row, netted[a->c]) - null_med(a->v, row, a->c);
 }
 
 double report_vm_net_per_fault(const struct csv_table *t, size_t row, void *arg)
 {
-	double n = report_vm_copies(t, row);
+	double n = copies(t, row, NULL);
 	return n > 0 ? report_vm_net(t, row, arg) / n : NAN;
 }
 
-double report_vm_raw_per_fault(const struct csv_table *t, size_t row, void *arg)
+static double raw_per_fault(const struct csv_table *t, size_t row, void *arg)
 {
 	struct rowarg *a = arg;
-	double n = report_vm_copies(t, row);
-	return n > 0 ? report_vm_col(t, row, netted[a->c]) / n : NAN;
+	double n = copies(t, row, NULL);
+	return n > 0 ? report_value(t, row, netted[a->c]) / n : NAN;
 }
 
-double report_vm_per_copy(const struct csv_table *t, size_t row, void *name)
+static double per_copy(const struct csv_table *t, size_t row, void *name)
 {
-	double n = report_vm_copies(t, row);
-	return n > 0 ? report_vm_col(t, row, name) / n : NAN;
+	double n = copies(t, row, NULL);
+	return n > 0 ? report_value(t, row, name) / n : NAN;
 }
 
 /* Why a configuration's rows are not hardware time (the run-wide flags
@@ -96,7 +81,7 @@ unsigned report_vm_flags(const struct vm *v, const struct group *g)
 	const struct csv_table *t = v->t;
 	int tv = csv_col(t, "timing_valid"), mmu = csv_col(t, "mmu"), where = csv_col(t, "where");
 	for (size_t i = 0; i < g->nrows; i++) {
-		if (strcmp(csv_get(t, g->rows[i], tv), "true"))
+		if (!run_true(csv_get(t, g->rows[i], tv)))
 			f |= RF_TIMING_INVALID;
 		if (!strcmp(csv_get(t, g->rows[i], mmu), "pvm-shadow"))
 			f |= RF_PVM;
@@ -104,6 +89,49 @@ unsigned report_vm_flags(const struct vm *v, const struct group *g)
 			f |= RF_TCG;
 	}
 	return f;
+}
+
+static int label_lines(char **labels, size_t n)
+{
+	int most = 1;
+	for (size_t i = 0; i < n; i++) {
+		int l = 1;
+		for (const char *c = labels[i]; *c; c++)
+			l += *c == '\n';
+		most = l > most ? l : most;
+	}
+	return most;
+}
+
+/* Dirty-phase configurations with at least one COW copy to divide by. */
+static void fault_cfgs(struct vm *v)
+{
+	v->faults = cb_xcalloc(v->dirty.n + 1, sizeof(*v->faults));
+	const struct group **gs = cb_xcalloc(v->dirty.n + 1, sizeof(*gs));
+	for (size_t i = 0; i < v->dirty.n; i++) {
+		const struct group *g = &v->dirty.g[i];
+		for (size_t k = 0; k < g->nrows; k++)
+			if (copies(v->t, g->rows[k], NULL) > 0) {
+				gs[v->nfaults++] = g;
+				break;
+			}
+	}
+	struct rowarg ra = {v, C_EXITS};
+	for (size_t i = 0; i < v->nfaults; i++) {
+		struct fault_cfg *fc = &v->faults[i];
+		fc->g = gs[i];
+		fc->flags = report_vm_flags(v, fc->g);
+		report_summarize(&v->dirty, fc->g, report_vm_net_per_fault, &ra, &fc->net);
+		report_summarize(&v->dirty, fc->g, raw_per_fault, &ra, &fc->raw);
+		report_summarize(&v->dirty, fc->g, copies, NULL, &fc->copies);
+		report_summarize(&v->dirty, fc->g, per_copy, "ns", &fc->ns);
+		report_summarize(&v->dirty, fc->g, per_copy, "cycles", &fc->cycles);
+	}
+	v->labels = cb_xcalloc(v->nfaults + 1, sizeof(*v->labels));
+	report_varying_labels(&v->dirty, gs, v->nfaults, true, v->labels, v->common,
+			      sizeof(v->common));
+	v->label_lines = label_lines(v->labels, v->nfaults);
+	free(gs);
 }
 
 static void vm_build(struct vm *v)
@@ -118,13 +146,13 @@ static void vm_build(struct vm *v)
 			report_summarize(&v->boots, &v->boots.g[i], report_col, (void *)netted[c], &s);
 			v->null_med[i][c] = s.median;
 		}
-	grouping_build(&v->dirty, v->t, vm_keys, phase_is, "dirty");
-	grouping_build(&v->phases, v->t, phase_keys, NULL, NULL);
+	grouping_build(&v->dirty, v->t, run_vm_keys, phase_is, "dirty");
+	grouping_build(&v->phases, v->t, run_vm_phase_keys, NULL, NULL);
 	if (v->r->run.vm_stats) {
 		static const char *const sk[] = {"sample", "phase", NULL};
-		grouping_build(&v->halts, v->r->run.vm_stats, sk, is_halt, NULL);
 		grouping_build(&v->stats, v->r->run.vm_stats, sk, NULL, NULL);
 	}
+	fault_cfgs(v);
 }
 
 static void vm_free(struct vm *v)
@@ -132,26 +160,10 @@ static void vm_free(struct vm *v)
 	grouping_free(&v->boots);
 	grouping_free(&v->dirty);
 	grouping_free(&v->phases);
-	if (v->halts.t)
-		grouping_free(&v->halts);
-	if (v->stats.t)
-		grouping_free(&v->stats);
+	grouping_free(&v->stats);
 	free(v->null_med);
-}
-
-/* Dirty-phase configurations with at least one COW copy to divide by. */
-static size_t fault_groups(struct vm *v, const struct group **out)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < v->dirty.n; i++) {
-		const struct group *g = &v->dirty.g[i];
-		for (size_t k = 0; k < g->nrows; k++)
-			if (report_vm_copies(v->t, g->rows[k]) > 0) {
-				out[n++] = g;
-				break;
-			}
-	}
-	return n;
+	free(v->faults);
+	report_vm_free_labels(v->labels, v->nfaults);
 }
 
 void report_vm_common_line(FILE *f, const char *common)
@@ -227,24 +239,21 @@ int report_vm(struct report *r, cb_error *e)
 	}
 	struct vm v = {.r = r};
 	vm_build(&v);
-	const struct group **gs = cb_xcalloc(v.dirty.n + 1, sizeof(*gs));
-	size_t n = fault_groups(&v, gs);
 	int rc = 0;
-	if (!n)
+	if (!v.nfaults)
 		fputs("\nNo dirty phase in vm.csv copied a page (no `cow_copies`): nothing to "
 		      "divide by, so no per-fault figures.\n",
 		      f);
-	if (n)
-		rc = report_vm_exits_per_fault(&v, gs, n, e);
-	if (rc == 0 && n)
-		rc = report_vm_cost_per_copy(&v, gs, n, e);
+	else
+		rc = report_vm_exits_per_fault(&v, e);
+	if (rc == 0 && v.nfaults)
+		rc = report_vm_cost_per_copy(&v, e);
 	if (rc == 0)
 		rc = report_vm_exit_kinds(&v, e);
-	if (rc == 0 && n)
-		report_vm_theory(&v, gs, n);
+	if (rc == 0 && v.nfaults)
+		report_vm_theory(&v);
 	if (rc == 0)
 		report_vm_stats_details(&v);
-	free(gs);
 	vm_free(&v);
 	return rc;
 }

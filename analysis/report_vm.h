@@ -10,6 +10,16 @@
 /* Counters netted against the null phase of the same boot. */
 enum { C_EXITS, C_PF_TAKEN, C_PF_GUEST, C_INVLPG, C_IO, C_FRESH, C_COUNT };
 
+/* A dirty-phase configuration with COW copies to divide by: what the
+ * per-fault sections show of it, summarised once. */
+struct fault_cfg {
+	const struct group *g;		 /* in vm.dirty */
+	unsigned flags;			 /* report_vm_flags */
+	struct stats_summary net, raw;	 /* exits per COW copy: net of the null phase, raw */
+	struct stats_summary copies;	 /* cow_copies + cow_copies_2m */
+	struct stats_summary ns, cycles; /* guest time per COW copy */
+};
+
 struct vm {
 	struct report *r;
 	const struct csv_table *t;
@@ -17,8 +27,15 @@ struct vm {
 	double (*null_med)[C_COUNT];
 	struct grouping dirty;	/* dirty-phase rows by configuration */
 	struct grouping phases; /* every row by configuration and phase */
-	struct grouping halts;	/* vm-stats vcpu halt_exits by sample, phase */
 	struct grouping stats;	/* all vm-stats rows by sample, phase */
+	/* The dirty-phase configurations with COW copies; their labels (the
+	 * keys that differ, a line each: fmt_md_cell flattens them in table
+	 * cells) and the key values they all share. */
+	struct fault_cfg *faults;
+	size_t nfaults;
+	char **labels;
+	int label_lines; /* of the tallest label */
+	char common[512];
 };
 
 /* The argument of the per-row functions below. */
@@ -28,14 +45,9 @@ struct rowarg {
 };
 
 /* Per-row values (report_row_fn): a counter minus the boot's null median,
- * that per COW copy, the raw counter per copy, a column per copy. */
+ * and that per COW copy. */
 double report_vm_net(const struct csv_table *t, size_t row, void *rowarg);
 double report_vm_net_per_fault(const struct csv_table *t, size_t row, void *rowarg);
-double report_vm_raw_per_fault(const struct csv_table *t, size_t row, void *rowarg);
-double report_vm_per_copy(const struct csv_table *t, size_t row, void *col_name);
-/* cow_copies + cow_copies_2m of a row; NaN when neither is recorded. */
-double report_vm_copies(const struct csv_table *t, size_t row);
-double report_vm_col(const struct csv_table *t, size_t row, const char *name);
 /* Why a configuration's rows are not hardware time (RF_PVM, RF_TCG,
  * RF_TIMING_INVALID); the run-wide flags are the figure's business. */
 unsigned report_vm_flags(const struct vm *v, const struct group *g);
@@ -45,9 +57,9 @@ void report_vm_common_line(FILE *f, const char *common);
 void report_vm_free_labels(char **labels, size_t n);
 
 /* The sections. */
-int report_vm_exits_per_fault(struct vm *v, const struct group **gs, size_t n, cb_error *e);
-int report_vm_cost_per_copy(struct vm *v, const struct group **gs, size_t n, cb_error *e);
-void report_vm_theory(struct vm *v, const struct group **gs, size_t n);
+int report_vm_exits_per_fault(struct vm *v, cb_error *e);
+int report_vm_cost_per_copy(struct vm *v, cb_error *e);
+void report_vm_theory(struct vm *v);
 int report_vm_exit_kinds(struct vm *v, cb_error *e);
 void report_vm_stats_details(struct vm *v);
 

@@ -7,41 +7,45 @@
 #include "fmt.h"
 #include "report_vm.h"
 
-static void xtics_from_labels(FILE *f, char **labels, size_t n, double offset)
+/* A plot with a bar or point per fault configuration, its labels as the
+ * x tics: wide enough for them, and tall enough for the tallest. */
+static int fault_plot_open(struct vm *v, struct gp_plot *p, const char *name, const char *what,
+			   cb_error *e)
 {
-	fputs("set xtics (", f);
-	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ", " : "", f);
-		gp_quote(f, labels[i]);
-		fprintf(f, " %g", (double)i + offset);
-	}
-	fputs(") font \",9\"\n", f);
+	return report_plot_open(v->r, p, name, what, (int)fmax(800, 140.0 * (double)v->nfaults + 200),
+				560 + 14 * v->label_lines, e);
 }
 
-static int label_lines(char **labels, size_t n)
+static void fault_xtics(struct vm *v, FILE *s)
 {
-	int most = 1;
-	for (size_t i = 0; i < n; i++) {
-		int l = 1;
-		for (const char *c = labels[i]; *c; c++)
-			l += *c == '\n';
-		most = l > most ? l : most;
+	fprintf(s, "set bmargin %d\n", 3 + v->label_lines);
+	fputs("set xtics (", s);
+	for (size_t i = 0; i < v->nfaults; i++) {
+		fputs(i ? ", " : "", s);
+		gp_quote(s, v->labels[i]);
+		fprintf(s, " %g", (double)i);
 	}
-	return most;
+	fputs(") font \",9\"\n", s);
 }
 
-/* Table cells want the labels on one line; plots want them stacked. */
-static void relabel(struct vm *v, const struct group **gs, size_t n, char **labels)
+/* Under a figure: its flags, what every row shares, the table's head. */
+static void fault_table_head(struct vm *v, unsigned flags, const char *const *cols)
 {
-	for (size_t i = 0; i < n; i++)
-		free(labels[i]);
-	char none[1];
-	report_varying_labels(&v->dirty, gs, n, false, labels, none, 0);
+	report_flags(v->r, flags);
+	report_vm_common_line(v->r->md, v->common);
+	report_table_head(v->r->md, cols);
+}
+
+/* A table row's first cell: the configuration, on one line. */
+static void fault_row_start(struct vm *v, size_t i)
+{
+	fputs("| ", v->r->md);
+	fmt_md_cell(v->r->md, v->labels[i]);
 }
 
 /* --- exits per COW fault --- */
 
-int report_vm_exits_per_fault(struct vm *v, const struct group **gs, size_t n, cb_error *e)
+int report_vm_exits_per_fault(struct vm *v, cb_error *e)
 {
 	struct report *r = v->r;
 	FILE *f = r->md;
@@ -51,31 +55,11 @@ int report_vm_exits_per_fault(struct vm *v, const struct group **gs, size_t n, c
 	      "*Net* subtracts the median exits of the `null` phase of the same boot (the marks' "
 	      "own hypercall exits); *raw* does not. Medians over samples, 95% CIs as error bars.\n\n",
 	      f);
-	char **labels = cb_xcalloc(n, sizeof(*labels));
-	char common[512];
-	report_varying_labels(&v->dirty, gs, n, true, labels, common, sizeof(common));
 	unsigned flags = 0;
-	struct stats_summary *netx = cb_xcalloc(n, sizeof(*netx)), *raw = cb_xcalloc(n, sizeof(*raw)),
-			     *cop = cb_xcalloc(n, sizeof(*cop));
-	struct rowarg ra = {v, C_EXITS};
-	for (size_t i = 0; i < n; i++) {
-		report_summarize(&v->dirty, gs[i], report_vm_net_per_fault, &ra, &netx[i]);
-		report_summarize(&v->dirty, gs[i], report_vm_raw_per_fault, &ra, &raw[i]);
-		double *buf = cb_xmalloc(gs[i]->nrows * sizeof(*buf));
-		size_t m = 0;
-		for (size_t k = 0; k < gs[i]->nrows; k++) {
-			double c = report_vm_copies(v->t, gs[i]->rows[k]);
-			if (!isnan(c))
-				buf[m++] = c;
-		}
-		stats_summarize(buf, m, &cop[i]);
-		free(buf);
-		flags |= report_vm_flags(v, gs[i]);
-	}
-	int lines = label_lines(labels, n);
+	for (size_t i = 0; i < v->nfaults; i++)
+		flags |= v->faults[i].flags;
 	struct gp_plot p;
-	int rc = report_plot_open(r, &p, "vm-exits-per-fault", "VM exits per guest COW fault",
-				  (int)fmax(800, 140.0 * (double)n + 200), 560 + 14 * lines, e);
+	int rc = fault_plot_open(v, &p, "vm-exits-per-fault", "VM exits per guest COW fault", e);
 	if (rc == 0) {
 		FILE *s = gp_script(&p);
 		/* Exits per fault span 0 (TDP, prefaulted) to 512 (a 2 MiB copy into
@@ -83,12 +67,13 @@ int report_vm_exits_per_fault(struct vm *v, const struct group **gs, size_t n, c
 		 * value printed, and values below its floor drawn at the floor. */
 		int blk = gp_block(&p, "config index, net median, ci_lo, ci_hi, raw median, ci_lo, ci_hi "
 				       "(each clamped to the axis floor 0.1), then net and raw unclamped");
-		for (size_t i = 0; i < n; i++)
-			fprintf(gp_data(&p), "%zu %g %g %g %g %g %g %g %g\n", i,
-				fmax(netx[i].median, 0.1), fmax(netx[i].ci_lo, 0.1),
-				fmax(netx[i].ci_hi, 0.1), fmax(raw[i].median, 0.1), fmax(raw[i].ci_lo, 0.1),
-				fmax(raw[i].ci_hi, 0.1), netx[i].median, raw[i].median);
-		report_plot_title(s, "VM exits per guest COW fault (dirty phase)", common, flags, false);
+		for (size_t i = 0; i < v->nfaults; i++) {
+			const struct stats_summary *net = &v->faults[i].net, *raw = &v->faults[i].raw;
+			fprintf(gp_data(&p), "%zu %g %g %g %g %g %g %g %g\n", i, fmax(net->median, 0.1),
+				fmax(net->ci_lo, 0.1), fmax(net->ci_hi, 0.1), fmax(raw->median, 0.1),
+				fmax(raw->ci_lo, 0.1), fmax(raw->ci_hi, 0.1), net->median, raw->median);
+		}
+		report_plot_title(s, "VM exits per guest COW fault (dirty phase)", v->common, flags, false);
 		fputs("set style data histograms\nset style histogram errorbars gap 1.5 lw 1.2\n"
 		      "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
 		      "set logscale y\nset yrange [0.1:*]\n"
@@ -96,8 +81,7 @@ int report_vm_exits_per_fault(struct vm *v, const struct group **gs, size_t n, c
 		      "set key outside top center horizontal font \",10\"\n"
 		      "set grid noxtics ytics\nset xtics nomirror\n",
 		      s);
-		fprintf(s, "set bmargin %d\n", 3 + lines);
-		xtics_from_labels(s, labels, n, 0);
+		fault_xtics(v, s);
 		/* Two bars per cluster with gap 1.5 sit 1/(2 * 3.5) either side. */
 		fprintf(s, "plot dat index %d using 2:3:4 lc rgb \"#1f77b4\" title \"net of the null phase\", \\\n"
 			   "  dat index %d using 5:6:7 lc rgb \"#c7c7c7\" title \"raw\", \\\n"
@@ -108,29 +92,22 @@ int report_vm_exits_per_fault(struct vm *v, const struct group **gs, size_t n, c
 			blk, blk, blk, blk);
 		rc = report_figure(r, &p, "VM exits per guest COW fault", e);
 	}
-	if (rc == 0) {
-		report_flags(r, flags);
-		report_vm_common_line(f, common);
-		static const char *const cols[] = {"configuration", "n", "COW copies", "net exits / fault",
-						   "95% CI", "raw exits / fault", "flags", NULL};
-		report_table_head(f, cols);
-		relabel(v, gs, n, labels);
-		for (size_t i = 0; i < n; i++) {
-			char a[32], b[32], c[32], d[32], rw[32], fl[160];
-			fputs("| ", f);
-			fmt_md_cell(f, labels[i]);
-			fprintf(f, " | %zu | %s | %s | [%s, %s] | %s | %s |\n", netx[i].n,
-				fmt_num(cop[i].median, a, sizeof(a)), fmt_num(netx[i].median, b, sizeof(b)),
-				fmt_num(netx[i].ci_lo, c, sizeof(c)), fmt_num(netx[i].ci_hi, d, sizeof(d)),
-				fmt_num(raw[i].median, rw, sizeof(rw)),
-				report_flag_codes(report_vm_flags(v, gs[i]), fl, sizeof(fl)));
-		}
+	if (rc < 0)
+		return -1;
+	static const char *const cols[] = {"configuration", "n", "COW copies", "net exits / fault",
+					   "95% CI", "raw exits / fault", "flags", NULL};
+	fault_table_head(v, flags, cols);
+	for (size_t i = 0; i < v->nfaults; i++) {
+		const struct fault_cfg *fc = &v->faults[i];
+		char a[32], b[32], c[32], d[32], rw[32], fl[160];
+		fault_row_start(v, i);
+		fprintf(f, " | %zu | %s | %s | [%s, %s] | %s | %s |\n", fc->net.n,
+			fmt_num(fc->copies.median, a, sizeof(a)), fmt_num(fc->net.median, b, sizeof(b)),
+			fmt_num(fc->net.ci_lo, c, sizeof(c)), fmt_num(fc->net.ci_hi, d, sizeof(d)),
+			fmt_num(fc->raw.median, rw, sizeof(rw)),
+			report_flag_codes(fc->flags, fl, sizeof(fl)));
 	}
-	report_vm_free_labels(labels, n);
-	free(netx);
-	free(raw);
-	free(cop);
-	return rc;
+	return 0;
 }
 
 /* --- guest time per COW copy --- */
@@ -138,7 +115,7 @@ int report_vm_exits_per_fault(struct vm *v, const struct group **gs, size_t n, c
 /* Rows whose time is not hardware time, drawn apart from the rest. */
 #define UNTIMED (RF_TIMING_INVALID | RF_PVM | RF_TCG)
 
-int report_vm_cost_per_copy(struct vm *v, const struct group **gs, size_t n, cb_error *e)
+int report_vm_cost_per_copy(struct vm *v, cb_error *e)
 {
 	struct report *r = v->r;
 	FILE *f = r->md;
@@ -154,114 +131,100 @@ int report_vm_cost_per_copy(struct vm *v, const struct group **gs, size_t n, cb_
 	} else {
 		fputs(" This run has no host fork rows at 4 KiB pages to compare with.\n\n", f);
 	}
-	char **labels = cb_xcalloc(n, sizeof(*labels));
-	char common[512];
-	report_varying_labels(&v->dirty, gs, n, true, labels, common, sizeof(common));
-	struct stats_summary *ns = cb_xcalloc(n, sizeof(*ns)), *cyc = cb_xcalloc(n, sizeof(*cyc));
 	unsigned flags = 0;
 	bool any = false;
 	double ylo = INFINITY, yhi = -INFINITY;
-	for (size_t i = 0; i < n; i++) {
-		report_summarize(&v->dirty, gs[i], report_vm_per_copy, "ns", &ns[i]);
-		report_summarize(&v->dirty, gs[i], report_vm_per_copy, "cycles", &cyc[i]);
-		flags |= report_vm_flags(v, gs[i]) | r->run_flags;
-		if (ns[i].n) {
+	for (size_t i = 0; i < v->nfaults; i++) {
+		const struct stats_summary *ns = &v->faults[i].ns;
+		flags |= v->faults[i].flags | r->run_flags;
+		if (ns->n) {
 			any = true;
-			ylo = fmin(ylo, ns[i].ci_lo);
-			yhi = fmax(yhi, ns[i].ci_hi);
+			ylo = fmin(ylo, ns->ci_lo);
+			yhi = fmax(yhi, ns->ci_hi);
 		}
 	}
-	int rc = 0;
 	if (!any) {
 		fputs("\nNo dirty-phase row has `ns`: nothing to draw.\n", f);
-	} else {
-		double refs[] = {r->host_cow_pp.n ? r->host_cow_pp.median : NAN, r->floor_copy_4k_ns};
-		for (size_t i = 0; i < CB_ARRAY_SIZE(refs); i++)
-			if (refs[i] > 0) {
-				ylo = fmin(ylo, refs[i]);
-				yhi = fmax(yhi, refs[i]);
-			}
-		ylo = pow(10, floor(log10(fmax(ylo, 1)))) * 1e-9;
-		yhi = pow(10, ceil(log10(fmax(yhi, 10)))) * 1e-9;
-		if (yhi <= ylo)
-			yhi = ylo * 10;
-		int lines = label_lines(labels, n);
-		struct gp_plot p;
-		rc = report_plot_open(r, &p, "vm-cow-cost", "Guest time per COW copy vs the host",
-				      (int)fmax(800, 140.0 * (double)n + 200), 560 + 14 * lines, e);
-		if (rc == 0) {
-			FILE *s = gp_script(&p);
-			/* hardware time and emulated time apart; a block only when it
-			 * has rows, since gnuplot's `index` skips empty blocks */
-			size_t count[2] = {0, 0};
-			for (size_t i = 0; i < n; i++)
-				if (ns[i].n)
-					count[!!(report_vm_flags(v, gs[i]) & UNTIMED)]++;
-			int blk[2] = {-1, -1};
-			static const char *const what[] = {
-				"hardware time: x, median (s), ci_lo, ci_hi",
-				"NOT hardware time (emulated): x, median (s), ci_lo, ci_hi"};
-			for (int k = 0; k < 2; k++) {
-				if (!count[k])
-					continue;
-				blk[k] = gp_block(&p, what[k]);
-				for (size_t i = 0; i < n; i++)
-					if (ns[i].n && !!(report_vm_flags(v, gs[i]) & UNTIMED) == k)
-						fprintf(gp_data(&p), "%zu %g %g %g\n", i, ns[i].median * 1e-9,
-							ns[i].ci_lo * 1e-9, ns[i].ci_hi * 1e-9);
-			}
-			report_plot_title(s, "Guest time per COW copy (dirty phase)", common, flags & ~RF_NO_PERF, false);
-			fprintf(s, "set logscale y\nset yrange [%g:%g]\nset xrange [-0.6:%g]\n"
-				   "set format y \"%%.0s %%cs\"\nset ylabel \"time per COW copy\"\n"
-				   "set key outside top center horizontal font \",10\"\n"
-				   "set xtics nomirror\nset bmargin %d\n",
-				ylo, yhi, (double)n - 0.4, 3 + lines);
-			xtics_from_labels(s, labels, n, 0);
-			const char *sep = "plot ";
-			if (blk[0] >= 0) {
-				fprintf(s, "%sdat index %d using 1:2:3:4 with yerrorbars pt 7 ps 1.6 lw 1.5"
-					   " lc rgb \"#1f77b4\" title \"guest, hardware time\"",
-					sep, blk[0]);
-				sep = ", \\\n  ";
-			}
-			if (blk[1] >= 0)
-				fprintf(s, "%sdat index %d using 1:2:3:4 with yerrorbars pt 6 ps 1.6 lw 1.5"
-					   " lc rgb \"#d62728\" title \"guest, NOT hardware time (emulated)\"",
-					sep, blk[1]);
-			char a[32];
-			if (r->host_cow_pp.n)
-				fprintf(s, ", \\\n  %g with lines dt 2 lw 2 lc rgb \"#2ca02c\" title \"host fork COW per page (%s)\"",
-					r->host_cow_pp.median * 1e-9, fmt_ns(r->host_cow_pp.median, a, sizeof(a)));
-			if (r->floor_copy_4k_ns > 0)
-				fprintf(s, ", \\\n  %g with lines dt 3 lw 2 lc rgb \"#7f7f7f\" title \"host floor: one 4 KiB copy (%s)\"",
-					r->floor_copy_4k_ns * 1e-9, fmt_ns(r->floor_copy_4k_ns, a, sizeof(a)));
-			fputc('\n', s);
-			rc = report_figure(r, &p, "Guest time per COW copy vs the host", e);
+		return 0;
+	}
+	double refs[] = {r->host_cow_pp.n ? r->host_cow_pp.median : NAN, r->floor_copy_4k_ns};
+	for (size_t i = 0; i < CB_ARRAY_SIZE(refs); i++)
+		if (refs[i] > 0) {
+			ylo = fmin(ylo, refs[i]);
+			yhi = fmax(yhi, refs[i]);
+		}
+	ylo = pow(10, floor(log10(fmax(ylo, 1)))) * 1e-9;
+	yhi = pow(10, ceil(log10(fmax(yhi, 10)))) * 1e-9;
+	if (yhi <= ylo)
+		yhi = ylo * 10;
+	struct gp_plot p;
+	if (fault_plot_open(v, &p, "vm-cow-cost", "Guest time per COW copy vs the host", e) < 0)
+		return -1;
+	FILE *s = gp_script(&p);
+	/* hardware time and emulated time apart; a block only when it has
+	 * rows, since gnuplot's `index` skips empty blocks */
+	size_t count[2] = {0, 0};
+	for (size_t i = 0; i < v->nfaults; i++)
+		if (v->faults[i].ns.n)
+			count[!!(v->faults[i].flags & UNTIMED)]++;
+	int blk[2] = {-1, -1};
+	static const char *const what[] = {"hardware time: x, median (s), ci_lo, ci_hi",
+					   "NOT hardware time (emulated): x, median (s), ci_lo, ci_hi"};
+	for (int k = 0; k < 2; k++) {
+		if (!count[k])
+			continue;
+		blk[k] = gp_block(&p, what[k]);
+		for (size_t i = 0; i < v->nfaults; i++) {
+			const struct fault_cfg *fc = &v->faults[i];
+			if (fc->ns.n && !!(fc->flags & UNTIMED) == k)
+				fprintf(gp_data(&p), "%zu %g %g %g\n", i, fc->ns.median * 1e-9,
+					fc->ns.ci_lo * 1e-9, fc->ns.ci_hi * 1e-9);
 		}
 	}
-	if (rc == 0 && any) {
-		report_flags(r, flags);
-		report_vm_common_line(f, common);
-		static const char *const cols[] = {"configuration", "n", "cycles / copy", "time / copy",
-						   "95% CI", "vs host per page", "flags", NULL};
-		report_table_head(f, cols);
-		relabel(v, gs, n, labels);
-		for (size_t i = 0; i < n; i++) {
-			char a[32], b[32], c[64], d[32], fl[160];
-			fputs("| ", f);
-			fmt_md_cell(f, labels[i]);
-			double ratio = r->host_cow_pp.n ? ns[i].median / r->host_cow_pp.median : NAN;
-			fprintf(f, " | %zu | %s | %s | %s | %s%s | %s |\n", ns[i].n,
-				fmt_num(cyc[i].median, a, sizeof(a)), fmt_ns(ns[i].median, b, sizeof(b)),
-				fmt_ns_ci(ns[i].ci_lo, ns[i].ci_hi, c, sizeof(c)),
-				fmt_num(ratio, d, sizeof(d)), isnan(ratio) ? "" : "x",
-				report_flag_codes(report_vm_flags(v, gs[i]), fl, sizeof(fl)));
-		}
+	report_plot_title(s, "Guest time per COW copy (dirty phase)", v->common, flags & ~RF_NO_PERF,
+			  false);
+	fprintf(s, "set logscale y\nset yrange [%g:%g]\nset xrange [-0.6:%g]\n"
+		   "set format y \"%%.0s %%cs\"\nset ylabel \"time per COW copy\"\n"
+		   "set key outside top center horizontal font \",10\"\n"
+		   "set xtics nomirror\n",
+		ylo, yhi, (double)v->nfaults - 0.4);
+	fault_xtics(v, s);
+	const char *sep = "plot ";
+	if (blk[0] >= 0) {
+		fprintf(s, "%sdat index %d using 1:2:3:4 with yerrorbars pt 7 ps 1.6 lw 1.5"
+			   " lc rgb \"#1f77b4\" title \"guest, hardware time\"",
+			sep, blk[0]);
+		sep = ", \\\n  ";
 	}
-	report_vm_free_labels(labels, n);
-	free(ns);
-	free(cyc);
-	return rc;
+	if (blk[1] >= 0)
+		fprintf(s, "%sdat index %d using 1:2:3:4 with yerrorbars pt 6 ps 1.6 lw 1.5"
+			   " lc rgb \"#d62728\" title \"guest, NOT hardware time (emulated)\"",
+			sep, blk[1]);
+	char a[32];
+	if (r->host_cow_pp.n)
+		fprintf(s, ", \\\n  %g with lines dt 2 lw 2 lc rgb \"#2ca02c\" title \"host fork COW per page (%s)\"",
+			r->host_cow_pp.median * 1e-9, fmt_ns(r->host_cow_pp.median, a, sizeof(a)));
+	if (r->floor_copy_4k_ns > 0)
+		fprintf(s, ", \\\n  %g with lines dt 3 lw 2 lc rgb \"#7f7f7f\" title \"host floor: one 4 KiB copy (%s)\"",
+			r->floor_copy_4k_ns * 1e-9, fmt_ns(r->floor_copy_4k_ns, a, sizeof(a)));
+	fputc('\n', s);
+	if (report_figure(r, &p, "Guest time per COW copy vs the host", e) < 0)
+		return -1;
+	static const char *const cols[] = {"configuration", "n", "cycles / copy", "time / copy",
+					   "95% CI", "vs host per page", "flags", NULL};
+	fault_table_head(v, flags, cols);
+	for (size_t i = 0; i < v->nfaults; i++) {
+		const struct fault_cfg *fc = &v->faults[i];
+		char b[32], c[64], d[32], fl[160];
+		fault_row_start(v, i);
+		double ratio = r->host_cow_pp.n ? fc->ns.median / r->host_cow_pp.median : NAN;
+		fprintf(f, " | %zu | %s | %s | %s | %s%s | %s |\n", fc->ns.n,
+			fmt_num(fc->cycles.median, a, sizeof(a)), fmt_ns(fc->ns.median, b, sizeof(b)),
+			fmt_ns_ci(fc->ns.ci_lo, fc->ns.ci_hi, c, sizeof(c)),
+			fmt_num(ratio, d, sizeof(d)), isnan(ratio) ? "" : "x",
+			report_flag_codes(fc->flags, fl, sizeof(fl)));
+	}
+	return 0;
 }
 
 /* --- theory --- */
@@ -272,21 +235,23 @@ struct check {
 	int verdict; /* 1 consistent, 0 inconsistent, -1 no prediction / not measured */
 };
 
+/* NaN when no row has a value. */
 static double median_of(struct vm *v, const struct group *g, report_row_fn fn, int c)
 {
 	struct rowarg ra = {v, c};
 	struct stats_summary s;
 	report_summarize(&v->dirty, g, fn, &ra, &s);
-	return s.n ? s.median : NAN;
+	return s.median;
 }
 
-static void theory_one(struct vm *v, const struct group *g, struct check *k)
+static void theory_one(struct vm *v, const struct fault_cfg *fc, struct check *k)
 {
+	const struct group *g = fc->g;
 	const char *mmu = group_value(&v->dirty, g, 1), *backing = group_value(&v->dirty, g, 5);
 	const char *prefault = group_value(&v->dirty, g, 6);
 	bool tdp = !strcmp(mmu, "ept") || !strcmp(mmu, "npt");
 	bool shadow = !strcmp(mmu, "shadow") || !strcmp(mmu, "pvm-shadow");
-	double per_fault = median_of(v, g, report_vm_net_per_fault, C_EXITS);
+	double per_fault = fc->net.median;
 	double pf = median_of(v, g, report_vm_net, C_PF_TAKEN), fresh = median_of(v, g, report_vm_net, C_FRESH);
 	char a[32], b[32], c[32], d[32];
 	k->verdict = -1;
@@ -333,7 +298,7 @@ static void theory_one(struct vm *v, const struct group *g, struct check *k)
 	}
 }
 
-void report_vm_theory(struct vm *v, const struct group **gs, size_t n)
+void report_vm_theory(struct vm *v)
 {
 	struct report *r = v->r;
 	FILE *f = r->md;
@@ -349,21 +314,22 @@ void report_vm_theory(struct vm *v, const struct group **gs, size_t n)
 					   "measured", "verdict", "flags", NULL};
 	report_table_head(f, cols);
 	unsigned flags = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < v->nfaults; i++) {
+		const struct fault_cfg *fc = &v->faults[i];
+		const struct group *g = fc->g;
 		struct check k;
-		theory_one(v, gs[i], &k);
+		theory_one(v, fc, &k);
 		char sz[32], fl[160];
-		unsigned gf = report_vm_flags(v, gs[i]);
-		flags |= gf;
+		flags |= fc->flags;
 		fprintf(f, "| %s | %s | %s | %s%s%s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			group_value(&v->dirty, gs[i], 0), group_value(&v->dirty, gs[i], 1),
-			group_value(&v->dirty, gs[i], 2), group_value(&v->dirty, gs[i], 3),
-			*group_value(&v->dirty, gs[i], 4) ? "/" : "", group_value(&v->dirty, gs[i], 4),
-			group_value(&v->dirty, gs[i], 5), group_value(&v->dirty, gs[i], 6),
-			fmt_bytes(strtod(group_value(&v->dirty, gs[i], 7), NULL), sz, sizeof(sz)),
-			group_value(&v->dirty, gs[i], 8), k.expected, k.measured,
+			group_value(&v->dirty, g, 0), group_value(&v->dirty, g, 1),
+			group_value(&v->dirty, g, 2), group_value(&v->dirty, g, 3),
+			*group_value(&v->dirty, g, 4) ? "/" : "", group_value(&v->dirty, g, 4),
+			group_value(&v->dirty, g, 5), group_value(&v->dirty, g, 6),
+			fmt_bytes(strtod(group_value(&v->dirty, g, 7), NULL), sz, sizeof(sz)),
+			group_value(&v->dirty, g, 8), k.expected, k.measured,
 			k.verdict == 1 ? "**consistent**" : k.verdict == 0 ? "**inconsistent**" : "not checked",
-			report_flag_codes(gf, fl, sizeof(fl)));
+			report_flag_codes(fc->flags, fl, sizeof(fl)));
 	}
 	report_flags(r, flags);
 }

@@ -9,17 +9,29 @@
 #include "csv.h"
 #include "report_vm.h"
 
-static double halt_exits(struct vm *v, size_t row)
+/* The vm-stats.csv rows of a vm.csv row's sample and phase; NULL when
+ * none changed. */
+static const struct group *row_stats(const struct vm *v, size_t row)
 {
-	if (!v->halts.t)
-		return NAN;
 	char a[64], b[64], key[140];
 	snprintf(key, sizeof(key), "%s%c%s",
 		 group_norm_field(csv_get(v->t, row, csv_col(v->t, "sample")), a, sizeof(a)),
 		 GROUP_SEP, group_norm_field(csv_get(v->t, row, csv_col(v->t, "phase")), b, sizeof(b)));
-	const struct group *g = grouping_find(&v->halts, key);
-	/* vm-stats lists what changed: absent means 0 */
-	return g ? csv_get_double(v->halts.t, g->rows[0], csv_col(v->halts.t, "delta")) : 0;
+	return grouping_find(&v->stats, key);
+}
+
+static double halt_exits(struct vm *v, size_t row)
+{
+	const struct csv_table *st = v->stats.t;
+	if (!st)
+		return NAN;
+	const struct group *g = row_stats(v, row);
+	int src = csv_col(st, "source"), stat = csv_col(st, "stat");
+	for (size_t i = 0; g && i < g->nrows; i++)
+		if (!strcmp(csv_get(st, g->rows[i], stat), "halt_exits") &&
+		    !strcmp(csv_get(st, g->rows[i], src), "vcpu"))
+			return csv_get_double(st, g->rows[i], csv_col(st, "delta"));
+	return 0; /* vm-stats lists what changed: absent means 0 */
 }
 
 /* Exit kinds that partition `exits` (approximately: KVM counts a #PF
@@ -40,8 +52,8 @@ static const struct {
  * signals); without it io_exits is the nearest, though PVM leaves it 0. */
 static double vmm_exits(const struct csv_table *t, size_t row)
 {
-	double v = report_vm_col(t, row, "vmm_exits");
-	return isnan(v) ? report_vm_col(t, row, "io_exits") : v;
+	double v = report_value(t, row, "vmm_exits");
+	return isnan(v) ? report_value(t, row, "io_exits") : v;
 }
 
 static double kind_value(const struct csv_table *t, size_t row, void *arg)
@@ -49,11 +61,11 @@ static double kind_value(const struct csv_table *t, size_t row, void *arg)
 	struct rowarg *a = arg;
 	if (a->c == K_HALT)
 		return halt_exits(a->v, row);
-	double pf = report_vm_col(t, row, "pf_taken"), pg = report_vm_col(t, row, "pf_guest");
-	double exits = report_vm_col(t, row, "exits");
+	double pf = report_value(t, row, "pf_taken"), pg = report_value(t, row, "pf_guest");
+	double exits = report_value(t, row, "exits");
 	double part[K_COUNT] = {
 		[K_PF_KVM] = isnan(pf) ? NAN : fmax(0, pf - (isnan(pg) ? 0 : pg)),
-		[K_PF_GUEST] = pg, [K_INVLPG] = report_vm_col(t, row, "invlpg"), [K_VMM] = vmm_exits(t, row),
+		[K_PF_GUEST] = pg, [K_INVLPG] = report_value(t, row, "invlpg"), [K_VMM] = vmm_exits(t, row),
 	};
 	double sum = 0;
 	for (int k = 0; k < K_OTHER; k++)
@@ -121,11 +133,10 @@ static bool same_panel(const struct grouping *view, const struct group *a, const
  * primitive at one boot setting: the first in the documented order.  A
  * full matrix (page sizes x backings x prefault x policies) would need
  * hundreds of bars; the table under the figure has every configuration. */
-static int kinds_plot(struct vm *v, struct kcfg *cfg, size_t ncfg, unsigned flags, cb_error *e)
+static int kinds_plot(struct vm *v, const struct grouping *view, struct kcfg *cfg, size_t ncfg,
+		      unsigned flags, cb_error *e)
 {
 	struct report *r = v->r;
-	struct grouping view = v->phases; /* the configuration keys, without the phase */
-	view.nkeys--;
 	const struct kcfg *panel[16];
 	size_t npanels = 0, most_bars = 0;
 	for (size_t c = 0; c < ncfg; c++) {
@@ -133,7 +144,7 @@ static int kinds_plot(struct vm *v, struct kcfg *cfg, size_t ncfg, unsigned flag
 			continue;
 		bool seen = false;
 		for (size_t p = 0; p < npanels; p++)
-			seen |= same_panel(&view, panel[p]->g, cfg[c].g);
+			seen |= same_panel(view, panel[p]->g, cfg[c].g);
 		if (!seen && npanels < CB_ARRAY_SIZE(panel))
 			panel[npanels++] = &cfg[c];
 	}
@@ -148,8 +159,8 @@ static int kinds_plot(struct vm *v, struct kcfg *cfg, size_t ncfg, unsigned flag
 	for (size_t p = 0; p < npanels; p++) {
 		size_t bars = 0;
 		for (size_t c = 0; c < ncfg; c++)
-			if (cfg[c].nplot && same_panel(&view, cfg[c].g, panel[p]->g) &&
-			    same_boot(&view, cfg[c].g, panel[p]->g)) {
+			if (cfg[c].nplot && same_panel(view, cfg[c].g, panel[p]->g) &&
+			    same_boot(view, cfg[c].g, panel[p]->g)) {
 				bars += cfg[c].nplot + 1;
 				shown++;
 			}
@@ -179,24 +190,24 @@ static int kinds_plot(struct vm *v, struct kcfg *cfg, size_t ncfg, unsigned flag
 	for (size_t pi = 0; pi < npanels; pi++) {
 		size_t m = 0;
 		for (size_t c = 0; c < ncfg; c++)
-			if (cfg[c].nplot && same_panel(&view, cfg[c].g, panel[pi]->g) &&
-			    same_boot(&view, cfg[c].g, panel[pi]->g)) {
+			if (cfg[c].nplot && same_panel(view, cfg[c].g, panel[pi]->g) &&
+			    same_boot(view, cfg[c].g, panel[pi]->g)) {
 				mine_cfg[m] = &cfg[c];
 				mine[m++] = cfg[c].g;
 			}
 		/* the panel title names the place, MMU and boot setting; the
 		 * bars' groups only the primitive */
 		char boot[512];
-		size_t at = (size_t)snprintf(boot, sizeof(boot), "%s, %s:", group_value(&view, panel[pi]->g, 0),
-					     group_value(&view, panel[pi]->g, 1));
-		for (size_t k = 3; k < view.nkeys && at < sizeof(boot); k++) {
-			const char *val = group_value(&view, panel[pi]->g, k);
+		size_t at = (size_t)snprintf(boot, sizeof(boot), "%s, %s:", group_value(view, panel[pi]->g, 0),
+					     group_value(view, panel[pi]->g, 1));
+		for (size_t k = 3; k < view->nkeys && at < sizeof(boot); k++) {
+			const char *val = group_value(view, panel[pi]->g, k);
 			char buf[64];
 			if (*val)
 				at += (size_t)snprintf(boot + at, sizeof(boot) - at, "%s %s", k > 3 ? "," : "",
-						       report_label_value(view.keys[k], val, buf, sizeof(buf)));
+						       report_label_value(view->keys[k], val, buf, sizeof(buf)));
 		}
-		report_varying_labels(&view, mine, m, false, labels, NULL, 0);
+		report_varying_labels(view, mine, m, false, labels, NULL, 0);
 		fputs("\nset title ", s);
 		gp_quote(s, boot);
 		fputc('\n', s);
@@ -278,15 +289,15 @@ int report_vm_exit_kinds(struct vm *v, cb_error *e)
 	unsigned flags = 0;
 	for (size_t i = 0; i < v->phases.n; i++)
 		flags |= report_vm_flags(v, &v->phases.g[i]);
-	int rc = kinds_plot(v, cfg, ncfg, flags, e);
+	struct grouping view = v->phases; /* the configuration keys, without the phase */
+	view.nkeys--;
+	int rc = kinds_plot(v, &view, cfg, ncfg, flags, e);
 	if (rc > 0) {
 		fputs("\nOnly `null` and `populate` phases in this run: nothing to draw.\n", f);
 		rc = 0;
 	}
 	if (rc == 0) {
 		report_flags(r, flags);
-		struct grouping view = v->phases;
-		view.nkeys--;
 		const struct group **gs = cb_xcalloc(ncfg + 1, sizeof(*gs));
 		char **labels = cb_xcalloc(ncfg + 1, sizeof(*labels));
 		for (size_t c = 0; c < ncfg; c++)
@@ -307,18 +318,16 @@ int report_vm_exit_kinds(struct vm *v, cb_error *e)
 				const struct group *g = &v->phases.g[i];
 				fputs("| ", f);
 				fmt_md_cell(f, labels[c]);
-				fprintf(f, " | %s | %zu", group_value(&v->phases, g, v->phases.nkeys - 1),
-					g->nrows);
-				for (size_t k = 3; cols[k + 1]; k++) {
-					struct stats_summary st;
+				struct stats_summary st;
+				char a[32], lo[32], hi[32];
+				report_summarize(&v->phases, g, report_col, "exits", &st);
+				fprintf(f, " | %s | %zu | %s | [%s, %s]",
+					group_value(&v->phases, g, v->phases.nkeys - 1), g->nrows,
+					fmt_num(st.median, a, sizeof(a)), fmt_num(st.ci_lo, lo, sizeof(lo)),
+					fmt_num(st.ci_hi, hi, sizeof(hi)));
+				/* the counters after exits and its CI */
+				for (size_t k = 5; cols[k + 1]; k++) {
 					struct rowarg ra = {v, K_HALT};
-					char a[32], b[32];
-					if (!strcmp(cols[k], "exits 95% CI")) {
-						report_summarize(&v->phases, g, report_col, "exits", &st);
-						fprintf(f, " | [%s, %s]", fmt_num(st.ci_lo, a, sizeof(a)),
-							fmt_num(st.ci_hi, b, sizeof(b)));
-						continue;
-					}
 					if (!strcmp(cols[k], "halt_exits"))
 						report_summarize(&v->phases, g, kind_value, &ra, &st);
 					else
@@ -339,7 +348,7 @@ int report_vm_exit_kinds(struct vm *v, cb_error *e)
 /* --- every KVM statistic, from vm-stats.csv --- */
 
 struct stat_acc {
-	char name[96];
+	const char *source, *stat; /* in vm-stats.csv */
 	double *v;
 	size_t n, cap;
 };
@@ -371,31 +380,24 @@ void report_vm_stats_details(struct vm *v)
 		csv_str(&w, tail[k]);
 	csv_end_row(&w);
 	size_t nrows = 0;
-	int csample = csv_col(v->t, "sample"), cphase = csv_col(v->t, "phase");
 	for (size_t i = 0; i < v->phases.n; i++) {
 		const struct group *g = &v->phases.g[i];
 		struct stat_acc *acc = NULL;
 		size_t nacc = 0;
 		for (size_t k = 0; k < g->nrows; k++) {
-			char a[64], b[64], key[140];
-			snprintf(key, sizeof(key), "%s%c%s",
-				 group_norm_field(csv_get(v->t, g->rows[k], csample), a, sizeof(a)),
-				 GROUP_SEP,
-				 group_norm_field(csv_get(v->t, g->rows[k], cphase), b, sizeof(b)));
-			const struct group *sg = grouping_find(&v->stats, key);
+			const struct group *sg = row_stats(v, g->rows[k]);
 			for (size_t j = 0; sg && j < sg->nrows; j++) {
-				char name[96];
-				snprintf(name, sizeof(name), "%s,%s", csv_get(st, sg->rows[j], csrc),
-					 csv_get(st, sg->rows[j], cstat));
+				const char *src = csv_get(st, sg->rows[j], csrc);
+				const char *stat = csv_get(st, sg->rows[j], cstat);
+				/* a linear search: a phase changes a few dozen statistics */
 				struct stat_acc *a_ = NULL;
-				for (size_t x = 0; x < nacc; x++)
-					if (!strcmp(acc[x].name, name))
+				for (size_t x = 0; x < nacc && !a_; x++)
+					if (!strcmp(acc[x].stat, stat) && !strcmp(acc[x].source, src))
 						a_ = &acc[x];
 				if (!a_) {
 					acc = cb_xrealloc(acc, (nacc + 1) * sizeof(*acc));
 					a_ = &acc[nacc++];
-					memset(a_, 0, sizeof(*a_));
-					snprintf(a_->name, sizeof(a_->name), "%s", name);
+					*a_ = (struct stat_acc){.source = src, .stat = stat};
 				}
 				if (a_->n == a_->cap) {
 					a_->cap = a_->cap ? a_->cap * 2 : 8;
@@ -410,10 +412,8 @@ void report_vm_stats_details(struct vm *v)
 			if (s.n && s.median != 0) {
 				for (size_t k = 0; k < v->phases.nkeys; k++)
 					csv_str(&w, group_value(&v->phases, g, k));
-				char *comma = strchr(acc[x].name, ',');
-				*comma = '\0';
-				csv_str(&w, acc[x].name);
-				csv_str(&w, comma + 1);
+				csv_str(&w, acc[x].source);
+				csv_str(&w, acc[x].stat);
 				csv_double(&w, s.median);
 				csv_u64(&w, s.n);
 				csv_end_row(&w);

@@ -3,11 +3,8 @@
  * that count the same guest the same way are the check that our exit
  * accounting is KVM's and not an artefact of our VMM. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "csv.h"
 #include "fmt.h"
 #include "report.h"
 
@@ -34,10 +31,7 @@ static const char *agreement(double q, double c, bool exact)
 
 void report_crosscheck(struct report *r)
 {
-	char *path = cb_path_join(r->run.dir, "qemu-crosscheck.csv");
-	cb_error e;
-	struct csv_table *t = access(path, R_OK) == 0 ? csv_read(path, &e) : NULL;
-	free(path);
+	const struct csv_table *t = r->run.xcheck;
 	if (!t)
 		return;
 	static const struct {
@@ -78,5 +72,4 @@ void report_crosscheck(struct report *r)
 		mmu);
 	if (!strcmp(mmu, "pvm-shadow"))
 		report_flags(r, RF_PVM);
-	csv_free(t);
 }

@@ -82,6 +82,20 @@ static const struct col_spec vm_boots_cols[] = {
 	KEY("boot"), KEY("status"), STR("reason"), END,
 };
 
+/* qemu-crosscheck.csv: the columns the report reads. */
+static const struct col_spec xcheck_cols[] = {
+	KEY("source"), KEY("run"), KEY("scope"), STR("mmu"),
+	NUM("startup_ns"), NUM("cow_copies"), NUM("exits_net"),
+	NUM("pf_taken"), NUM("pf_guest"), NUM("invlpg"), END,
+};
+
+/* In the order a benchmark name spells them (compare) and tables sort by. */
+#define VM_CONFIG_KEYS "where", "mmu", "primitive", "guest_page", "cow_policy", "backing", \
+	"prefault", "region_bytes", "dirty_pages"
+const char *const run_host_keys[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages", NULL};
+const char *const run_vm_keys[] = {VM_CONFIG_KEYS, NULL};
+const char *const run_vm_phase_keys[] = {VM_CONFIG_KEYS, "phase", NULL};
+
 static const struct file_spec {
 	const char *file;
 	const struct col_spec *cols;
@@ -93,7 +107,13 @@ static const struct file_spec {
 	{"vm.csv", vm_cols, offsetof(struct run, vm)},
 	{"vm-stats.csv", vm_stats_cols, offsetof(struct run, vm_stats)},
 	{"vm-boots.csv", vm_boots_cols, offsetof(struct run, vm_boots)},
+	{"qemu-crosscheck.csv", xcheck_cols, offsetof(struct run, xcheck)},
 };
+
+static struct csv_table **slot(struct run *r, const struct file_spec *f)
+{
+	return (struct csv_table **)((char *)r + f->off);
+}
 
 /* A number, or +-inf (a relative CI width over a zero median is one);
  * "nan" is not a measurement: not measured is an empty field. */
@@ -213,7 +233,7 @@ int run_load(const char *dir, struct run *r, cb_error *e)
 			}
 		}
 		free(path);
-		*(struct csv_table **)((char *)r + files[i].off) = t;
+		*slot(r, &files[i]) = t;
 	}
 	if (!r->host && !r->vm) {
 		cb_error_set(e, "%s: no result files (neither host.csv nor vm.csv)", dir);
@@ -227,12 +247,8 @@ void run_free(struct run *r)
 {
 	free(r->dir);
 	json_decref(r->meta);
-	csv_free(r->host);
-	csv_free(r->host_summary);
-	csv_free(r->host_floor);
-	csv_free(r->vm);
-	csv_free(r->vm_stats);
-	csv_free(r->vm_boots);
+	for (size_t i = 0; i < CB_ARRAY_SIZE(files); i++)
+		csv_free(*slot(r, &files[i]));
 	memset(r, 0, sizeof(*r));
 }
 

@@ -13,8 +13,15 @@
 struct run {
 	char *dir;
 	json_t *meta; /* NULL when meta.json is absent */
-	struct csv_table *host, *host_summary, *host_floor, *vm, *vm_stats, *vm_boots; /* NULL when absent */
+	/* NULL when absent */
+	struct csv_table *host, *host_summary, *host_floor, *vm, *vm_stats, *vm_boots, *xcheck;
 };
+
+/* The key columns that name a configuration (results/README.md#compare):
+ * host.csv's, and vm.csv's with and without the phase. */
+extern const char *const run_host_keys[];
+extern const char *const run_vm_keys[];
+extern const char *const run_vm_phase_keys[];
 
 /* Loads and validates every file that exists.  Fails (bad input) when the
  * directory is missing, holds neither host.csv nor vm.csv, or a file that

@@ -5,13 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cb.h"
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
 }
 
-double stats_quantile_sorted(const double *s, size_t n, double q)
+/* Quantile of sorted data, linear interpolation between order statistics
+ * (Hyndman & Fan type 7, as R and numpy default to). */
+static double quantile_sorted(const double *s, size_t n, double q)
 {
 	if (n == 0)
 		return NAN;
@@ -62,7 +66,7 @@ int stats_median_ci_ranks(size_t n, double conf, size_t *lo, size_t *hi)
 void stats_summarize(const double *x, size_t n, struct stats_summary *out)
 {
 	memset(out, 0, sizeof(*out));
-	double *s = malloc((n ? n : 1) * sizeof(*s));
+	double *s = cb_xmalloc((n ? n : 1) * sizeof(*s));
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!isnan(x[i]))
@@ -77,9 +81,9 @@ void stats_summarize(const double *x, size_t n, struct stats_summary *out)
 	qsort(s, m, sizeof(*s), cmp_double);
 	out->min = s[0];
 	out->max = s[m - 1];
-	out->median = stats_quantile_sorted(s, m, 0.5);
-	out->p90 = stats_quantile_sorted(s, m, 0.90);
-	out->p99 = stats_quantile_sorted(s, m, 0.99);
+	out->median = quantile_sorted(s, m, 0.5);
+	out->p90 = quantile_sorted(s, m, 0.90);
+	out->p99 = quantile_sorted(s, m, 0.99);
 	/* Welford: stable for large latencies with small spread. */
 	double mean = 0, m2 = 0;
 	for (size_t i = 0; i < m; i++) {
@@ -103,7 +107,8 @@ double stats_ci_rel_width(const struct stats_summary *s)
 	return (s->ci_hi - s->ci_lo) / fabs(s->median);
 }
 
-double stats_normal_sf(double z)
+/* Standard normal upper-tail probability. */
+static double normal_sf(double z)
 {
 	return 0.5 * erfc(z / sqrt(2.0));
 }
@@ -125,8 +130,8 @@ static double mw_exact(size_t na, size_t nb, double u)
 {
 	size_t umax = na * nb;
 	/* counts[j][u] for the current i, rolling over i. */
-	double *cur = calloc((nb + 1) * (umax + 1), sizeof(double));
-	double *prev = calloc((nb + 1) * (umax + 1), sizeof(double));
+	double *cur = cb_xcalloc((nb + 1) * (umax + 1), sizeof(double));
+	double *prev = cb_xcalloc((nb + 1) * (umax + 1), sizeof(double));
 #define AT(arr, j, uu) arr[(j) * (umax + 1) + (uu)]
 	for (size_t j = 0; j <= nb; j++)
 		AT(prev, j, 0) = 1; /* i = 0: only u = 0 */
@@ -161,7 +166,7 @@ double stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t 
 	if (na == 0 || nb == 0)
 		return NAN;
 	size_t n = na + nb;
-	struct ranked *r = malloc(n * sizeof(*r));
+	struct ranked *r = cb_xmalloc(n * sizeof(*r));
 	for (size_t i = 0; i < na; i++)
 		r[i] = (struct ranked){a[i], 0};
 	for (size_t i = 0; i < nb; i++)
@@ -196,6 +201,6 @@ double stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t 
 	double z = (fabs(u - mu) - 0.5) / sqrt(var);
 	if (z < 0)
 		z = 0;
-	double p = 2 * stats_normal_sf(z);
+	double p = 2 * normal_sf(z);
 	return p > 1 ? 1 : p;
 }

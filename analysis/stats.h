@@ -17,9 +17,6 @@ struct stats_summary {
 
 /* Sorts a copy of x; NaNs are ignored.  n == 0 gives all-NaN fields. */
 void stats_summarize(const double *x, size_t n, struct stats_summary *out);
-/* Quantile of sorted data, linear interpolation between order statistics
- * (Hyndman & Fan type 7, as R and numpy default to). */
-double stats_quantile_sorted(const double *sorted, size_t n, double q);
 /* 1-based ranks (lo, hi) of the order statistics bounding the median with
  * at least `conf` coverage; returns 0 when n is too small (lo=1, hi=n). */
 int stats_median_ci_ranks(size_t n, double conf, size_t *lo, size_t *hi);
@@ -30,8 +27,5 @@ double stats_ci_rel_width(const struct stats_summary *s);
  * distribution".  Exact for small samples without ties, normal
  * approximation with tie and continuity correction otherwise. */
 double stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb);
-
-/* Standard normal upper-tail probability. */
-double stats_normal_sf(double z);
 
 #endif

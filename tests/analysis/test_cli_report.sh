@@ -59,6 +59,8 @@ check 'grep -q "\*\*not-converged\*\*" "$md"'
 check 'grep -q "\*\*perf-unsupported\*\*.*cycles" "$md"'
 # flags sit in the rows too: a pvm-shadow row of the cost table says so
 check 'grep -q "^| .*| ⚠ .*pvm-shadow" "$md"'
+# every table row on one line (plot labels are stacked, table cells not)
+check '[ -z "$(grep "^| " "$md" | grep -v "|$")" ]'
 check 'grep -q "Synthetic(R) CPU Model 9" "$md"'
 check 'grep -q "Theory checks" "$md"'
 check 'grep -q "boot 6, skipped: no 1 GiB huge pages" "$md"'
@@ -133,6 +135,7 @@ bad() { # name, expected stderr pattern, command...
 cp -r "$tmp/host" "$tmp/xcheck"
 cp "$COWBENCH_SRC/tests/analysis/fixtures/qemu-crosscheck.csv" "$tmp/xcheck/"
 "$bin" report "$tmp/xcheck" >/dev/null 2>&1
+check '[ $? -eq 0 ]'
 check "grep -q '^### Cross-check: the same guest under QEMU' '$tmp/xcheck/summary.md'"
 check "grep -q '^| INVLPG exits | 64 | 64 | equal |' '$tmp/xcheck/summary.md'"
 check "grep -q '^| exits caused by dirtying, net of reporting | 189 | 195 | within 10% |' '$tmp/xcheck/summary.md'"
@@ -151,6 +154,8 @@ bad "host.csv: header has no column .create_ns." "$bin" report "$tmp/badhead"
 cp -r "$tmp/vm" "$tmp/badbool"
 sed -i '2s/,false,/,maybe,/' "$tmp/badbool/vm.csv"
 bad "timing_valid: .maybe. is not true or false" "$bin" report "$tmp/badbool"
+sed -i '2s/^qemu,dirty,run,/qemu,dirty,,/' "$tmp/xcheck/qemu-crosscheck.csv"
+bad "qemu-crosscheck.csv: row 1: column scope is empty" "$bin" report "$tmp/xcheck"
 echo '{"cpu": ' >"$tmp/badhead/meta.json"
 bad "meta.json" "$bin" report "$tmp/badhead"
 bad "--reference" "$bin" report --reference=/nonexistent "$tmp/host"

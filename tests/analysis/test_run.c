@@ -36,15 +36,36 @@ int main(void)
 	snprintf(buf, sizeof(buf), "%s,4k,4096,0,0,100,200,300,\n", head);
 	CHECK(check_text("host.csv", buf, &e) == -1);
 	CHECK(strstr(e.msg, "primitive") != NULL);
-	/* booleans */
 	CHECK(check_text("vm-stats.csv", "sample,phase,source,stat,delta\n1,dirty,vcpu,exits,4\n", &e) == 0);
+	/* booleans */
 	const char *sum = "primitive,page_mode,mem_bytes,dirty_pages,metric,n,median,ci_lo,ci_hi,"
 			  "converged\nfork,4k,0,0,create_ns,3,1,1,1,maybe\n";
 	CHECK(check_text("host-summary.csv", sum, &e) == -1);
 	CHECK(strstr(e.msg, "true or false") != NULL);
+	/* qemu-crosscheck.csv: the columns the report reads */
+	const char *xhead = "source,run,scope,mmu,startup_ns,cow_copies,exits_net,pf_taken,pf_guest,"
+			    "invlpg\n";
+	snprintf(buf, sizeof(buf), "%sqemu,diff,run,pvm-shadow,,32,189,100,64,64\n", xhead);
+	CHECK(check_text("qemu-crosscheck.csv", buf, &e) == 0);
+	snprintf(buf, sizeof(buf), "%sqemu,diff,run,pvm-shadow,,32,lots,100,64,64\n", xhead);
+	CHECK(check_text("qemu-crosscheck.csv", buf, &e) == -1);
+	CHECK(strstr(e.msg, "qemu-crosscheck.csv: row 1: column exits_net") != NULL);
+	CHECK(check_text("qemu-crosscheck.csv", "source,run\nqemu,diff\n", &e) == -1);
+	CHECK(strstr(e.msg, "scope") != NULL);
 	/* unknown files are not judged */
 	CHECK(check_text("other.csv", "a\nb\n", &e) == 0);
-	CHECK(run_true("true") && !run_true("false") && !run_true(""));
+	CHECK(run_true("true") && !run_true("false") && !run_true("") && !run_true(NULL));
+
+	/* the configuration keys: vm.csv's with the phase last */
+	size_t nk = 0;
+	while (run_vm_keys[nk])
+		nk++;
+	CHECK(nk == 9);
+	for (size_t i = 0; i < nk; i++)
+		CHECK_STR(run_vm_phase_keys[i], run_vm_keys[i]);
+	CHECK_STR(run_vm_phase_keys[nk], "phase");
+	CHECK(run_vm_phase_keys[nk + 1] == NULL);
+	CHECK_STR(run_host_keys[0], "primitive");
 
 	/* run_load: a missing directory, a folder without results */
 	struct run r;
