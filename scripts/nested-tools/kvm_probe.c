@@ -52,12 +52,6 @@ __asm__(".pushsection .rodata\n"
 	".popsection\n");
 extern const unsigned char probe_code[], probe_code_end[];
 
-static _Noreturn void die_err(int status, const char *what, const cb_error *e)
-{
-	fprintf(stderr, "cowbench-kvm-probe: %s: %s\n", what, e->msg);
-	exit(status);
-}
-
 /* Every statistic as prefix.name=value; names come from the descriptors. */
 static void print_stats(struct kvm_vm *vm, bool vcpu, const char *prefix)
 {
@@ -70,7 +64,7 @@ static void print_stats(struct kvm_vm *vm, bool vcpu, const char *prefix)
 	}
 	uint64_t *v = cb_xcalloc(s.ndesc, sizeof(*v));
 	if (kstats_read(&s, v, &e) < 0)
-		die_err(1, "stats", &e);
+		cb_die_err(1, "stats", &e);
 	for (uint32_t i = 0; i < s.ndesc; i++)
 		printf("%s.%s=%" PRIu64 "\n", prefix, s.desc[i].name, v[i]);
 	free(v);
@@ -80,7 +74,7 @@ static void print_stats(struct kvm_vm *vm, bool vcpu, const char *prefix)
 static void on_alarm(int sig)
 {
 	(void)sig;
-	static const char msg[] = "cowbench-kvm-probe: run: the guest did not halt within 30 s\n";
+	static const char msg[] = "cowbench: run: the guest did not halt within 30 s\n";
 	if (write(2, msg, sizeof(msg) - 1) < 0) {
 		/* nothing more to say */
 	}
@@ -112,22 +106,22 @@ int main(int argc, char **argv)
 	cb_error e;
 	struct kvm_sys k;
 	if (kvm_sys_open(&k, &e) < 0)
-		die_err(77, "/dev/kvm", &e);
+		cb_die_err(77, "/dev/kvm", &e);
 	/* 4 KiB host pages unless asked: then each guest page touched below
 	 * is its own second-level (TDP or shadow) fault. */
 	struct anon_mem mem;
 	if (anon_mem_map(&mem, thp ? MEM_THP : MEM_4K, MEM_BYTES, &e) < 0)
-		die_err(1, "guest RAM", &e);
+		cb_die_err(1, "guest RAM", &e);
 	struct gmem g = {mem.base, mem.bytes, true};
 	struct vm_boot_params bp = {0, "", 0};
 	if (vm_boot_write(&g, &bp, &e) < 0)
-		die_err(1, "boot structures", &e);
+		cb_die_err(1, "boot structures", &e);
 	memcpy(mem.base + CODE_GPA, probe_code, (size_t)(probe_code_end - probe_code));
 
 	struct kvm_vm vm;
 	if (kvm_vm_create(&vm, &k, &e) < 0 || kvm_vm_set_ram(&vm, mem.base, mem.bytes, &e) < 0 ||
 	    kvm_vcpu_create(&vm, &k, &e) < 0 || kvm_vcpu_boot(&vm, &k, CODE_GPA, &e) < 0)
-		die_err(1, "VM", &e);
+		cb_die_err(1, "VM", &e);
 	struct kvm_regs regs;
 	if (ioctl(vm.vcpu_fd, KVM_GET_REGS, &regs) < 0)
 		cb_die(1, "KVM_GET_REGS", "%s", strerror(errno));

@@ -36,7 +36,7 @@ static const struct merge_file {
 	{"vm-boots.csv", true, false, true, false},
 	{"vm-results.csv", false, false, true, false},
 };
-#define NFILES (sizeof(files) / sizeof(files[0]))
+#define NFILES CB_ARRAY_SIZE(files)
 
 /* A growable set of ids (small: a run has thousands of samples at most). */
 struct idset {
@@ -113,17 +113,7 @@ static void out_free(struct out_table *o)
 	free(o->cols);
 }
 
-static _Noreturn void fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(int status, const char *fmt, ...)
-{
-	va_list ap;
-	fputs("cowbench: nested-merge: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(status);
-}
+static const char me[] = "nested-merge"; /* errors: "cowbench: nested-merge: ..." */
 
 static bool file_exists(const char *path)
 {
@@ -139,9 +129,9 @@ static struct csv_table *load(const char *dir, const char *name, bool required)
 		cb_error e;
 		t = csv_read(path, &e);
 		if (!t)
-			fail(1, "%s", e.msg);
+			cb_die(1, me, "%s", e.msg);
 	} else if (required) {
-		fail(1, "%s: no such file", path);
+		cb_die(1, me, "%s: no such file", path);
 	}
 	free(path);
 	return t;
@@ -155,8 +145,8 @@ static uint64_t row_id(const struct csv_table *t, size_t row, int col, const cha
 	uint64_t v;
 	cb_error e;
 	if (parse_u64(csv_get(t, row, col), &v, &e) < 0)
-		fail(1, "%s/%s: row %zu: %s '%s' is not an id", dir, file, row + 2, what,
-		     csv_get(t, row, col));
+		cb_die(1, me, "%s/%s: row %zu: %s '%s' is not an id", dir, file, row + 2, what,
+		       csv_get(t, row, col));
 	return v;
 }
 
@@ -168,21 +158,27 @@ static void cols_of(const struct csv_table *t, const struct merge_file *f, const
 	*sample = f->has_sample ? csv_col(t, "sample") : -1;
 	*boot = f->has_boot ? csv_col(t, "boot") : -1;
 	if ((f->has_where && *where < 0) || (f->has_sample && *sample < 0))
-		fail(1, "%s/%s: no %s column", dir, f->name, *where < 0 && f->has_where ? "where"
-										: "sample");
+		cb_die(1, me, "%s/%s: no %s column", dir, f->name,
+		       *where < 0 && f->has_where ? "where" : "sample");
 	/* vm.csv without `boot` is an older layout: fine, nothing to join. */
 	if (*boot < 0 && f->has_boot && strcmp(f->name, "vm.csv") != 0)
-		fail(1, "%s/%s: no boot column", dir, f->name);
+		cb_die(1, me, "%s/%s: no boot column", dir, f->name);
 }
 
-/* Appends row r of t to o, with sample/boot ids shifted. */
-static void append_row(struct out_table *o, const struct csv_table *t, size_t r, int sample,
-		       uint64_t sample_add, int boot, uint64_t boot_add, const char *dir,
-		       const char *file)
+/* Where each column of t goes in o (columns o lacks are added). */
+static size_t *col_map(struct out_table *o, const struct csv_table *t)
 {
 	size_t *map = cb_xcalloc(t->ncols ? t->ncols : 1, sizeof(*map));
 	for (size_t c = 0; c < t->ncols; c++)
 		map[c] = out_col(o, t->header[c]);
+	return map;
+}
+
+/* Appends row r of t to o through map, with sample/boot ids shifted. */
+static void append_row(struct out_table *o, const size_t *map, const struct csv_table *t, size_t r,
+		       int sample, uint64_t sample_add, int boot, uint64_t boot_add, const char *dir,
+		       const char *file)
+{
 	char **row = out_row(o);
 	for (size_t c = 0; c < t->ncols; c++) {
 		char buf[32];
@@ -199,7 +195,6 @@ static void append_row(struct out_table *o, const struct csv_table *t, size_t r,
 		free(row[map[c]]);
 		row[map[c]] = cb_xstrdup(v);
 	}
-	free(map);
 }
 
 static void write_out(const char *dir, const char *name, const struct out_table *o)
@@ -208,7 +203,7 @@ static void write_out(const char *dir, const char *name, const struct out_table 
 	struct afile af;
 	cb_error e;
 	if (afile_open(&af, path, &e) < 0)
-		fail(1, "%s", e.msg);
+		cb_die(1, me, "%s", e.msg);
 	struct csv_writer w;
 	csv_writer_init(&w, af.fp);
 	for (size_t c = 0; c < o->ncols; c++)
@@ -220,7 +215,7 @@ static void write_out(const char *dir, const char *name, const struct out_table 
 		csv_end_row(&w);
 	}
 	if (afile_commit(&af, &e) < 0)
-		fail(1, "%s", e.msg);
+		cb_die(1, me, "%s", e.msg);
 	free(path);
 }
 
@@ -271,8 +266,7 @@ int main(int argc, char **argv)
 		const struct csv_table *t = old[f];
 		if (!t)
 			continue;
-		for (size_t c = 0; c < t->ncols; c++)
-			out_col(&out[f], t->header[c]);
+		size_t *map = col_map(&out[f], t);
 		int cw, cs, cbt;
 		cols_of(t, &files[f], run_dir, &cw, &cs, &cbt);
 		for (size_t r = 0; r < t->nrows; r++) {
@@ -293,8 +287,9 @@ int main(int argc, char **argv)
 				next_sample = s + 1;
 			if (cbt >= 0 && b + 1 > next_boot)
 				next_boot = b + 1;
-			append_row(&out[f], t, r, -1, 0, -1, 0, run_dir, files[f].name);
+			append_row(&out[f], map, t, r, -1, 0, -1, 0, run_dir, files[f].name);
 		}
+		free(map);
 	}
 
 	size_t added = 0;
@@ -311,8 +306,8 @@ int main(int argc, char **argv)
 			cols_of(t, &files[f], in_dirs[d], &cw, &cs, &cbt);
 			for (size_t r = 0; r < t->nrows; r++) {
 				if (cw >= 0 && strcmp(csv_get(t, r, cw), where) != 0)
-					fail(2, "%s/%s: row %zu is where=%s, expected where=%s",
-					     in_dirs[d], files[f].name, r + 2, csv_get(t, r, cw), where);
+					cb_die(2, me, "%s/%s: row %zu is where=%s, expected where=%s",
+					       in_dirs[d], files[f].name, r + 2, csv_get(t, r, cw), where);
 				if (cs >= 0) {
 					uint64_t s = row_id(t, r, cs, in_dirs[d], files[f].name, "sample");
 					max_sample = s > max_sample ? s : max_sample;
@@ -332,11 +327,11 @@ int main(int argc, char **argv)
 			int cw, cs, cbt;
 			cols_of(t, &files[f], in_dirs[d], &cw, &cs, &cbt);
 			/* Even an empty incoming file brings its header. */
-			for (size_t c = 0; c < t->ncols; c++)
-				out_col(&out[f], t->header[c]);
+			size_t *map = col_map(&out[f], t);
 			for (size_t r = 0; r < t->nrows; r++)
-				append_row(&out[f], t, r, cs, next_sample, cbt, next_boot, in_dirs[d],
-					   files[f].name);
+				append_row(&out[f], map, t, r, cs, next_sample, cbt, next_boot,
+					   in_dirs[d], files[f].name);
+			free(map);
 			if (f == 0)
 				added += t->nrows;
 		}

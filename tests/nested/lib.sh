@@ -1,5 +1,6 @@
-# Shared by the nested tests: run scripts/nested into a temporary run
-# directory, turn its 77 into a skip with its reason, and count failures.
+# Shared by the nested tests: run a script of scripts/ into a temporary run
+# directory, turn its 77 into a skip with its reason, read the CSVs it
+# writes, and count failures.
 src=${COWBENCH_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -11,25 +12,51 @@ check() { # description, command...
 	if ! "$@"; then echo "FAIL: $what"; fails=$((fails + 1)); fi
 }
 
-# nested_run ARGS...: scripts/nested --out $tmp/run ARGS; skips on 77.
-nested_run() {
-	local rc=0
-	"$src/scripts/nested" --out "$tmp/run" "$@" >"$tmp/nested.log" 2>&1 || rc=$?
+# run_script NAME ARGS...: scripts/NAME --out $tmp/run ARGS, its output in
+# $tmp/script.log and its exit status in $rc; on 77 the test skips.
+run_script() {
+	local name=$1
+	shift
+	rc=0
+	"$src/scripts/$name" --out "$tmp/run" "$@" >"$tmp/script.log" 2>&1 || rc=$?
 	if [ $rc -eq 77 ]; then
-		echo "SKIP: $(tail -n 1 "$tmp/nested.log" | sed 's/^cowbench: nested: //')"
+		echo "SKIP: $(tail -n 1 "$tmp/script.log" | sed "s/^cowbench: $name: //")"
 		exit 77
 	fi
+}
+
+# nested_run ARGS...: scripts/nested --out $tmp/run ARGS; skips on 77,
+# fails the test on any other non-zero status.
+nested_run() {
+	run_script nested "$@"
 	if [ $rc -ne 0 ]; then
-		cat "$tmp/nested.log"
+		cat "$tmp/script.log"
 		echo "FAIL: scripts/nested $* exited with status $rc"
 		exit 1
 	fi
 }
 
+# csv_get FILE COLUMN [NAME=VALUE...]: COLUMN of the first row whose NAME
+# columns hold those values (no field of these files is quoted); NO-COLUMN
+# when the file has no such column.
+csv_get() {
+	local file=$1 col=$2
+	shift 2
+	awk -F, -v col="$col" -v conds="$*" '
+	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; n = split(conds, cond, " "); next }
+	{
+		for (k = 1; k <= n; k++) { split(cond[k], p, "="); if ($c[p[1]] != p[2]) next }
+		print (col in c) ? $c[col] : "NO-COLUMN"
+		exit
+	}' "$file"
+}
+
 finish() {
 	if [ $fails -ne 0 ]; then
-		echo "--- scripts/nested said:"
-		cat "$tmp/nested.log"
+		if [ -s "$tmp/script.log" ]; then
+			echo "--- the script said:"
+			cat "$tmp/script.log"
+		fi
 		echo "$fails check(s) failed"
 		exit 1
 	fi

@@ -88,5 +88,4 @@ check "failed merges left the run dir alone" diff -r "$tmp/keep" "$run"
 "$merge" >/dev/null 2>&1
 check "no arguments: usage, exit 2" [ $? -eq 2 ]
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "all checks passed"
+finish

@@ -67,7 +67,9 @@ FILENAME == ARGV[1] { s[$c[FILENAME, "sample"]] = 1; next }
 !($c[FILENAME, "sample"] in s) { print "FAIL: vm-stats.csv sample " $c[FILENAME, "sample"] " not in vm.csv"; bad = 1 }
 END { exit bad }' "$csv" "$tmp/run/vm-stats.csv"
 art=$(ls -d "$tmp"/run/nested/nested-* | head -n 1)
-for m in shadow; do
-	check "$m: cowbench vm exited 0 inside" [ "$(cat "$art/$m/vm.rc" 2>/dev/null)" = 0 ]
+tdp=$art/npt
+[ -d "$tdp" ] || tdp=$art/ept
+for d in "$tdp" "$art/shadow"; do
+	check "$(basename "$d"): cowbench vm exited 0 inside" [ "$(cat "$d/vm.rc" 2>/dev/null)" = 0 ]
 done
 finish

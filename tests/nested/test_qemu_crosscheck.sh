@@ -9,19 +9,11 @@ set -u
 build=${COWBENCH_BUILD:?COWBENCH_BUILD not set (run through ctest)}
 hello=$build/scripts/nested-tools/cowbench-pvh-hello.elf
 [ -f "$hello" ] || { echo "FAIL: $hello not built"; exit 1; }
-rc=0
-"$src/scripts/qemu-crosscheck" --no-cowbench --kernel "$hello" --out "$tmp/run" \
-	>"$tmp/nested.log" 2>&1 || rc=$?
-if [ $rc -eq 77 ]; then echo "SKIP: $(tail -n 1 "$tmp/nested.log" | sed 's/^cowbench: qemu-crosscheck: //')"; exit 77; fi
+run_script qemu-crosscheck --no-cowbench --kernel "$hello"
 check "qemu-crosscheck exited 0 (got $rc)" [ $rc -eq 0 ]
 csv=$tmp/run/qemu-crosscheck.csv
 check "qemu-crosscheck.csv written" [ -s "$csv" ]
-# field SOURCE RUN COLUMN: one value of the CSV
-field() {
-	awk -F, -v s="$1" -v r="$2" -v col="$3" '
-	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-	$c["source"] == s && $c["run"] == r { print (col in c) ? $c[col] : "NO-COLUMN"; exit }' "$csv"
-}
+field() { csv_get "$csv" "$3" source="$1" run="$2"; } # source run column
 for run in dirty base; do
 	exits=$(field qemu $run exits)
 	check "qemu $run: exits ($exits) > 0" [ "${exits:-0}" -gt 0 ] 2>/dev/null

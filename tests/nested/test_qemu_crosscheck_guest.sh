@@ -15,18 +15,11 @@
 # exactly.
 set -u
 . "$(dirname "$0")/lib.sh"
-rc=0
-"$src/scripts/qemu-crosscheck" --out "$tmp/run" --region 256K --dirty 16 --reps 2 \
-	>"$tmp/nested.log" 2>&1 || rc=$?
-if [ $rc -eq 77 ]; then echo "SKIP: $(tail -n 1 "$tmp/nested.log" | sed 's/^cowbench: qemu-crosscheck: //')"; exit 77; fi
+run_script qemu-crosscheck --region 256K --dirty 16 --reps 2
 check "qemu-crosscheck exited 0 (got $rc)" [ $rc -eq 0 ]
 csv=$tmp/run/qemu-crosscheck.csv
 same_value() { [ -n "$1" ] && [ "$1" = "$2" ]; }
-field() { # source run scope column
-	awk -F, -v s="$1" -v r="$2" -v sc="$3" -v col="$4" '
-	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-	$c["source"] == s && $c["run"] == r && $c["scope"] == sc { print (col in c) ? $c[col] : "NO-COLUMN"; exit }' "$csv"
-}
+field() { csv_get "$csv" "$4" source="$1" run="$2" scope="$3"; } # source run scope column
 for run in dirty base; do
 	for col in phase_records cow_copies cow_copies_2m cow_reuses zero_fills pt_pages_copied \
 		ptes_copied guest_faults syscalls; do
