@@ -2,21 +2,20 @@
  *
  *   cowbench-exec-helper FD SEQ
  *
- * It stamps CLOCK_MONOTONIC_RAW first thing in main, writes the stamp and
- * SEQ into the shared page behind FD, and exits 0.  Linked -static so
- * that exec cost is the kernel's, not the dynamic loader's: what is timed
- * is process creation, not symbol resolution. */
+ * It reads the parent's clock (cb_now_ns) first thing in main, writes
+ * that stamp and SEQ into the shared page behind FD, and exits 0.  Linked
+ * -static so that exec cost is the kernel's, not the dynamic loader's:
+ * what is timed is process creation, not symbol resolution. */
 #include <stddef.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "cb.h"
 #include "host_shared.h"
 
 int main(int argc, char **argv)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	uint64_t start_ns = cb_now_ns();
 	if (argc != 3)
 		return 2;
 	char *end;
@@ -24,7 +23,7 @@ int main(int argc, char **argv)
 	if (*end || fd < 0)
 		return 2;
 	struct host_stamp st = {
-		.start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec,
+		.start_ns = start_ns,
 		.seq = strtoull(argv[2], &end, 10),
 	};
 	if (*end)

@@ -1,17 +1,12 @@
 #include "host_floor.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include "anonmem.h"
 #include "host_cache.h"
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 
 #define MIB (1024ull * 1024)
 /* 4 KiB copies are timed in batches: one copy is close to the clock's own
@@ -81,18 +76,6 @@ static double (*const samplers[HOST_FLOOR_COUNT])(struct floor_ctx *) = {
 	[HOST_FLOOR_COPY_2M] = sample_copy_2m,
 };
 
-static void *map_buf(uint64_t bytes)
-{
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	/* 4 KiB pages, as the COW faults being compared against copy. */
-	madvise(p, bytes, MADV_NOHUGEPAGE);
-	if (madvise(p, bytes, MADV_POPULATE_WRITE) < 0)
-		memset(p, 0, bytes);
-	return p;
-}
-
 int host_floor_measure(struct host_floor *f, const struct host_adapt *a, cb_error *e)
 {
 	memset(f, 0, sizeof(*f));
@@ -101,15 +84,19 @@ int host_floor_measure(struct host_floor *f, const struct host_adapt *a, cb_erro
 	uint64_t bytes = 256 * MIB;
 	if (llc > 0 && (uint64_t)llc * 8 > bytes)
 		bytes = ((uint64_t)llc * 8 + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
-	struct floor_ctx c = {.bytes = bytes, .rng = 0x9e3779b97f4a7c15ull};
-	c.src = map_buf(bytes);
-	c.dst = c.src ? map_buf(bytes) : NULL;
-	if (!c.dst) {
-		cb_error_errno(e, "cannot map two %llu MiB copy buffers", (unsigned long long)(bytes / MIB));
-		if (c.src)
-			munmap(c.src, bytes);
+	/* 4 KiB pages, as the COW faults being compared against copy. */
+	struct anon_mem src, dst = {0};
+	cb_error why;
+	if (anon_mem_map(&src, MEM_4K, bytes, &why) < 0 || anon_mem_populate(&src, &why) < 0 ||
+	    anon_mem_map(&dst, MEM_4K, bytes, &why) < 0 || anon_mem_populate(&dst, &why) < 0) {
+		cb_error_set(e, "cannot map two %llu MiB copy buffers: %s",
+			     (unsigned long long)(bytes / MIB), why.msg);
+		anon_mem_unmap(&src);
+		anon_mem_unmap(&dst);
 		return -1;
 	}
+	struct floor_ctx c = {.src = (char *)src.base, .dst = (char *)dst.base, .bytes = bytes,
+			      .rng = 0x9e3779b97f4a7c15ull};
 	memset(c.src, 0x5a, bytes);
 	f->buf_bytes = bytes;
 	double *x = cb_xcalloc(a->max_reps, sizeof(*x));
@@ -127,8 +114,8 @@ int host_floor_measure(struct host_floor *f, const struct host_adapt *a, cb_erro
 		f->stop[m] = stop;
 	}
 	free(x);
-	munmap(c.src, bytes);
-	munmap(c.dst, bytes);
+	anon_mem_unmap(&src);
+	anon_mem_unmap(&dst);
 	f->measured = true;
 	return 0;
 }

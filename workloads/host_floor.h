@@ -9,8 +9,8 @@
 
 enum host_floor_metric {
 	HOST_FLOOR_MEMCPY_BPS, /* bytes/s of one large memcpy, beyond the LLC */
-	HOST_FLOOR_COPY_4K,    /* ns per 4 KiB copy, source and target flushed */
-	HOST_FLOOR_COPY_2M,    /* ns per 2 MiB copy, source and target flushed */
+	HOST_FLOOR_COPY_4K,    /* ns per 4 KiB copy, source flushed, destination warm */
+	HOST_FLOOR_COPY_2M,    /* ns per 2 MiB copy, source flushed, destination warm */
 	HOST_FLOOR_COUNT
 };
 

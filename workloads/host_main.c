@@ -26,7 +26,7 @@ static uint64_t point_need(const struct host_point *pt)
 
 static void check_memory(const struct host_matrix *m)
 {
-	uint64_t avail = host_sys_mem_available(), margin = host_sys_mem_margin();
+	uint64_t margin, avail = host_sys_mem_available(&margin);
 	if (avail == 0)
 		return; /* no /proc/meminfo: nothing to check against */
 	uint64_t room = avail > margin ? avail - margin : 0;
@@ -35,15 +35,15 @@ static void check_memory(const struct host_matrix *m)
 		uint64_t need = point_need(pt);
 		if (pt->skip[0] || need <= room)
 			continue;
-		char a[32], b[32], c[32], g[32];
+		char sz[32], nd[32], rm[32], av[32], mg[32];
 		cb_die(CB_EXIT_USAGE, "--sizes",
 		       "%s in %s needs about %s with its children's copies, but only %s is "
 		       "available (MemAvailable %s minus a %s margin)",
-		       format_size(pt->bytes, a, sizeof(a)), host_page_names[pt->mode],
-		       format_size((need + (1 << 20) - 1) >> 20 << 20, b, sizeof(b)),
-		       format_size(room >> 20 << 20, c, sizeof(c)),
-		       format_size(avail >> 20 << 20, g, sizeof(g)),
-		       format_size(margin >> 20 << 20, a, sizeof(a)));
+		       format_size(pt->bytes, sz, sizeof(sz)), host_page_names[pt->mode],
+		       format_size((need + (1 << 20) - 1) >> 20 << 20, nd, sizeof(nd)),
+		       format_size(room >> 20 << 20, rm, sizeof(rm)),
+		       format_size(avail >> 20 << 20, av, sizeof(av)),
+		       format_size(margin >> 20 << 20, mg, sizeof(mg)));
 	}
 }
 

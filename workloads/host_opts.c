@@ -148,7 +148,8 @@ static int parse_fraction(const char *s, double *out, cb_error *e)
 	return 0;
 }
 
-static int no_duplicate_sizes(const uint64_t *v, size_t n, cb_error *e)
+/* Whole 4 KiB pages, each size once. */
+static int check_sizes(const uint64_t *v, size_t n, cb_error *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		char buf[32];
@@ -179,14 +180,18 @@ static int set_opt(struct host_opts *o, int id, const char *v, cb_error *e)
 		}
 		o->out = v;
 		return 0;
-	case OPT_PRIMS:
+	case OPT_PRIMS: {
+		const char *names[HOST_PRIM_COUNT + 1] = {NULL};
+		for (int i = 0; i < HOST_PRIM_COUNT; i++)
+			names[i] = host_prims[i].name;
 		free(o->prims);
-		return parse_name_list(v, host_prim_names, "primitive", &o->prims, &o->nprims, e);
+		return parse_name_list(v, names, "primitive", &o->prims, &o->nprims, e);
+	}
 	case OPT_SIZES:
 		free(o->sizes);
 		if (parse_size_list(v, &o->sizes, &o->nsizes, e) < 0)
 			return -1;
-		return no_duplicate_sizes(o->sizes, o->nsizes, e);
+		return check_sizes(o->sizes, o->nsizes, e);
 	case OPT_PAGES:
 		free(o->pages);
 		return parse_name_list(v, host_page_names, "page mode", &o->pages, &o->npages, e);
@@ -229,7 +234,6 @@ int host_opts_parse(int argc, char **argv, struct host_opts *o, char *what, size
 		    cb_error *e)
 {
 	memset(o, 0, sizeof(*o));
-	o->floor = true;
 	bool given[OPT_COUNT] = {0};
 	const char *values[OPT_COUNT] = {0};
 	for (int i = 1; i < argc; i++) {

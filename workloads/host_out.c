@@ -42,21 +42,6 @@ static const enum host_metric summary_metrics[] = {
 	HOST_M_COW_PER_PAGE, HOST_M_COW_FAULTS, HOST_M_MINFLT,
 };
 
-void host_out_init(struct host_out *o, const char *dir, const struct host_floor *floor)
-{
-	memset(o, 0, sizeof(*o));
-	o->dir = cb_xstrdup(dir);
-	o->floor = floor && floor->measured ? floor : NULL;
-	o->rows_fp = open_memstream(&o->rows, &o->rows_len);
-	o->summary_fp = open_memstream(&o->summary, &o->summary_len);
-	if (!o->rows_fp || !o->summary_fp)
-		cb_die(CB_EXIT_FAIL, "memory", "cannot buffer result rows");
-	csv_writer_init(&o->rows_w, o->rows_fp);
-	csv_writer_init(&o->summary_w, o->summary_fp);
-	csv_header(&o->rows_w, rows_header);
-	csv_header(&o->summary_w, summary_header);
-}
-
 static void put_whole(struct csv_writer *w, double v)
 {
 	if (isnan(v))
@@ -115,21 +100,53 @@ static void put_stats(struct csv_writer *w, const struct stats_summary *s)
 	csv_double(w, s->n ? stats_ci_rel_width(s) : NAN);
 }
 
+static void put_floor(struct csv_writer *w, const struct host_floor *f)
+{
+	for (int m = 0; m < HOST_FLOOR_COUNT; m++) {
+		csv_str(w, host_floor_names[m]);
+		put_stats(w, &f->s[m]);
+		csv_bool(w, f->stop[m] == HOST_STOP_CI);
+		csv_str(w, host_stop_names[f->stop[m]]);
+		csv_u64(w, f->buf_bytes);
+		csv_end_row(w);
+	}
+}
+
+static void file_open(struct host_out_file *f, const char *name, const char *const *header)
+{
+	f->name = name;
+	f->fp = open_memstream(&f->buf, &f->len);
+	if (!f->fp)
+		cb_die(CB_EXIT_FAIL, "memory", "cannot buffer %s", name);
+	csv_writer_init(&f->w, f->fp);
+	csv_header(&f->w, header);
+}
+
+void host_out_init(struct host_out *o, const char *dir, const struct host_floor *floor)
+{
+	memset(o, 0, sizeof(*o));
+	o->dir = cb_xstrdup(dir);
+	o->floor = floor && floor->measured ? floor : NULL;
+	file_open(&o->rows, "host.csv", rows_header);
+	file_open(&o->summary, "host-summary.csv", summary_header);
+	file_open(&o->floors, "host-floor.csv", floor_header);
+	if (o->floor)
+		put_floor(&o->floors.w, o->floor);
+}
+
 void host_out_add(struct host_out *o, const struct host_result *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		put_config(&o->rows_w, r);
-		csv_u64(&o->rows_w, i);
+		put_config(&o->rows.w, r);
+		csv_u64(&o->rows.w, i);
 		for (size_t k = 0; k < CB_ARRAY_SIZE(row_metrics); k++) {
 			double v = r->v[row_metrics[k].m][i];
-			if (row_metrics[k].m == HOST_M_PTE && v < 0)
-				v = NAN;
 			if (row_metrics[k].fraction)
-				csv_double(&o->rows_w, v);
+				csv_double(&o->rows.w, v);
 			else
-				put_whole(&o->rows_w, v);
+				put_whole(&o->rows.w, v);
 		}
-		csv_end_row(&o->rows_w);
+		csv_end_row(&o->rows.w);
 	}
 	double huge = median_of(r, HOST_M_HUGE), pte = median_of(r, HOST_M_PTE);
 	for (size_t k = 0; k < CB_ARRAY_SIZE(summary_metrics); k++) {
@@ -138,74 +155,50 @@ void host_out_add(struct host_out *o, const struct host_result *r)
 		stats_summarize(r->v[m], r->n, &s);
 		if (s.n == 0)
 			continue; /* not measured for this primitive */
-		put_config(&o->summary_w, r);
-		csv_str(&o->summary_w, host_metric_names[m]);
-		put_stats(&o->summary_w, &s);
-		csv_bool(&o->summary_w, r->stop == HOST_STOP_CI);
-		csv_str(&o->summary_w, host_stop_names[r->stop]);
-		csv_double(&o->summary_w, huge);
-		put_whole(&o->summary_w, pte < 0 ? NAN : pte);
+		put_config(&o->summary.w, r);
+		csv_str(&o->summary.w, host_metric_names[m]);
+		put_stats(&o->summary.w, &s);
+		csv_bool(&o->summary.w, r->stop == HOST_STOP_CI);
+		csv_str(&o->summary.w, host_stop_names[r->stop]);
+		csv_double(&o->summary.w, huge);
+		put_whole(&o->summary.w, pte);
 		double floor = host_out_floor_ns(o->floor, r, m);
-		csv_double(&o->summary_w, floor);
-		csv_double(&o->summary_w, floor > 0 ? s.median / floor : NAN);
-		csv_end_row(&o->summary_w);
+		csv_double(&o->summary.w, floor);
+		csv_double(&o->summary.w, floor > 0 ? s.median / floor : NAN);
+		csv_end_row(&o->summary.w);
 	}
 	o->configs++;
 }
 
-static int write_buffer(const char *dir, const char *name, FILE *fp, char **buf, size_t *len,
-			cb_error *e)
+static int file_write(const char *dir, struct host_out_file *f, cb_error *e)
 {
-	fflush(fp);
-	char *path = cb_path_join(dir, name);
-	int rc = afile_write_all(path, *buf, *len, e);
+	fflush(f->fp);
+	char *path = cb_path_join(dir, f->name);
+	int rc = afile_write_all(path, f->buf, f->len, e);
 	free(path);
 	return rc;
-}
-
-static void floor_text(const struct host_floor *f, char **buf, size_t *len)
-{
-	FILE *fp = open_memstream(buf, len);
-	if (!fp)
-		cb_die(CB_EXIT_FAIL, "memory", "cannot buffer host-floor.csv");
-	struct csv_writer w;
-	csv_writer_init(&w, fp);
-	csv_header(&w, floor_header);
-	for (int m = 0; f && m < HOST_FLOOR_COUNT; m++) {
-		csv_str(&w, host_floor_names[m]);
-		put_stats(&w, &f->s[m]);
-		csv_bool(&w, f->stop[m] == HOST_STOP_CI);
-		csv_str(&w, host_stop_names[f->stop[m]]);
-		csv_u64(&w, f->buf_bytes);
-		csv_end_row(&w);
-	}
-	fclose(fp);
 }
 
 int host_out_write(struct host_out *o, cb_error *e)
 {
-	if (write_buffer(o->dir, "host.csv", o->rows_fp, &o->rows, &o->rows_len, e) < 0 ||
-	    write_buffer(o->dir, "host-summary.csv", o->summary_fp, &o->summary, &o->summary_len,
-			 e) < 0)
+	if (file_write(o->dir, &o->rows, e) < 0 || file_write(o->dir, &o->summary, e) < 0 ||
+	    file_write(o->dir, &o->floors, e) < 0)
 		return -1;
-	char *text;
-	size_t len;
-	floor_text(o->floor, &text, &len);
-	char *path = cb_path_join(o->dir, "host-floor.csv");
-	int rc = afile_write_all(path, text, len, e);
-	free(path);
-	free(text);
-	return rc;
+	return 0;
+}
+
+static void file_close(struct host_out_file *f)
+{
+	if (f->fp)
+		fclose(f->fp);
+	free(f->buf);
 }
 
 void host_out_free(struct host_out *o)
 {
-	if (o->rows_fp)
-		fclose(o->rows_fp);
-	if (o->summary_fp)
-		fclose(o->summary_fp);
-	free(o->rows);
-	free(o->summary);
+	file_close(&o->rows);
+	file_close(&o->summary);
+	file_close(&o->floors);
 	free(o->dir);
 	memset(o, 0, sizeof(*o));
 }

@@ -11,14 +11,21 @@
 #include "host_floor.h"
 #include "host_result.h"
 
+/* One result file, buffered in memory (open_memstream). */
+struct host_out_file {
+	const char *name;
+	char *buf;
+	size_t len;
+	FILE *fp;
+	struct csv_writer w;
+};
+
 struct host_out {
 	char *dir;
 	const struct host_floor *floor; /* NULL: not measured */
-	char *rows, *summary;		/* open_memstream buffers */
-	size_t rows_len, summary_len;
-	FILE *rows_fp, *summary_fp;
-	struct csv_writer rows_w, summary_w;
-	size_t configs;			/* finished configurations written */
+	/* host.csv, host-summary.csv, host-floor.csv (complete from init) */
+	struct host_out_file rows, summary, floors;
+	size_t configs; /* finished configurations written */
 };
 
 void host_out_init(struct host_out *o, const char *dir, const struct host_floor *floor);

@@ -1,12 +1,8 @@
 #include "host_page.h"
 
-#include <errno.h>
-#include <string.h>
-#include <sys/mman.h>
-
 #define KIB 1024ull
 
-const char *const host_page_names[HOST_PAGE_COUNT + 1] = {
+const char *const host_page_names[] = {
 	"4k", "thp", "hugetlb2m", "hugetlb1g", NULL,
 };
 

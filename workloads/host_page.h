@@ -16,8 +16,9 @@ enum host_page_mode {
 	HOST_PAGE_COUNT = MEM_KIND_COUNT
 };
 
-/* NULL-terminated, for parse_name_list. */
-extern const char *const host_page_names[HOST_PAGE_COUNT + 1];
+/* NULL-terminated, for parse_name_list.  Unsized here so that host_page.c
+ * can assert its initializer names every mode. */
+extern const char *const host_page_names[];
 
 /* Huge pages of the pool the point needs: the region, plus what fork
  * children copy on write (hugetlb COW copies whole pages). */
@@ -26,6 +27,5 @@ uint64_t host_page_pool_pages(enum host_page_mode m, uint64_t bytes, uint64_t co
 /* Bytes of a region of `bytes` that writing the first `dirty_pages` 4 KiB
  * pages makes a COW fault copy: whole huge pages under hugetlb. */
 uint64_t host_page_touched_bytes(enum host_page_mode m, uint64_t bytes, uint64_t dirty_pages);
-
 
 #endif

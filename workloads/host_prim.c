@@ -102,9 +102,3 @@ const struct host_prim host_prims[HOST_PRIM_COUNT] = {
 	[HOST_PRIM_FORK_EXEC] = {"fork_exec", true, false, prim_fork_exec},
 	[HOST_PRIM_VFORK_EXEC] = {"vfork_exec", true, false, prim_vfork_exec},
 };
-
-const char *const host_prim_names[HOST_PRIM_COUNT + 1] = {
-	"fork", "vfork", "clone_vm", "posix_spawn", "fork_exec", "vfork_exec", NULL,
-};
-
-_Static_assert(CB_ARRAY_SIZE(host_prims) == HOST_PRIM_COUNT, "host_prims is incomplete");

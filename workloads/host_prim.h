@@ -29,8 +29,7 @@ struct host_prim {
 	pid_t (*create)(struct host_job *job);
 };
 
+/* Indexed by enum host_prim_id; every row complete (test_host_opts checks). */
 extern const struct host_prim host_prims[HOST_PRIM_COUNT];
-/* NULL-terminated, for parse_name_list. */
-extern const char *const host_prim_names[HOST_PRIM_COUNT + 1];
 
 #endif

@@ -1,7 +1,5 @@
 #include "host_sample.h"
 
-#include "host_cache.h"
-
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -12,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "host_cache.h"
+
 /* The clone_vm child's stack: deep enough for the child's own frames and
  * for sanitizer builds, and populated so it never faults in the window. */
 #define CLONE_STACK_BYTES (1024 * 1024)
@@ -19,7 +19,6 @@
 int host_job_init(struct host_job *j, const char *helper, cb_error *e)
 {
 	memset(j, 0, sizeof(*j));
-	j->sh_fd = -1;
 	/* No MFD_CLOEXEC: the exec'd helper writes its stamp through this fd. */
 	j->sh_fd = memfd_create("cowbench-shared", 0);
 	if (j->sh_fd < 0) {
@@ -69,10 +68,9 @@ void host_job_free(struct host_job *j)
 }
 
 int host_sample_run(const struct host_prim *p, struct host_job *j, uint64_t seq,
-		    struct host_sample *out, int *child_signal, cb_error *e)
+		    struct host_sample *out, cb_error *e)
 {
 	struct host_shared *sh = j->sh;
-	*child_signal = 0;
 	memset(sh, 0, sizeof(*sh));
 	sh->seq = seq;
 	snprintf(j->argv_seq, sizeof(j->argv_seq), "%" PRIu64, seq);
@@ -98,7 +96,6 @@ int host_sample_run(const struct host_prim *p, struct host_job *j, uint64_t seq,
 		return -1;
 	}
 	if (WIFSIGNALED(status)) {
-		*child_signal = WTERMSIG(status);
 		cb_error_set(e, "the %s child was killed by signal %d (%s)", p->name,
 			     WTERMSIG(status), strsignal(WTERMSIG(status)));
 		return -1;

@@ -32,10 +32,9 @@ struct host_sample {
 int host_job_init(struct host_job *j, const char *helper, cb_error *e);
 void host_job_free(struct host_job *j);
 
-/* Runs one sample.  Returns 0, or -1 with e set when the child failed
- * (then *child_signal is the signal that killed it, or 0). */
+/* Runs one sample.  Returns 0, or -1 with e set when the child failed. */
 int host_sample_run(const struct host_prim *p, struct host_job *j, uint64_t seq,
-		    struct host_sample *out, int *child_signal, cb_error *e);
+		    struct host_sample *out, cb_error *e);
 
 /* The child's side, shared by fork, vfork and clone_vm. */
 _Noreturn void host_child_run(struct host_job *j);

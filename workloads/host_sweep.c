@@ -1,7 +1,5 @@
 #include "host_sweep.h"
 
-#include "host_sys.h"
-
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -11,6 +9,7 @@
 #include "hugepool.h"
 #include "host_prim.h"
 #include "host_sample.h"
+#include "host_sys.h"
 #include "progress.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -64,12 +63,12 @@ enum run_rc { RUN_OK, RUN_FAIL, RUN_STOPPED };
 
 static enum run_rc one_sample(struct sweep *s, const struct host_prim *p, struct host_sample *smp)
 {
-	int child_sig;
-	if (host_sample_run(p, &s->job, ++s->seq, smp, &child_sig, &s->err) == 0)
-		return stop_signal ? RUN_STOPPED : RUN_OK;
+	int rc = host_sample_run(p, &s->job, ++s->seq, smp, &s->err);
 	/* A terminal's ^C reaches the child too; that is the user stopping
 	 * us, not a broken measurement. */
-	return stop_signal ? RUN_STOPPED : RUN_FAIL;
+	if (stop_signal)
+		return RUN_STOPPED;
+	return rc == 0 ? RUN_OK : RUN_FAIL;
 }
 
 static enum run_rc run_config(struct sweep *s, const struct anon_mem *reg,
@@ -81,28 +80,28 @@ static enum run_rc run_config(struct sweep *s, const struct anon_mem *reg,
 	/* Evict what the child will read: the pages a fork child copies, or
 	 * just the bytes a vfork/clone_vm child writes in place. */
 	uint64_t dirty = p->execs ? 0 : r->cfg->dirty_pages;
-	s->job.flush_bytes = p->shares_vm ? host_page_touched_bytes(HOST_PAGE_4K, reg->bytes, dirty)
-					  : host_page_touched_bytes(r->pt->mode, reg->bytes, dirty);
+	s->job.flush_bytes = host_page_touched_bytes(p->shares_vm ? HOST_PAGE_4K : r->pt->mode,
+						     reg->bytes, dirty);
 	for (size_t w = 0; w < s->o->warmup; w++) {
 		enum run_rc rc = one_sample(s, p, &smp);
 		if (rc != RUN_OK)
 			return rc;
 	}
-	/* Read once per configuration: a walk of a 4 GiB region's smaps
-	 * takes longer than most samples. */
+	/* Read once per configuration, not per sample: a walk of a 4 GiB
+	 * region's smaps takes longer than most samples, and the parent's
+	 * page tables do not change between samples (a child's COW copies and
+	 * huge-page splits happen in the child's own tables). */
 	struct smaps_range sr;
 	double huge = smaps_read(reg->base, reg->bytes, &sr) > 0 ? smaps_huge_fraction(&sr, reg->bytes)
 								   : NAN;
+	double pte = host_sys_pte_bytes();
 	uint64_t start = cb_now_ns();
 	for (;;) {
 		int cpu = s->cpu == -2 ? sched_getcpu() : s->cpu;
-		double pte = (double)host_sys_pte_bytes();
 		enum run_rc rc = one_sample(s, p, &smp);
-		if (rc == RUN_FAIL)
+		if (rc != RUN_OK)
 			return rc;
 		host_result_push(r, &smp, pte, huge, cpu);
-		if (rc == RUN_STOPPED)
-			return rc;
 		const double *series[2];
 		size_t k = host_result_watched(r, series);
 		r->stop = host_adapt_decide(&s->o->adapt, series, k, r->n, cb_now_ns() - start);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,34 +45,27 @@ char *host_sys_find_helper(cb_error *e)
 	return NULL;
 }
 
-static uint64_t meminfo_kib(const char *field)
-{
-	char *text = cb_read_text("/proc/meminfo");
-	uint64_t kib = 0;
-	if (text && status_kib(text, field, &kib) < 0)
-		kib = 0;
-	free(text);
-	return kib;
-}
-
-int64_t host_sys_pte_bytes(void)
+double host_sys_pte_bytes(void)
 {
 	char *text = cb_read_text("/proc/self/status");
 	uint64_t kib;
 	int rc = text ? status_kib(text, "VmPTE", &kib) : -1;
 	free(text);
-	return rc < 0 ? -1 : (int64_t)(kib * 1024);
+	return rc < 0 ? NAN : (double)(kib * 1024);
 }
 
-uint64_t host_sys_mem_available(void)
+uint64_t host_sys_mem_available(uint64_t *margin)
 {
-	return meminfo_kib("MemAvailable") * 1024;
-}
-
-uint64_t host_sys_mem_margin(void)
-{
-	uint64_t total = meminfo_kib("MemTotal") * 1024, margin = 512ull << 20;
-	return total / 32 > margin ? total / 32 : margin;
+	char *text = cb_read_text("/proc/meminfo");
+	uint64_t avail = 0, total = 0;
+	if (text && status_kib(text, "MemAvailable", &avail) < 0)
+		avail = 0;
+	if (text && status_kib(text, "MemTotal", &total) < 0)
+		total = 0;
+	free(text);
+	uint64_t least = 512ull << 20, share = total * 1024 / 32;
+	*margin = share > least ? share : least;
+	return avail * 1024;
 }
 
 int host_sys_pin(const int *cpus, size_t n, bool unpinned, cb_error *e)

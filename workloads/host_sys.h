@@ -11,12 +11,11 @@
  * it looked. */
 char *host_sys_find_helper(cb_error *e);
 
-/* This process's page tables (VmPTE) in bytes, -1 when unreadable. */
-int64_t host_sys_pte_bytes(void);
-/* MemAvailable in bytes, 0 when unknown. */
-uint64_t host_sys_mem_available(void);
-/* What a run must leave to everything else. */
-uint64_t host_sys_mem_margin(void);
+/* This process's page tables (VmPTE) in bytes, NaN when unreadable. */
+double host_sys_pte_bytes(void);
+/* MemAvailable in bytes, 0 when unknown; *margin is what a run must
+ * leave to everything else (both from one read of /proc/meminfo). */
+uint64_t host_sys_mem_available(uint64_t *margin);
 
 /* Pins this process (children inherit).  cpus == NULL picks one CPU: the
  * highest-numbered one we may run on, since CPU 0 usually takes the

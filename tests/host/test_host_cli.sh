@@ -33,6 +33,10 @@ bad --sizes --sizes 1M,,2M
 bad --sizes --sizes 1M,1M
 bad --sizes --sizes 4097
 bad --sizes --sizes 1T
+# the size and the margin are told apart (they once shared a buffer)
+if ! grep -q "^cowbench: --sizes: 1T in 4k needs " "$tmp/stderr" || grep -q " a 1T margin" "$tmp/stderr"; then
+	echo "FAIL: --sizes 1T message:"; sed 's/^/    /' "$tmp/stderr"; fail=1
+fi
 bad --sizes --sizes 1M --pages hugetlb1g
 bad --primitives --primitives spoon
 bad --primitives --primitives ''
@@ -41,7 +45,7 @@ bad --pages --pages 8k
 bad --dirty --dirty lots
 bad --dirty --dirty -1
 bad --dirty --dirty 150%
-bad --cpus --cpus 4095
+bad --cpus --cpus 4095 --sizes 0
 bad --cpus --cpus x
 bad --target-ci --target-ci 0
 bad --max-time --max-time 0

@@ -2,6 +2,7 @@
  * error names. */
 #include "check.h"
 #include "host_opts.h"
+#include "host_page.h"
 #include "host_prim.h"
 
 static int parse(struct host_opts *o, char *what, cb_error *e, int argc, char **argv)
@@ -53,6 +54,20 @@ int main(void)
 	CHECK(parse(&o, what, &e, ARGS("host", "--out", "d", "--max-reps", "2")) == 0);
 	CHECK(o.adapt.min_reps == 2 && o.adapt.max_reps == 2);
 	host_opts_free(&o);
+
+	/* every table row is complete and is what its own name parses to */
+	for (int i = 0; i < HOST_PRIM_COUNT; i++) {
+		const char *name = host_prims[i].name;
+		CHECK(name && host_prims[i].create);
+		char *argv[] = {"host", "--out", "d", "--primitives", (char *)(name ? name : "")};
+		CHECK(parse(&o, what, &e, 5, argv) == 0 && o.nprims == 1 && o.prims[0] == i);
+		host_opts_free(&o);
+	}
+	for (int i = 0; i < HOST_PAGE_COUNT; i++) {
+		char *argv[] = {"host", "--out", "d", "--pages", (char *)host_page_names[i]};
+		CHECK(parse(&o, what, &e, 5, argv) == 0 && o.npages == 1 && o.pages[0] == i);
+		host_opts_free(&o);
+	}
 
 	const struct {
 		int argc;

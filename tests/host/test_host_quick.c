@@ -105,6 +105,14 @@ int main(void)
 			configs++;
 			rows_counted += (size_t)n;
 			CHECK(min > 0);
+			/* fork's create is held against the page-table copy */
+			double fl = run_num(sum, r, "floor_ns");
+			if (!strcmp(run_str(sum, r, "primitive"), "fork")) {
+				CHECK(fl > 0);
+				CHECK_NEAR(run_num(sum, r, "ratio_to_floor"), med / fl, 1e-6 * med / fl);
+			} else {
+				CHECK(isnan(fl));
+			}
 		}
 	}
 	/* every sample row belongs to a summarized configuration */
@@ -116,6 +124,8 @@ int main(void)
 		CHECK(create > 0 && total >= create);
 		CHECK(run_num(rows, r, "child_start_ns") > 0);
 		CHECK(run_num(rows, r, "child_start_ns") <= total);
+		CHECK(run_num(rows, r, "pte_bytes") > 0);
+		CHECK(run_num(rows, r, "cpu") >= 0); /* pinned by default */
 		if (!strcmp(prim, "fork") && !strcmp(mode, "4k"))
 			CHECK(run_num(rows, r, "cow_faults") == run_num(rows, r, "dirty_pages"));
 		if (!strncmp(mode, "hugetlb", 7))
