@@ -6,7 +6,7 @@
 
 #define MIB (1024ull * 1024)
 
-const char *const vm_backing_names[VM_BACKING_COUNT + 1] = {
+const char *const vm_backing_names[] = {
 	"anon4k", "thp", "hugetlb2m", "hugetlb1g", NULL,
 };
 
@@ -24,7 +24,6 @@ uint64_t vm_backing_round(enum vm_backing b, uint64_t bytes)
 int vm_ram_map(struct vm_ram *r, enum vm_backing b, uint64_t bytes, bool pre, cb_error *e)
 {
 	memset(r, 0, sizeof(*r));
-	r->backing = b;
 	if (bytes == 0) {
 		cb_error_set(e, "guest RAM of 0 bytes");
 		return -1;
@@ -35,8 +34,6 @@ int vm_ram_map(struct vm_ram *r, enum vm_backing b, uint64_t bytes, bool pre, cb
 		cb_error_set(e, "guest RAM (%s): %s", vm_backing_names[b], why);
 		return -1;
 	}
-	r->hva = r->mem.base;
-	r->bytes = r->mem.bytes;
 	if (pre) {
 		uint64_t t0 = cb_now_ns();
 		if (anon_mem_populate(&r->mem, e) < 0) {
@@ -53,14 +50,12 @@ int vm_ram_map(struct vm_ram *r, enum vm_backing b, uint64_t bytes, bool pre, cb
 void vm_ram_unmap(struct vm_ram *r)
 {
 	anon_mem_unmap(&r->mem);
-	r->hva = NULL;
-	r->bytes = 0;
 }
 
 int vm_ram_residency(const struct vm_ram *r, uint64_t *rss, uint64_t *huge)
 {
 	struct smaps_range s;
-	if (smaps_read(r->hva, r->bytes, &s) <= 0)
+	if (smaps_read(r->mem.base, r->mem.bytes, &s) <= 0)
 		return -1;
 	/* hugetlb pages are not counted in Rss. */
 	*rss = (s.rss_kib + s.hugetlb_kib) * 1024;

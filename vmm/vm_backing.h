@@ -17,14 +17,12 @@ enum vm_backing {
 };
 
 /* NULL-terminated, for parse_name_list. */
-extern const char *const vm_backing_names[VM_BACKING_COUNT + 1];
+extern const char *const vm_backing_names[];
 
-/* Guest RAM as mapped for one boot. */
+/* Guest RAM as mapped for one boot: mem.base and mem.bytes are the
+ * guest's RAM from gpa 0. */
 struct vm_ram {
 	struct anon_mem mem;
-	uint8_t *hva;	/* mem.base */
-	uint64_t bytes; /* mem.bytes */
-	enum vm_backing backing;
 	uint64_t prefault_ns; /* 0 when not prefaulted */
 };
 

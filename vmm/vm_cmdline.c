@@ -17,27 +17,16 @@ int vm_cmdline_build(const struct vm_config *c, const int *prims, size_t nprims,
 			return -1;
 		}
 	}
-	size_t n = 0;
-	int w = snprintf(buf, len, "region=%" PRIu64 " dirty=%" PRIu64 " prims=", c->region_bytes,
-			 c->dirty_pages);
-	n = w > 0 ? (size_t)w : 0;
-	for (size_t i = 0; i < nprims && n < len; i++) {
-		w = snprintf(buf + n, len - n, "%s%s", i ? "," : "", vm_prim_names[prims[i]]);
-		n += w > 0 ? (size_t)w : 0;
-	}
-	if (n < len) {
-		w = snprintf(buf + n, len - n, " reps=%" PRIu64 " gpage=%s policy=%s", reps,
-			     vm_gpage_names[c->gpage], vm_policy_names[c->policy]);
-		n += w > 0 ? (size_t)w : 0;
-	}
-	if (tdp && c->prefault && n < len) {
-		w = snprintf(buf + n, len - n, " prefault=1");
-		n += w > 0 ? (size_t)w : 0;
-	}
-	if (extra && *extra && n < len) {
-		w = snprintf(buf + n, len - n, " %s", extra);
-		n += w > 0 ? (size_t)w : 0;
-	}
+	char plist[64];
+	vm_prim_list(prims, nprims, plist, sizeof(plist));
+	int w = snprintf(buf, len,
+			 "region=%" PRIu64 " dirty=%" PRIu64 " prims=%s reps=%" PRIu64
+			 " gpage=%s policy=%s%s%s%s",
+			 c->region_bytes, c->dirty_pages, plist, reps, vm_gpage_names[c->gpage],
+			 vm_policy_names[c->policy],
+			 tdp && c->prefault ? " prefault=1" : "", extra && *extra ? " " : "",
+			 extra ? extra : "");
+	size_t n = w > 0 ? (size_t)w : 0;
 	if (n > limit) {
 		cb_error_set(e, "guest command line of %zu bytes exceeds %zu", n, limit);
 		buf[0] = '\0';

@@ -30,15 +30,13 @@ static const struct {
 	{"syscalls", offsetof(struct cb_phase_record, syscalls)},
 };
 
+/* A boot's configuration, as vm.csv and vm-boots.csv both carry it. */
 static const char *const config_cols[] = {
-	"where", "mmu", "guest_page", "cow_policy", "backing", "prefault", "region_bytes",
-	"dirty_pages",
+	"guest_page", "cow_policy", "backing", "prefault", "region_bytes", "dirty_pages",
 };
 
-static void write_config(struct csv_writer *w, const struct vm_store *s, const struct vm_config *c)
+static void write_config(struct csv_writer *w, const struct vm_config *c)
 {
-	csv_str(w, s->where);
-	csv_str(w, s->mmu);
 	csv_str(w, vm_gpage_names[c->gpage]);
 	csv_str(w, vm_policy_names[c->policy]);
 	csv_str(w, vm_backing_names[c->backing]);
@@ -47,14 +45,19 @@ static void write_config(struct csv_writer *w, const struct vm_store *s, const s
 	csv_u64(w, c->dirty_pages);
 }
 
-static void header(struct csv_writer *w, const char *const *lead, size_t nlead,
-		   const char *const *rest)
+static void put_names(struct csv_writer *w, const char *const *names, size_t n)
 {
-	for (size_t i = 0; i < nlead; i++)
-		csv_str(w, lead[i]);
-	for (; *rest; rest++)
-		csv_str(w, *rest);
-	csv_end_row(w);
+	for (size_t i = 0; i < n; i++)
+		csv_str(w, names[i]);
+}
+
+/* 0 means "not measured" for these columns. */
+static void u64_or_empty(struct csv_writer *w, uint64_t v)
+{
+	if (v)
+		csv_u64(w, v);
+	else
+		csv_str(w, "");
 }
 
 static void write_vm_csv(FILE *fp, const struct vm_store *s)
@@ -62,45 +65,30 @@ static void write_vm_csv(FILE *fp, const struct vm_store *s)
 	struct csv_writer w;
 	csv_writer_init(&w, fp);
 	static const char *const lead[] = {"where", "mmu", "timing_valid", "primitive"};
-	for (size_t i = 0; i < CB_ARRAY_SIZE(lead); i++)
-		csv_str(&w, lead[i]);
-	for (size_t i = 2; i < CB_ARRAY_SIZE(config_cols); i++)
-		csv_str(&w, config_cols[i]);
 	static const char *const mid[] = {"rep", "sample", "phase", "cycles", "ns", "tsc_khz"};
-	for (size_t i = 0; i < CB_ARRAY_SIZE(mid); i++)
-		csv_str(&w, mid[i]);
+	static const char *const tail[] = {"hc_exits", "vmm_exits", "boot", NULL};
+	put_names(&w, lead, CB_ARRAY_SIZE(lead));
+	put_names(&w, config_cols, CB_ARRAY_SIZE(config_cols));
+	put_names(&w, mid, CB_ARRAY_SIZE(mid));
 	for (size_t i = 0; i < CB_ARRAY_SIZE(rec_cols); i++)
 		csv_str(&w, rec_cols[i].col);
-	for (size_t i = 0; i < VM_KVM_COLS; i++)
-		csv_str(&w, vm_kvm_cols[i]);
-	csv_str(&w, "hc_exits");
-	csv_str(&w, "vmm_exits");
-	csv_str(&w, "boot");
-	csv_end_row(&w);
+	put_names(&w, vm_kvm_cols, VM_KVM_COLS);
+	csv_header(&w, tail);
 
 	for (size_t i = 0; i < s->nphases; i++) {
 		const struct vm_phase_row *p = &s->phases[i];
 		const struct vm_boot_row *b = &s->boots[p->boot];
-		const struct vm_config *c = &b->cfg;
 		csv_str(&w, s->where);
 		csv_str(&w, s->mmu);
 		csv_bool(&w, s->timing_valid);
 		csv_str(&w, vm_prim_name(p->rec.primitive));
-		csv_str(&w, vm_gpage_names[c->gpage]);
-		csv_str(&w, vm_policy_names[c->policy]);
-		csv_str(&w, vm_backing_names[c->backing]);
-		csv_str(&w, c->prefault ? "yes" : "no");
-		csv_u64(&w, c->region_bytes);
-		csv_u64(&w, c->dirty_pages);
+		write_config(&w, &b->cfg);
 		csv_u64(&w, p->rec.rep);
 		csv_u64(&w, p->sample);
 		csv_str(&w, vm_phase_name(p->rec.phase));
 		csv_u64(&w, p->rec.cycles);
 		csv_double(&w, b->tsc_khz ? (double)p->rec.cycles * 1e6 / (double)b->tsc_khz : NAN);
-		if (b->tsc_khz)
-			csv_u64(&w, b->tsc_khz);
-		else
-			csv_str(&w, "");
+		u64_or_empty(&w, b->tsc_khz);
 		for (size_t k = 0; k < CB_ARRAY_SIZE(rec_cols); k++) {
 			uint64_t v;
 			memcpy(&v, (const char *)&p->rec + rec_cols[k].off, sizeof(v));
@@ -132,7 +120,7 @@ static void write_stats_csv(FILE *fp, const struct vm_store *s)
 	csv_writer_init(&w, fp);
 	static const char *const cols[] = {"sample", "phase", "source", "stat", "delta", "kind",
 					   "unit", NULL};
-	header(&w, NULL, 0, cols);
+	csv_header(&w, cols);
 	for (size_t i = 0; i < s->nphases; i++) {
 		const struct vm_phase_row *p = &s->phases[i];
 		for (size_t j = 0; j < p->stat_count; j++) {
@@ -149,14 +137,6 @@ static void write_stats_csv(FILE *fp, const struct vm_store *s)
 	}
 }
 
-static void u64_or_empty(struct csv_writer *w, uint64_t ns)
-{
-	if (ns)
-		csv_u64(w, ns);
-	else
-		csv_str(w, "");
-}
-
 static void write_boots_csv(FILE *fp, const struct vm_store *s)
 {
 	static const char *const status_names[] = {"ok", "error", "skipped"};
@@ -168,12 +148,16 @@ static void write_boots_csv(FILE *fp, const struct vm_store *s)
 		"boot_from_start_ns", "run_ns", "prefault_ns", "ram_rss_bytes",
 		"ram_huge_bytes", "phases", "vmm_exits", "kernel", NULL,
 	};
-	csv_str(&w, "boot");
-	header(&w, config_cols, CB_ARRAY_SIZE(config_cols), cols);
+	static const char *const lead[] = {"boot", "where", "mmu"};
+	put_names(&w, lead, CB_ARRAY_SIZE(lead));
+	put_names(&w, config_cols, CB_ARRAY_SIZE(config_cols));
+	csv_header(&w, cols);
 	for (size_t i = 0; i < s->nboots; i++) {
 		const struct vm_boot_row *b = &s->boots[i];
 		csv_u64(&w, i);
-		write_config(&w, s, &b->cfg);
+		csv_str(&w, s->where);
+		csv_str(&w, s->mmu);
+		write_config(&w, &b->cfg);
 		csv_str(&w, s->prims);
 		csv_u64(&w, s->reps);
 		csv_str(&w, status_names[b->status]);
@@ -182,10 +166,7 @@ static void write_boots_csv(FILE *fp, const struct vm_store *s)
 			csv_u64(&w, b->guest_status);
 		else
 			csv_str(&w, "");
-		if (b->ram_bytes)
-			csv_u64(&w, b->ram_bytes);
-		else
-			csv_str(&w, "");
+		u64_or_empty(&w, b->ram_bytes);
 		csv_double(&w, b->timeout_s > 0 ? b->timeout_s : NAN);
 		u64_or_empty(&w, b->tsc_khz);
 		u64_or_empty(&w, b->create_vm_ns);
@@ -193,10 +174,7 @@ static void write_boots_csv(FILE *fp, const struct vm_store *s)
 		u64_or_empty(&w, b->boot_ns);
 		u64_or_empty(&w, b->boot_from_start_ns);
 		u64_or_empty(&w, b->run_ns);
-		if (b->status == VM_BOOT_SKIPPED || !b->cfg.prefault)
-			csv_str(&w, "");
-		else
-			u64_or_empty(&w, b->prefault_ns);
+		u64_or_empty(&w, b->prefault_ns); /* 0 unless RAM was prefaulted */
 		if (b->residency) {
 			csv_u64(&w, b->ram_rss_bytes);
 			csv_u64(&w, b->ram_huge_bytes);
@@ -216,7 +194,7 @@ static void write_results_csv(FILE *fp, const struct vm_store *s)
 	struct csv_writer w;
 	csv_writer_init(&w, fp);
 	static const char *const cols[] = {"boot", "name", "value", NULL};
-	header(&w, NULL, 0, cols);
+	csv_header(&w, cols);
 	for (size_t i = 0; i < s->nresults; i++) {
 		csv_u64(&w, s->results[i].boot);
 		csv_str(&w, s->results[i].name);

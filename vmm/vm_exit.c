@@ -113,8 +113,7 @@ static int apply_phase_begin(struct vm_exit_ctx *x, const struct hc_req *r, char
 
 static int apply_phase_end(struct vm_exit_ctx *x, const struct hc_req *r, char *why, size_t wl)
 {
-	struct vm_phase_open ph;
-	int ret = vm_phase_end(&x->phases, &r->u.end.rec, &ph, why, wl);
+	int ret = vm_phase_end(&x->phases, &r->u.end.rec, why, wl);
 	if (ret != CB_HC_OK)
 		return ret;
 	unsigned d = x->phases.depth;
@@ -122,7 +121,7 @@ static int apply_phase_end(struct vm_exit_ctx *x, const struct hc_req *r, char *
 	for (int i = 0; i < VM_CTR_COUNT; i++)
 		delta[i] = x->ctr[i] - x->ctr_begin[d][i];
 	if (x->hooks->phase_end)
-		x->hooks->phase_end(x->user, d, &ph, &r->u.end.rec, delta);
+		x->hooks->phase_end(x->user, d, &r->u.end.rec, delta);
 	return CB_HC_OK;
 }
 
@@ -134,9 +133,9 @@ static enum vm_action hypercall(struct vm_exit_ctx *x, uint64_t gpa)
 	bool writable;
 	char why[256];
 	int ret = hc_decode(&x->mem, gpa, &r, &writable, why, sizeof(why));
-	if (ret == CB_HC_OK && r.op >= CB_HC_CONSOLE && r.op <= CB_HC_EXIT)
-		x->ctr[VM_CTR_HC_CONSOLE + r.op - CB_HC_CONSOLE]++;
 	if (ret == CB_HC_OK) {
+		/* hc_decode accepts known ops only. */
+		x->ctr[VM_CTR_HC_CONSOLE + r.op - CB_HC_CONSOLE]++;
 		switch (r.op) {
 		case CB_HC_CONSOLE:
 			vm_console_put(x->con, r.u.console.text, r.u.console.len);

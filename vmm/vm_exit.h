@@ -55,10 +55,11 @@ struct vm_exit_hooks {
 	void (*first_hcall)(void *user);
 	/* The phase at stack index depth was just opened. */
 	void (*phase_begin)(void *user, unsigned depth);
-	/* The phase at stack index depth was just closed; ctr_delta holds the
-	 * VMM counters' change since its begin (the end exit included). */
-	void (*phase_end)(void *user, unsigned depth, const struct vm_phase_open *ph,
-			  const struct cb_phase_record *rec, const uint64_t *ctr_delta);
+	/* The phase at stack index depth was just closed by rec (whose phase,
+	 * primitive and rep match its begin); ctr_delta holds the VMM
+	 * counters' change since its begin (the end exit included). */
+	void (*phase_end)(void *user, unsigned depth, const struct cb_phase_record *rec,
+			  const uint64_t *ctr_delta);
 	void (*result)(void *user, const char *name, uint64_t value);
 };
 

@@ -27,6 +27,7 @@ struct kvm_vm {
 int kvm_sys_open(struct kvm_sys *k, cb_error *e);
 void kvm_sys_close(struct kvm_sys *k);
 
+/* Leaves vm destroyable (kvm_vm_destroy) whether or not it succeeds. */
 int kvm_vm_create(struct kvm_vm *vm, const struct kvm_sys *k, cb_error *e);
 int kvm_vm_set_ram(struct kvm_vm *vm, void *hva, uint64_t bytes, cb_error *e);
 int kvm_vcpu_create(struct kvm_vm *vm, const struct kvm_sys *k, cb_error *e);

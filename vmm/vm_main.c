@@ -37,29 +37,19 @@ struct boot_plan {
 	bool capped;
 };
 
-static struct boot_plan plan_boot(const struct vm_sweep *w, const struct vm_config *c)
+/* Both inputs are at most VM_RAM_MAX, a multiple of every backing's
+ * rounding unit, so the rounded RAM is too. */
+static struct boot_plan plan_boot(const struct vm_sweep *w, const struct vm_config *c,
+				  uint64_t ram_cap)
 {
 	struct boot_plan p = {0};
 	uint64_t ram = w->ram;
 	if (!ram)
-		ram = vm_ram_default(c->region_bytes, w->reps, w->nprims, vm_ram_cap(host_mem_bytes()),
-				     &p.capped);
+		ram = vm_ram_default(c->region_bytes, w->reps, w->nprims, ram_cap, &p.capped);
 	p.ram = vm_backing_round(c->backing, ram);
-	if (p.ram > VM_RAM_MAX)
-		p.ram = VM_RAM_MAX;
 	p.timeout = w->timeout > 0 ? w->timeout
 				   : vm_timeout_default(c->region_bytes, w->reps, w->nprims);
 	return p;
-}
-
-static char *prims_list(const struct vm_sweep *w)
-{
-	char *s = cb_xcalloc(1, 64);
-	for (size_t i = 0; i < w->nprims; i++) {
-		strcat(s, i ? "," : "");
-		strcat(s, vm_prim_names[w->prims[i]]);
-	}
-	return s;
 }
 
 int vm_main(int argc, char **argv)
@@ -83,16 +73,17 @@ int vm_main(int argc, char **argv)
 
 	/* Check everything the user handed us before the first boot. */
 	char **cmdlines = cb_xcalloc(ncfg, sizeof(*cmdlines));
-	uint64_t max_ram = 0;
+	struct boot_plan *plans = cb_xcalloc(ncfg, sizeof(*plans));
+	uint64_t ram_cap = vm_ram_cap(host_mem_bytes()), max_ram = 0;
 	for (size_t i = 0; i < ncfg; i++) {
 		char buf[CB_BOOT_CMDLINE_MAX + 1];
 		if (vm_cmdline_build(&cfgs[i], w.prims, w.nprims, w.reps, tdp, o.guest_args, buf,
 				     sizeof(buf), &e) < 0)
 			cb_die_err(CB_EXIT_USAGE, "--guest-args", &e);
 		cmdlines[i] = cb_xstrdup(buf);
-		struct boot_plan p = plan_boot(&w, &cfgs[i]);
-		if (p.ram > max_ram)
-			max_ram = p.ram;
+		plans[i] = plan_boot(&w, &cfgs[i], ram_cap);
+		if (plans[i].ram > max_ram)
+			max_ram = plans[i].ram;
 	}
 	char *kpath = vm_kernel_path(o.kernel);
 	size_t klen;
@@ -115,8 +106,8 @@ int vm_main(int argc, char **argv)
 	st.where = vm_where_names[w.where];
 	st.mmu = kvm_mmu_name(ki.mmu);
 	st.timing_valid = !kvm_mmu_timing_emulated(ki.mmu) && w.where != VM_WHERE_NESTED_TCG;
-	char *prims = prims_list(&w);
-	st.prims = prims;
+	char prims[64];
+	st.prims = vm_prim_list(w.prims, w.nprims, prims, sizeof(prims));
 	st.reps = w.reps;
 	st.kernel = kpath;
 
@@ -133,19 +124,19 @@ int vm_main(int argc, char **argv)
 		char label[160];
 		vm_config_label(&cfgs[i], label, sizeof(label));
 		uint32_t b = vm_store_add_boot(&st, &cfgs[i]);
-		struct boot_plan p = plan_boot(&w, &cfgs[i]);
+		const struct boot_plan *p = &plans[i];
 		if (cfgs[i].skip[0]) {
 			st.boots[b].status = VM_BOOT_SKIPPED;
 			snprintf(st.boots[b].reason, sizeof(st.boots[b].reason), "%s", cfgs[i].skip);
 		} else {
-			if (p.capped && !warned_cap) {
+			if (p->capped && !warned_cap) {
 				progress_note(&pr, "guest RAM capped at %" PRIu64 " MiB: COW copies may "
-					      "reuse frames", p.ram >> 20);
+					      "reuse frames", p->ram >> 20);
 				warned_cap = true;
 			}
 			progress_step(&pr, (double)i, "boot %zu/%zu: %s", i + 1, ncfg, label);
 			struct vm_run_in in = {&sys, kernel, klen, cmdlines[i], strlen(cmdlines[i]),
-					       p.ram, p.timeout, o.verbose, start_ns};
+					       p->ram, p->timeout, o.verbose, start_ns};
 			char *dump;
 			vm_run_boot(&in, &st, b, &dump);
 			const struct vm_boot_row *br = &st.boots[b];
@@ -155,8 +146,8 @@ int vm_main(int argc, char **argv)
 					      br->ram_bytes >> 20, (double)br->prefault_ns / 1e6,
 					      (double)br->create_vm_ns / 1e6, (double)br->boot_ns / 1e6,
 					      (double)br->run_ns / 1e6);
-			if (st.boots[b].status == VM_BOOT_ERROR) {
-				progress_note(&pr, "%s (boot %u: %s)", st.boots[b].reason, b, label);
+			if (br->status == VM_BOOT_ERROR) {
+				progress_note(&pr, "%s (boot %u: %s)", br->reason, b, label);
 				if (dump)
 					fputs(dump, stderr);
 			}
@@ -183,10 +174,10 @@ int vm_main(int argc, char **argv)
 	for (size_t i = 0; i < ncfg; i++)
 		free(cmdlines[i]);
 	free(cmdlines);
+	free(plans);
 	free(cfgs);
 	free(kernel);
 	free(kpath);
-	free(prims);
 	vm_sweep_free(&w);
 	if (nfail)
 		return CB_EXIT_FAIL;

@@ -1,32 +1,29 @@
 #include "vm_names.h"
 
+#include <stdio.h>
+
 #include "cb.h"
 
-const char *const vm_prim_names[CB_PRIM_COUNT + 1] = {
-	[CB_PRIM_FORK] = "fork",
-	[CB_PRIM_VFORK] = "vfork",
-	[CB_PRIM_CLONE_VM] = "clone_vm",
-	[CB_PRIM_SPAWN] = "spawn",
-	[CB_PRIM_COUNT] = NULL,
-};
-
-const char *const vm_phase_names[CB_PHASE_COUNT + 1] = {
-	[CB_PHASE_NULL] = "null",
-	[CB_PHASE_CREATE] = "create",
-	[CB_PHASE_DIRTY] = "dirty",
-	[CB_PHASE_REAP] = "reap",
-	[CB_PHASE_REUSE] = "reuse",
-	[CB_PHASE_POPULATE] = "populate",
-	[CB_PHASE_COUNT] = NULL,
-};
-
-const char *const vm_gpage_names[VM_GPAGE_COUNT + 1] = {"4k", "2m", NULL};
-const char *const vm_policy_names[VM_POLICY_COUNT + 1] = {"copy", "split", NULL};
-const char *const vm_prefault_names[3] = {"no", "yes", NULL};
-const char *const vm_where_names[VM_WHERE_COUNT + 1] = {"host", "nested-tcg", "nested-kvm", NULL};
+/* Name tables, NULL-terminated for parse_name_list, in enum order.  They
+ * are sized by their initialisers, so a missing name fails the asserts
+ * below instead of leaving a NULL hole. */
+const char *const vm_prim_names[] = {"fork", "vfork", "clone_vm", "spawn", NULL};
+const char *const vm_phase_names[] = {"null", "create", "dirty", "reap", "reuse", "populate",
+				      NULL};
+const char *const vm_gpage_names[] = {"4k", "2m", NULL};
+const char *const vm_policy_names[] = {"copy", "split", NULL};
+const char *const vm_prefault_names[] = {"no", "yes", NULL};
+const char *const vm_where_names[] = {"host", "nested-tcg", "nested-kvm", NULL};
 
 _Static_assert(CB_ARRAY_SIZE(vm_prim_names) == CB_PRIM_COUNT + 1, "vm_prim_names");
 _Static_assert(CB_ARRAY_SIZE(vm_phase_names) == CB_PHASE_COUNT + 1, "vm_phase_names");
+_Static_assert(CB_ARRAY_SIZE(vm_gpage_names) == VM_GPAGE_COUNT + 1, "vm_gpage_names");
+_Static_assert(CB_ARRAY_SIZE(vm_policy_names) == VM_POLICY_COUNT + 1, "vm_policy_names");
+_Static_assert(CB_ARRAY_SIZE(vm_prefault_names) == 3, "vm_prefault_names");
+_Static_assert(CB_ARRAY_SIZE(vm_where_names) == VM_WHERE_COUNT + 1, "vm_where_names");
+_Static_assert(CB_PRIM_FORK == 0 && CB_PRIM_VFORK == 1 && CB_PRIM_CLONE_VM == 2 &&
+		       CB_PRIM_SPAWN == 3 && CB_PHASE_NULL == 0 && CB_PHASE_POPULATE == 5,
+	       "the name tables follow cb_abi.h's enum order");
 
 const char *vm_prim_name(uint32_t prim)
 {
@@ -38,4 +35,16 @@ const char *vm_prim_name(uint32_t prim)
 const char *vm_phase_name(uint32_t phase)
 {
 	return phase < CB_PHASE_COUNT ? vm_phase_names[phase] : "?";
+}
+
+const char *vm_prim_list(const int *prims, size_t n, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++) {
+		int w = snprintf(buf + used, len - used, "%s%s", i ? "," : "",
+				 vm_prim_names[prims[i]]);
+		used += w > 0 ? (size_t)w : 0;
+	}
+	return buf;
 }

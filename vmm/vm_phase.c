@@ -16,8 +16,8 @@ int vm_phase_begin(struct vm_phase_stack *s, uint32_t phase, uint32_t prim, uint
 	return CB_HC_OK;
 }
 
-int vm_phase_end(struct vm_phase_stack *s, const struct cb_phase_record *rec,
-		 struct vm_phase_open *closed, char *why, size_t why_len)
+int vm_phase_end(struct vm_phase_stack *s, const struct cb_phase_record *rec, char *why,
+		 size_t why_len)
 {
 	if (s->depth == 0) {
 		snprintf(why, why_len, "phase %s ends but no phase is open", vm_phase_name(rec->phase));
@@ -35,7 +35,6 @@ int vm_phase_end(struct vm_phase_stack *s, const struct cb_phase_record *rec,
 			 vm_prim_name(top->prim), top->rep);
 		return CB_HC_EINVAL;
 	}
-	*closed = *top;
 	s->depth--;
 	return CB_HC_OK;
 }

@@ -19,10 +19,11 @@ struct vm_phase_stack {
 };
 
 /* Both return CB_HC_OK or CB_HC_EINVAL (with why) and leave the stack
- * unchanged on error.  vm_phase_end copies the closed phase to *closed. */
+ * unchanged on error.  vm_phase_end closes the innermost phase, which rec
+ * must name exactly (phase, primitive, rep). */
 int vm_phase_begin(struct vm_phase_stack *s, uint32_t phase, uint32_t prim, uint32_t rep,
 		   char *why, size_t why_len);
-int vm_phase_end(struct vm_phase_stack *s, const struct cb_phase_record *rec,
-		 struct vm_phase_open *closed, char *why, size_t why_len);
+int vm_phase_end(struct vm_phase_stack *s, const struct cb_phase_record *rec, char *why,
+		 size_t why_len);
 
 #endif

@@ -54,11 +54,10 @@ static void on_phase_begin(void *user, unsigned depth)
 	snapshot(rs, dst);
 }
 
-static void on_phase_end(void *user, unsigned depth, const struct vm_phase_open *ph,
-			 const struct cb_phase_record *rec, const uint64_t *ctr_delta)
+static void on_phase_end(void *user, unsigned depth, const struct cb_phase_record *rec,
+			 const uint64_t *ctr_delta)
 {
 	struct run_state *rs = user;
-	(void)ph;
 	snapshot(rs, rs->cur);
 	size_t first = rs->st->nstats;
 	for (int k = 0; k < KS_COUNT; k++) {
@@ -139,20 +138,17 @@ static void stats_close(struct run_state *rs)
 	}
 }
 
-/* The register dump and the guest's last words, for stderr. */
-static char *make_dump(struct kvm_vm *vm, const struct vm_console *con, bool regs,
-		       uint64_t *rip)
+/* The register dump (r NULL: none) and the guest's last words, for
+ * stderr. */
+static char *make_dump(const struct kvm_regs *r, const struct kvm_sregs *s,
+		       const struct vm_console *con)
 {
 	size_t cap = 8192, n = 0;
 	char *buf = cb_xmalloc(cap);
 	buf[0] = '\0';
-	struct kvm_regs r;
-	struct kvm_sregs s;
-	*rip = UINT64_MAX;
-	if (regs && kvm_vcpu_get_regs(vm, &r, &s) == 0) {
-		vm_regs_format(&r, &s, buf, cap);
+	if (r) {
+		vm_regs_format(r, s, buf, cap);
 		n = strlen(buf);
-		*rip = r.rip;
 	}
 	char tail[VM_CONSOLE_TAIL];
 	size_t len = vm_console_tail(con, tail, sizeof(tail));
@@ -223,12 +219,13 @@ static int run_loop(struct kvm_vm *vm, struct vm_exit_ctx *x, struct run_state *
 
 void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot, char **dump)
 {
-#define ROW (&st->boots[boot])
+	/* Stable for the whole boot: only vm_store_add_boot grows st->boots. */
+	struct vm_boot_row *row = &st->boots[boot];
 	*dump = NULL;
-	ROW->ram_bytes = in->ram_bytes;
-	ROW->timeout_s = in->timeout_s;
+	row->ram_bytes = in->ram_bytes;
+	row->timeout_s = in->timeout_s;
 	struct vm_ram ram;
-	if (map_ram(in, ROW, &ram) < 0) {
+	if (map_ram(in, row, &ram) < 0) {
 		hugepool_restore_all();
 		return;
 	}
@@ -242,20 +239,18 @@ void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot,
 	const char *what = "";
 
 	uint64_t t0 = cb_now_ns();
-	if (kvm_vm_create(&vm, in->sys, &e) < 0) {
-		set_reason(ROW, VM_BOOT_ERROR, "", e.msg);
-		goto out_ram;
-	}
-	ROW->create_vm_ns = cb_now_ns() - t0;
-	struct gmem mem = {ram.hva, ram.bytes, true};
-	if (kvm_vm_set_ram(&vm, ram.hva, ram.bytes, &e) < 0 || kvm_vcpu_create(&vm, in->sys, &e) < 0)
+	if (kvm_vm_create(&vm, in->sys, &e) < 0)
+		goto fail;
+	row->create_vm_ns = cb_now_ns() - t0;
+	struct gmem mem = {ram.mem.base, ram.mem.bytes, true};
+	if (kvm_vm_set_ram(&vm, mem.hva, mem.size, &e) < 0 || kvm_vcpu_create(&vm, in->sys, &e) < 0)
 		goto fail;
 	what = "kernel";
 	if (elf_load(in->kernel, in->kernel_len, &mem, &img, &e) < 0)
 		goto fail;
 	what = "boot";
-	ROW->tsc_khz = kvm_vcpu_tsc_khz(&vm);
-	struct vm_boot_params bp = {ROW->tsc_khz, in->cmdline, in->cmdline_len};
+	row->tsc_khz = kvm_vcpu_tsc_khz(&vm);
+	struct vm_boot_params bp = {row->tsc_khz, in->cmdline, in->cmdline_len};
 	if (vm_boot_write(&mem, &bp, &e) < 0 || kvm_vcpu_boot(&vm, in->sys, img.entry, &e) < 0)
 		goto fail;
 	mem.zeroed = false; /* the guest writes from here on */
@@ -264,55 +259,51 @@ void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot,
 	x->timeout_s = in->timeout_s;
 	struct vm_watchdog wd;
 	if (vm_watchdog_start(&wd, in->timeout_s, vm.run, &x->timed_out, &e) < 0)
-		goto fail_stats;
-	ROW->setup_ns = cb_now_ns() - t0;
+		goto fail;
+	row->setup_ns = cb_now_ns() - t0;
 
 	enum vm_action a = run_loop(&vm, x, &rs);
 	vm_watchdog_stop(&wd);
 	vm_console_flush(&con);
 	uint64_t t_end = cb_now_ns();
-	ROW->run_ns = t_end - t0;
-	ROW->vmm_exits = x->ctr[VM_CTR_EXITS];
+	row->run_ns = t_end - t0;
+	row->vmm_exits = x->ctr[VM_CTR_EXITS];
 	if (rs.t_first_hc) {
-		ROW->boot_ns = rs.t_first_hc - t0;
-		ROW->boot_from_start_ns = rs.t_first_hc - in->process_start_ns;
+		row->boot_ns = rs.t_first_hc - t0;
+		row->boot_from_start_ns = rs.t_first_hc - in->process_start_ns;
 	}
-	ROW->residency = vm_ram_residency(&ram, &ROW->ram_rss_bytes, &ROW->ram_huge_bytes) == 0;
+	row->residency = vm_ram_residency(&ram, &row->ram_rss_bytes, &row->ram_huge_bytes) == 0;
+	row->status = a == VM_STOP_EXITED && x->exit_status == 0 ? VM_BOOT_OK : VM_BOOT_ERROR;
 	if (a == VM_STOP_EXITED) {
-		ROW->exited = true;
-		ROW->guest_status = x->exit_status;
-		if (x->exit_status == 0) {
-			ROW->status = VM_BOOT_OK;
-		} else {
-			uint64_t rip;
-			snprintf(ROW->reason, sizeof(ROW->reason),
+		row->exited = true;
+		row->guest_status = x->exit_status;
+		if (x->exit_status != 0) {
+			snprintf(row->reason, sizeof(row->reason),
 				 "guest reported failure (exit status %" PRIu64 ")", x->exit_status);
-			ROW->status = VM_BOOT_ERROR;
-			*dump = make_dump(&vm, &con, false, &rip);
+			*dump = make_dump(NULL, NULL, &con);
 		}
 	} else {
-		uint64_t rip;
-		*dump = make_dump(&vm, &con, true, &rip);
-		ROW->status = VM_BOOT_ERROR;
-		if (rip != UINT64_MAX)
-			snprintf(ROW->reason, sizeof(ROW->reason), "%s at rip=0x%" PRIx64, x->err, rip);
+		/* The guest died or broke the protocol: where it was explains it. */
+		struct kvm_regs r;
+		struct kvm_sregs sr;
+		bool regs = kvm_vcpu_get_regs(&vm, &r, &sr) == 0;
+		*dump = make_dump(regs ? &r : NULL, &sr, &con);
+		if (regs)
+			snprintf(row->reason, sizeof(row->reason), "%s at rip=0x%" PRIx64, x->err,
+				 (uint64_t)r.rip);
 		else
-			snprintf(ROW->reason, sizeof(ROW->reason), "%s", x->err);
+			snprintf(row->reason, sizeof(row->reason), "%s", x->err);
 	}
-	goto out_stats;
+	goto out;
 
-fail_stats:
-	set_reason(ROW, VM_BOOT_ERROR, what, e.msg);
-out_stats:
-	stats_close(&rs);
-	goto out_vm;
 fail:
-	set_reason(ROW, VM_BOOT_ERROR, what, e.msg);
-out_vm:
+	set_reason(row, VM_BOOT_ERROR, what, e.msg);
+out:
+	/* stats_close and kvm_vm_destroy skip what was never set up, so every
+	 * failure takes this one path and each resource is released once. */
+	stats_close(&rs);
 	kvm_vm_destroy(&vm);
-out_ram:
 	free(x);
 	vm_ram_unmap(&ram);
 	hugepool_restore_all();
-#undef ROW
 }

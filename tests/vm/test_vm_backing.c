@@ -55,7 +55,7 @@ static void test_map(void)
 	CHECK(r.prefault_ns == 0);
 	CHECK(vm_ram_residency(&r, &rss, &huge) == 0);
 	CHECK_EQ_U64(rss, 0); /* lazy: nothing touched yet */
-	r.hva[4096] = 1;
+	r.mem.base[4096] = 1;
 	CHECK(vm_ram_residency(&r, &rss, &huge) == 0);
 	CHECK_EQ_U64(rss, 4096);
 	vm_ram_unmap(&r);
@@ -65,11 +65,11 @@ static void test_map(void)
 	CHECK(vm_ram_residency(&r, &rss, &huge) == 0);
 	CHECK_EQ_U64(rss, 4 * MIB);
 	CHECK_EQ_U64(huge, 0);
-	CHECK(r.hva[0] == 0 && r.hva[4 * MIB - 1] == 0);
+	CHECK(r.mem.base[0] == 0 && r.mem.base[4 * MIB - 1] == 0);
 	vm_ram_unmap(&r);
 
 	CHECK(vm_ram_map(&r, VM_BACKING_THP, 4 * MIB, false, &e) == 0);
-	CHECK(((uintptr_t)r.hva & (2 * MIB - 1)) == 0);
+	CHECK(((uintptr_t)r.mem.base & (2 * MIB - 1)) == 0);
 	vm_ram_unmap(&r);
 
 	CHECK(vm_ram_map(&r, VM_BACKING_ANON4K, 0, false, &e) == -1);

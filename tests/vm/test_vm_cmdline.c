@@ -19,8 +19,16 @@ int main(void)
 	n = vm_cmdline_build(&c, prims + 2, 1, 1, false, "selftest=1 trace=0", buf, sizeof(buf), &e);
 	CHECK_STR(buf, "region=4194304 dirty=16 prims=spawn reps=1 gpage=4k policy=copy "
 		       "selftest=1 trace=0");
+	CHECK(n == (int)strlen(buf));
 	n = vm_cmdline_build(&c, prims, 1, 1, false, "", buf, sizeof(buf), &e);
 	CHECK_STR(buf, "region=4194304 dirty=16 prims=fork reps=1 gpage=4k policy=copy");
+	CHECK(n == (int)strlen(buf));
+
+	/* The same primitive list vm-boots.csv carries. */
+	char list[64];
+	CHECK_STR(vm_prim_list(prims, 3, list, sizeof(list)), "fork,clone_vm,spawn");
+	CHECK_STR(vm_prim_list(prims, 0, list, sizeof(list)), "");
+	CHECK_STR(vm_prim_list(prims, 3, list, 8), "fork,cl"); /* truncated, terminated */
 
 	/* A prefaulted boot asks the guest to warm TDP tables, and only on TDP. */
 	c.prefault = true;

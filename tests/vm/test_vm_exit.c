@@ -29,11 +29,9 @@ static uint64_t last_value;
 
 static void h_first(void *u) { (void)u; n_first++; }
 static void h_begin(void *u, unsigned d) { (void)u; n_begin++; last_depth = d; }
-static void h_end(void *u, unsigned d, const struct vm_phase_open *ph,
-		  const struct cb_phase_record *rec, const uint64_t *delta)
+static void h_end(void *u, unsigned d, const struct cb_phase_record *rec, const uint64_t *delta)
 {
 	(void)u;
-	(void)ph;
 	n_end++;
 	last_depth = d;
 	last_rec = *rec;

@@ -167,26 +167,27 @@ static void test_result(void)
 static void test_phase_stack(void)
 {
 	struct vm_phase_stack s = {0};
-	struct vm_phase_open closed;
 	struct cb_phase_record r = {.phase = CB_PHASE_CREATE, .primitive = CB_PRIM_VFORK, .rep = 1,
 				    .size = sizeof(r)};
-	CHECK(vm_phase_end(&s, &r, &closed, why, sizeof(why)) == CB_HC_EINVAL &&
+	CHECK(vm_phase_end(&s, &r, why, sizeof(why)) == CB_HC_EINVAL &&
 	      strstr(why, "no phase is open"));
 	CHECK(vm_phase_begin(&s, CB_PHASE_CREATE, CB_PRIM_VFORK, 1, why, sizeof(why)) == CB_HC_OK);
 	CHECK(vm_phase_begin(&s, CB_PHASE_DIRTY, CB_PRIM_VFORK, 1, why, sizeof(why)) == CB_HC_OK);
 	/* Ending the outer phase first is a nesting error; the stack stays. */
-	CHECK(vm_phase_end(&s, &r, &closed, why, sizeof(why)) == CB_HC_EINVAL && s.depth == 2);
+	CHECK(vm_phase_end(&s, &r, why, sizeof(why)) == CB_HC_EINVAL && s.depth == 2);
 	struct cb_phase_record d = r;
 	d.phase = CB_PHASE_DIRTY;
 	d.rep = 2;
-	CHECK(vm_phase_end(&s, &d, &closed, why, sizeof(why)) == CB_HC_EINVAL && s.depth == 2);
+	CHECK(vm_phase_end(&s, &d, why, sizeof(why)) == CB_HC_EINVAL && s.depth == 2);
 	d.rep = 1;
 	d.primitive = CB_PRIM_FORK;
-	CHECK(vm_phase_end(&s, &d, &closed, why, sizeof(why)) == CB_HC_EINVAL && s.depth == 2);
+	CHECK(vm_phase_end(&s, &d, why, sizeof(why)) == CB_HC_EINVAL && s.depth == 2);
 	d.primitive = CB_PRIM_VFORK;
-	CHECK(vm_phase_end(&s, &d, &closed, why, sizeof(why)) == CB_HC_OK && s.depth == 1);
-	CHECK(closed.phase == CB_PHASE_DIRTY && closed.prim == CB_PRIM_VFORK && closed.rep == 1);
-	CHECK(vm_phase_end(&s, &r, &closed, why, sizeof(why)) == CB_HC_OK && s.depth == 0);
+	CHECK(vm_phase_end(&s, &d, why, sizeof(why)) == CB_HC_OK && s.depth == 1);
+	/* The inner phase is gone; the outer one is what stays open. */
+	CHECK(s.open[0].phase == CB_PHASE_CREATE && s.open[0].prim == CB_PRIM_VFORK &&
+	      s.open[0].rep == 1);
+	CHECK(vm_phase_end(&s, &r, why, sizeof(why)) == CB_HC_OK && s.depth == 0);
 	for (unsigned i = 0; i < CB_PHASE_DEPTH; i++)
 		CHECK(vm_phase_begin(&s, CB_PHASE_NULL, CB_PRIM_NONE, i, why, sizeof(why)) ==
 		      CB_HC_OK);

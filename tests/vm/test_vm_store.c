@@ -8,25 +8,60 @@
 #include "vm_kstats.h"
 #include "vm_store.h"
 
-static struct csv_table *load(const char *dir, const char *name)
+/* Every column of each file, in results/README.md's order. */
+static const char *const vm_cols[] = {
+	"where", "mmu", "timing_valid", "primitive", "guest_page", "cow_policy", "backing",
+	"prefault", "region_bytes", "dirty_pages", "rep", "sample", "phase", "cycles", "ns",
+	"tsc_khz", "cow_copies", "cow_copies_2m", "cow_reuses", "cow_splits", "zero_fills",
+	"other_cow_copies", "other_cow_reuses", "other_zero_fills", "pt_pages_copied",
+	"ptes_copied", "fresh_frames", "guest_faults", "syscalls", "exits", "pf_taken",
+	"pf_fixed", "pf_emulate", "pf_guest", "pf_spurious", "tlb_flush", "invlpg", "io_exits",
+	"insn_emulation", "mmu_shadow_zapped", "mmu_pte_write", "mmu_cache_miss", "hc_exits",
+	"vmm_exits", "boot", NULL};
+static const char *const stats_cols[] = {"sample", "phase", "source", "stat", "delta",
+					 "kind", "unit", NULL};
+static const char *const boots_cols[] = {
+	"boot", "where", "mmu", "guest_page", "cow_policy", "backing", "prefault",
+	"region_bytes", "dirty_pages", "primitives", "reps", "status", "reason", "guest_status",
+	"ram_bytes", "timeout_s", "tsc_khz", "create_vm_ns", "setup_ns", "boot_ns",
+	"boot_from_start_ns", "run_ns", "prefault_ns", "ram_rss_bytes", "ram_huge_bytes",
+	"phases", "vmm_exits", "kernel", NULL};
+static const char *const results_cols[] = {"boot", "name", "value", NULL};
+
+/* Loads dir/name and checks its header is exactly cols and it has nrows
+ * rows; NULL (with the failure counted) when not, so callers only read
+ * rows that exist. */
+static struct csv_table *load(const char *dir, const char *name, const char *const *cols,
+			      size_t nrows)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	cb_error e;
 	struct csv_table *t = csv_read(path, &e);
-	if (!t)
+	CHECK(t != NULL);
+	if (!t) {
 		fprintf(stderr, "%s\n", e.msg);
+		return NULL;
+	}
+	size_t n = 0;
+	while (cols[n])
+		n++;
+	CHECK_EQ_U64(t->ncols, n);
+	for (size_t i = 0; i < n && i < t->ncols; i++)
+		CHECK_STR(t->header[i], cols[i]);
+	CHECK_EQ_U64(t->nrows, nrows);
+	if (t->ncols != n || t->nrows != nrows) {
+		csv_free(t);
+		return NULL;
+	}
 	return t;
 }
 
+/* NULL for a missing column, which CHECK_STR reports. */
 static const char *get(const struct csv_table *t, size_t row, const char *col)
 {
 	int c = csv_col(t, col);
-	if (c < 0) {
-		fprintf(stderr, "no column %s\n", col);
-		return NULL;
-	}
-	return csv_get(t, row, c);
+	return c < 0 ? NULL : csv_get(t, row, c);
 }
 
 int main(void)
@@ -78,59 +113,67 @@ int main(void)
 	cb_error e;
 	CHECK(vm_store_write(&s, dir, &e) == 0);
 
-	struct csv_table *t = load(dir, "vm.csv");
-	CHECK(t && t->nrows == 1);
-	if (t && t->nrows == 1) {
-		static const char *const readme_cols[] = {
-			"where", "mmu", "timing_valid", "primitive", "guest_page", "cow_policy",
-			"backing", "prefault", "region_bytes", "dirty_pages", "rep", "sample",
-			"phase", "cycles", "ns", "tsc_khz", "cow_copies", "cow_copies_2m",
-			"cow_reuses", "cow_splits", "zero_fills", "other_cow_copies",
-			"other_cow_reuses", "other_zero_fills", "pt_pages_copied", "ptes_copied",
-			"fresh_frames", "guest_faults", "syscalls", "exits", "pf_taken", "pf_fixed",
-			"pf_emulate", "pf_guest", "pf_spurious", "tlb_flush", "invlpg", "io_exits",
-			"insn_emulation", "mmu_shadow_zapped", "mmu_pte_write", "mmu_cache_miss",
-			"hc_exits"};
-		for (size_t i = 0; i < CB_ARRAY_SIZE(readme_cols); i++)
-			CHECK(csv_col(t, readme_cols[i]) >= 0);
+	struct csv_table *t = load(dir, "vm.csv", vm_cols, 1);
+	if (t) {
+		CHECK_STR(get(t, 0, "where"), "host");
+		CHECK_STR(get(t, 0, "mmu"), "pvm-shadow");
 		CHECK_STR(get(t, 0, "primitive"), "fork");
+		CHECK_STR(get(t, 0, "guest_page"), "4k");
+		CHECK_STR(get(t, 0, "region_bytes"), "2097152");
+		CHECK_STR(get(t, 0, "dirty_pages"), "16");
 		CHECK_STR(get(t, 0, "phase"), "dirty");
 		CHECK_STR(get(t, 0, "backing"), "thp");
 		CHECK_STR(get(t, 0, "prefault"), "yes");
 		CHECK_STR(get(t, 0, "timing_valid"), "false");
+		CHECK_STR(get(t, 0, "rep"), "1");
+		CHECK_STR(get(t, 0, "cycles"), "2500");
 		CHECK_STR(get(t, 0, "ns"), "2500");
+		CHECK_STR(get(t, 0, "tsc_khz"), "1000000");
 		CHECK_STR(get(t, 0, "cow_copies"), "16");
+		CHECK_STR(get(t, 0, "zero_fills"), "0");
 		CHECK_STR(get(t, 0, "exits"), "3");	/* vcpu only, not the vmm counter */
 		CHECK_STR(get(t, 0, "pf_taken"), ""); /* this KVM "lacks" it */
 		CHECK_STR(get(t, 0, "hc_exits"), "1");
+		CHECK_STR(get(t, 0, "vmm_exits"), "1");
+		CHECK_STR(get(t, 0, "boot"), "0");
 		char sid[32];
 		snprintf(sid, sizeof(sid), "%llu", (unsigned long long)s1);
 		CHECK_STR(get(t, 0, "sample"), sid);
 	}
 	csv_free(t);
-	t = load(dir, "vm-stats.csv");
-	CHECK(t && t->nrows == 4);
-	if (t && t->nrows == 4) {
+	t = load(dir, "vm-stats.csv", stats_cols, 4);
+	if (t) {
 		CHECK_STR(get(t, 1, "stat"), "pf_taken");
 		CHECK_STR(get(t, 1, "source"), "vcpu");
 		CHECK_STR(get(t, 1, "delta"), "9");
+		CHECK_STR(get(t, 1, "phase"), "dirty");
 		CHECK_STR(get(t, 3, "source"), "vmm");
 		CHECK_STR(get(t, 3, "kind"), "cumulative");
 	}
 	csv_free(t);
-	t = load(dir, "vm-boots.csv");
-	CHECK(t && t->nrows == 2);
-	if (t && t->nrows == 2) {
+	t = load(dir, "vm-boots.csv", boots_cols, 2);
+	if (t) {
+		CHECK_STR(get(t, 0, "boot"), "0");
+		CHECK_STR(get(t, 0, "where"), "host");
+		CHECK_STR(get(t, 0, "backing"), "thp");
+		CHECK_STR(get(t, 0, "primitives"), "fork");
+		CHECK_STR(get(t, 0, "reps"), "2");
 		CHECK_STR(get(t, 0, "status"), "ok");
 		CHECK_STR(get(t, 1, "status"), "skipped");
 		CHECK_STR(get(t, 1, "reason"), "hugetlb2m: no pages, sorry");
 		CHECK_STR(get(t, 0, "phases"), "1");
 		CHECK_STR(get(t, 0, "tsc_khz"), "1000000");
+		/* Never reached or never measured: empty, not 0. */
+		CHECK_STR(get(t, 0, "guest_status"), "");
+		CHECK_STR(get(t, 0, "ram_bytes"), "");
+		CHECK_STR(get(t, 0, "prefault_ns"), "");
+		CHECK_STR(get(t, 0, "ram_rss_bytes"), "");
+		CHECK_STR(get(t, 0, "kernel"), "guest.elf");
 	}
 	csv_free(t);
-	t = load(dir, "vm-results.csv");
-	CHECK(t && t->nrows == 1);
-	if (t && t->nrows == 1) {
+	t = load(dir, "vm-results.csv", results_cols, 1);
+	if (t) {
+		CHECK_STR(get(t, 0, "boot"), "0");
 		CHECK_STR(get(t, 0, "name"), "frames_total");
 		CHECK_STR(get(t, 0, "value"), "777");
 	}

@@ -9,6 +9,8 @@
 #   vm_csv FILE COL [K=V...]    prints COL of every row where each column K
 #                               equals V, one per line
 #   vm_count FILE [K=V...]      number of such rows
+#                               (both print nothing, so a comparison fails,
+#                               when a named column does not exist)
 #   check 'SHELL TEST'          records a failure (and prints it) when false
 #
 # The caller sets COWBENCH_BIN (ctest does) and may set COWBENCH_BUILD.
@@ -71,9 +73,11 @@ NR == 1 {
 	for (i = 1; i <= nf; i++) {
 		eq = index(fl[i], "=")
 		fk[i] = substr(fl[i], 1, eq - 1); fv[i] = substr(fl[i], eq + 1)
-		if (!(fk[i] in col)) { print "no column " fk[i] > "/dev/stderr"; exit 2 }
+		if (!(fk[i] in col)) { print "no column " fk[i] > "/dev/stderr"; bad = 1; exit 2 }
 	}
-	if (want != "" && !(want in col)) { print "no column " want > "/dev/stderr"; exit 2 }
+	if (want != "" && !(want in col)) {
+		print "no column " want > "/dev/stderr"; bad = 1; exit 2
+	}
 	next
 }
 {
@@ -81,7 +85,7 @@ NR == 1 {
 	for (i = 1; i <= nf; i++) if (r[col[fk[i]]] != fv[i]) next
 	if (want != "") print r[col[want]]; else n++
 }
-END { if (want == "") print n + 0 }'
+END { if (want == "" && !bad) print n + 0 }'
 
 vm_csv()
 {
