@@ -24,6 +24,7 @@
 #include "anonmem.h"
 #include "cb_abi.h"
 #include "vm_boot.h"
+#include "vm_exit.h"
 #include "vm_gmem.h"
 #include "vm_kstats.h"
 #include "vm_kvm.h"
@@ -150,8 +151,9 @@ int main(int argc, char **argv)
 			break;
 		struct kvm_sregs s;
 		kvm_vcpu_get_regs(&vm, &regs, &s);
-		cb_die(1, "run", "unexpected exit reason %u at rip 0x%llx", vm.run->exit_reason,
-		       (unsigned long long)regs.rip);
+		const char *name = vm_exit_reason_name(vm.run->exit_reason);
+		cb_die(1, "run", "unexpected exit %s (%u) at rip 0x%llx", name ? name : "?",
+		       vm.run->exit_reason, (unsigned long long)regs.rip);
 	}
 	alarm(0);
 	unsigned seen = 0;
