@@ -1,8 +1,13 @@
-# Shared helpers for the shell tests that read cowbench result CSVs.
+# Shared helpers for the guest's shell tests.  CSV lookups and the
+# /dev/kvm check come from tests/vm/vmlib.sh (vm_csv prints nothing when a
+# named column does not exist, so the checks below fail rather than pass
+# on a renamed column); this file adds description-style checks.
+. "$(dirname "${BASH_SOURCE[0]}")/../vm/vmlib.sh"
 
 fail=0
+# check DESCRIPTION COMMAND...: runs the command, reports a failure.
+# (Replaces vmlib.sh's eval-style check for these tests.)
 check() {
-	# check DESCRIPTION COMMAND...: runs the command, reports a failure.
 	local what=$1
 	shift
 	if ! "$@"; then
@@ -11,19 +16,8 @@ check() {
 	fi
 }
 
-# csv_col FILE COLUMN [key=value ...]: the column's values on rows whose
-# named columns equal the given values (vm.csv has no quoted fields).
-csv_col() {
-	local file=$1 col=$2
-	shift 2
-	awk -F, -v col="$col" -v filters="$*" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i
-			  if (!(col in h)) { print "no column " col > "/dev/stderr"; exit 2 }
-			  n = split(filters, fl, " "); next }
-		{ ok = 1
-		  for (j = 1; j <= n; j++) { split(fl[j], kv, "="); if ($h[kv[1]] != kv[2]) ok = 0 }
-		  if (ok) print $h[col] }' "$file"
-}
+# csv_col FILE COLUMN [key=value ...]: the column's values on matching rows.
+csv_col() { vm_csv "$@"; }
 
 # all_eq EXPECTED VALUES...: true when there is at least one value and
 # every value equals EXPECTED.
@@ -43,9 +37,4 @@ count_is() {
 	[ $# -eq "$want" ] || { echo "  $# rows, want $want"; return 1; }
 }
 
-require_kvm() {
-	if [ ! -c /dev/kvm ] || ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-		echo "SKIP: /dev/kvm is missing or not accessible"
-		exit 77
-	fi
-}
+require_kvm() { vm_require_kvm; }
