@@ -263,18 +263,11 @@ static void usage(FILE *f)
 static double parse_threshold(const char *s)
 {
 	cb_error e;
-	char buf[64];
-	snprintf(buf, sizeof(buf), "%s", s);
-	size_t l = strlen(buf);
-	bool pct = l && buf[l - 1] == '%';
-	if (pct)
-		buf[l - 1] = '\0';
 	double v;
-	if (parse_double(buf, &v, &e) < 0)
+	bool pct;
+	if (parse_ratio(s, &v, &pct, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "--threshold", &e);
-	if (pct)
-		v /= 100;
-	else if (v >= 1)
+	if (!pct && v >= 1)
 		cb_die(CB_EXIT_USAGE, "--threshold", "'%s' is a fraction of 1 or more; write a "
 			"percentage as '%s%%'", s, s);
 	if (!(v > 0))

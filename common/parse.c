@@ -50,6 +50,22 @@ int parse_double(const char *s, double *out, cb_error *e)
 	return 0;
 }
 
+int parse_ratio(const char *s, double *out, bool *percent, cb_error *e)
+{
+	size_t len = s ? strlen(s) : 0;
+	*percent = len && s[len - 1] == '%';
+	char *num = strndup(s ? s : "", *percent ? len - 1 : len);
+	if (!num)
+		cb_die(CB_EXIT_FAIL, "memory", "out of memory");
+	double v;
+	int rc = parse_double(num, &v, e);
+	free(num);
+	if (rc < 0)
+		return -1;
+	*out = *percent ? v / 100 : v;
+	return 0;
+}
+
 int parse_size(const char *s, uint64_t *out, cb_error *e)
 {
 	if (!s || !*s) {
@@ -222,19 +238,20 @@ int parse_name_list(const char *s, const char *const *names, const char *kind,
 
 int parse_dirty(const char *s, struct dirty_spec *out, cb_error *e)
 {
-	size_t len = s ? strlen(s) : 0;
-	if (len && s[len - 1] == '%') {
-		char *num = strndup(s, len - 1);
-		double v;
-		int rc = parse_double(num, &v, e);
-		free(num);
-		if (rc < 0 || v < 0 || v > 100) {
+	double frac;
+	bool pct;
+	if (parse_ratio(s, &frac, &pct, e) == 0 && pct) {
+		if (frac < 0 || frac > 1) {
 			cb_error_set(e, "'%s' is not a percentage between 0%% and 100%%", s);
 			return -1;
 		}
 		out->percent = true;
-		out->value = v;
+		out->value = frac * 100;
 		return 0;
+	}
+	if (s && *s && s[strlen(s) - 1] == '%') {
+		cb_error_set(e, "'%s' is not a percentage between 0%% and 100%%", s);
+		return -1;
 	}
 	uint64_t pages;
 	if (parse_u64(s, &pages, e) < 0) {

@@ -12,6 +12,9 @@ const char *format_size(uint64_t bytes, char *buf, size_t len);
 
 int parse_u64(const char *s, uint64_t *out, cb_error *e);
 int parse_double(const char *s, double *out, cb_error *e);
+/* "0.05" or "5%" as the fraction 0.05; *percent says which spelling was
+ * used.  Only the syntax is checked: callers own their ranges. */
+int parse_ratio(const char *s, double *out, bool *percent, cb_error *e);
 
 /* Splits a comma list.  Empty lists and empty elements are errors: "1M,,2M"
  * is a typo, not two sizes.  Returns a NULL-terminated array owned by the

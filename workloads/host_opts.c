@@ -132,15 +132,9 @@ static int parse_cpus(const char *s, struct host_opts *o, cb_error *e)
 
 static int parse_fraction(const char *s, double *out, cb_error *e)
 {
-	size_t len = strlen(s);
-	bool pct = len && s[len - 1] == '%';
-	char *num = strndup(s, pct ? len - 1 : len);
 	double v;
-	int rc = parse_double(num, &v, e);
-	free(num);
-	if (pct)
-		v /= 100;
-	if (rc < 0 || !(v > 0 && v < 1)) {
+	bool pct;
+	if (parse_ratio(s, &v, &pct, e) < 0 || !(v > 0 && v < 1)) {
 		cb_error_set(e, "'%s' is not a fraction between 0 and 1 (examples: 0.02, 2%%)", s);
 		return -1;
 	}

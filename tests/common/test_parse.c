@@ -60,6 +60,22 @@ static void lists(void)
 	CHECK(parse_name_list("thp,thp", modes, "page mode", &idx, &n, &e) < 0);
 }
 
+static void ratios(void)
+{
+	double v;
+	bool pct;
+	cb_error e;
+	CHECK(parse_ratio("0.05", &v, &pct, &e) == 0 && !pct);
+	CHECK_NEAR(v, 0.05, 0);
+	CHECK(parse_ratio("5%", &v, &pct, &e) == 0 && pct);
+	CHECK_NEAR(v, 0.05, 1e-15);
+	CHECK(parse_ratio("150%", &v, &pct, &e) == 0 && pct); /* ranges are the caller's */
+	CHECK_NEAR(v, 1.5, 1e-15);
+	CHECK(parse_ratio("%", &v, &pct, &e) < 0);
+	CHECK(parse_ratio("five%", &v, &pct, &e) < 0);
+	CHECK(parse_ratio("", &v, &pct, &e) < 0);
+}
+
 static void dirty(void)
 {
 	struct dirty_spec d;
@@ -81,6 +97,7 @@ int main(void)
 {
 	sizes();
 	lists();
+	ratios();
 	dirty();
 	return check_done();
 }
