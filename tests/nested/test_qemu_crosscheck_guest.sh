@@ -9,13 +9,15 @@
 # Tolerances, stated: the guest's page-fault reflections and INVLPGs are
 # the same instructions under both VMMs and must be equal; net exits
 # (minus each transport's own: QEMU's debugcon costs an exit per byte,
-# ours one per hypercall) and pf_taken within 10% or 8, whichever is
+# ours one per hypercall; and minus host interrupts and signals, which
+# follow the machine's load) and pf_taken within 10% or 8, whichever is
 # larger: the host's shadow MMU also reacts to QEMU's own memory (its
 # firmware tables, its devices), which the difference does not cancel
-# exactly.
+# exactly.  4 reps make what dirtying costs (about 390 exits) large
+# beside that remainder (about 10).
 set -u
 . "$(dirname "$0")/lib.sh"
-run_script qemu-crosscheck --region 256K --dirty 16 --reps 2
+run_script qemu-crosscheck --region 256K --dirty 16 --reps 4
 check "qemu-crosscheck exited 0 (got $rc)" [ $rc -eq 0 ]
 csv=$tmp/run/qemu-crosscheck.csv
 same_value() { [ -n "$1" ] && [ "$1" = "$2" ]; }
@@ -27,7 +29,7 @@ for run in dirty base; do
 		check "$run: $col under QEMU ($q) = under cowbench vm ($c)" same_value "$q" "$c"
 	done
 done
-check "dirty run: 2 reps x 16 COW copies seen by the guest" [ "$(field qemu dirty run cow_copies)" = 32 ]
+check "dirty run: 4 reps x 16 COW copies seen by the guest" [ "$(field qemu dirty run cow_copies)" = 64 ]
 check "base run: no COW copies" [ "$(field qemu base run cow_copies)" = 0 ]
 qd=$(field qemu diff run exits) cd=$(field cowbench diff dirty exits)
 check "dirtying costs exits under QEMU (diff $qd)" [ "${qd:-0}" -gt 0 ] 2>/dev/null
