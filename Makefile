@@ -15,10 +15,10 @@ all: build
 deps:
 	@scripts/install-deps
 
-$(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
-
-build: deps $(BUILD)/CMakeCache.txt
+# Configured on every build (a second or so) so CMAKE_FLAGS given now take
+# effect in an existing build folder too, not only in a fresh one.
+build: deps
+	cmake -S . -B $(BUILD) --log-level=WARNING $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j$(JOBS)
 
 test: build
