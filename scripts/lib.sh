@@ -26,3 +26,26 @@ new_run_dir() { # top
 show_tail() { # file [lines]
 	tail -n "${2:-5}" "$1" | sed 's/^/    | /' >&2
 }
+
+# The first QEMU CPU model this host's KVM accepts, for `-accel kvm`:
+# `host` where it works; on AMD EPYC cloud VMs QEMU aborts with `failed to
+# set MSR 0x10a` (IA32_ARCH_CAPABILITIES, which such KVMs refuse), and
+# `host,-arch-capabilities` boots; a named model last.  Each candidate is
+# tried with the machine built and stopped (-S), which is where QEMU writes
+# the vCPU's MSRs, then told to quit over QMP.  Prints the model; returns 1
+# with the reasons on stderr when none starts.
+qemu_kvm_cpu() { # [machine, default microvm]
+	local m=${1:-microvm} cpu err
+	local tried=()
+	for cpu in host host,-arch-capabilities max,-arch-capabilities qemu64; do
+		if err=$(printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"quit"}' |
+			timeout 20 qemu-system-x86_64 -M "$m" -accel kvm -cpu "$cpu" -nodefaults -no-user-config \
+				-display none -S -qmp stdio 2>&1 >/dev/null); then
+			echo "$cpu"
+			return 0
+		fi
+		tried+=("$cpu: $(head -n 1 <<<"$err")")
+	done
+	printf 'QEMU -accel kvm starts with none of these CPU models: %s\n' "${tried[*]}" >&2
+	return 1
+}

@@ -37,18 +37,14 @@ nested_run() {
 }
 
 # csv_get FILE COLUMN [NAME=VALUE...]: COLUMN of the first row whose NAME
-# columns hold those values (no field of these files is quoted); NO-COLUMN
-# when the file has no such column.
+# columns hold those values (quoted fields understood); NO-COLUMN when the
+# file has no such column.
 csv_get() {
-	local file=$1 col=$2
+	local file=$1 col=$2 v
 	shift 2
-	awk -F, -v col="$col" -v conds="$*" '
-	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; n = split(conds, cond, " "); next }
-	{
-		for (k = 1; k <= n; k++) { split(cond[k], p, "="); if ($c[p[1]] != p[2]) next }
-		print (col in c) ? $c[col] : "NO-COLUMN"
-		exit
-	}' "$file"
+	v=$(awk -v want="$col" -v filters="$*" -f "$src/tests/csv.awk" "$file" 2>/dev/null) ||
+		{ echo NO-COLUMN; return; }
+	printf '%s\n' "$v" | head -n 1
 }
 
 finish() {

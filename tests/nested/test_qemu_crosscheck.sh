@@ -25,6 +25,9 @@ for run in dirty base; do
 	check "qemu $run: the PVH kernel's text came through debugcon" \
 		grep -q 'hello from a PVH kernel' "$tmp/run/qemu-crosscheck/qemu-$run/debugcon.log"
 done
+qcpu=$(field qemu dirty qemu_cpu)
+check "qemu rows name the probed CPU model (got '$qcpu')" [ -n "$qcpu" ]
+check "the model starts QEMU here" grep -qF "under QEMU -cpu $qcpu:" "$tmp/script.log"
 check "a diff row" [ -n "$(field qemu diff exits)" ]
 check "no cowbench rows with --no-cowbench" [ -z "$(field cowbench dirty exits)" ]
 check "stats file has vm statistics" grep -q '^qemu,dirty,vm,' "$tmp/run/qemu-crosscheck-stats.csv"
