@@ -324,6 +324,39 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* The fingerprint as meta.json holds it: indented, one trailing newline. */
+static char *env_json_text(void)
+{
+	json_t *env = env_collect();
+	char *text = json_dumps(env, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(env);
+	if (!text)
+		cb_die(CB_EXIT_FAIL, "env", "cannot serialise JSON");
+	size_t len = strlen(text);
+	text = cb_xrealloc(text, len + 2);
+	strcpy(text + len, "\n");
+	return text;
+}
+
+static int write_meta(const char *dir, const char *text, bool only_if_absent, cb_error *e)
+{
+	char *path = cb_path_join(dir, "meta.json");
+	int rc = 0;
+	if (!only_if_absent || access(path, F_OK) != 0) {
+		char *own = text ? NULL : env_json_text();
+		const char *t = text ? text : own;
+		rc = afile_write_all(path, t, strlen(t), e);
+		free(own);
+	}
+	free(path);
+	return rc;
+}
+
+int env_write_meta(const char *dir, bool only_if_absent, cb_error *e)
+{
+	return write_meta(dir, NULL, only_if_absent, e);
+}
+
 int env_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -346,20 +379,9 @@ int env_main(int argc, char **argv)
 	cb_error e;
 	if (out && cb_make_out_dir(out, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "--out", &e);
-	json_t *env = env_collect();
-	char *text = json_dumps(env, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(env);
-	if (!text)
-		cb_die(CB_EXIT_FAIL, "env", "cannot serialise JSON");
-	size_t len = strlen(text);
-	text = cb_xrealloc(text, len + 2);
-	strcpy(text + len, "\n");
-	if (out) {
-		char *path = cb_path_join(out, "meta.json");
-		if (afile_write_all(path, text, len + 1, &e) < 0)
-			cb_die_err(CB_EXIT_USAGE, "--out", &e);
-		free(path);
-	}
+	char *text = env_json_text();
+	if (out && write_meta(out, text, false, &e) < 0)
+		cb_die_err(CB_EXIT_USAGE, "--out", &e);
 	fputs(text, stdout);
 	free(text);
 	return 0;

@@ -4,9 +4,16 @@
 #define COWBENCH_ENV_H
 
 #include <jansson.h>
+#include <stdbool.h>
+
+#include "cb.h"
 
 /* Collects everything; never fails (missing facts become null). */
 json_t *env_collect(void);
+/* Writes the fingerprint to DIR/meta.json atomically; with only_if_absent,
+ * leaves an existing meta.json alone (a run folder that `cowbench env`,
+ * `host` and `vm` all write into keeps the first, taken before measuring). */
+int env_write_meta(const char *dir, bool only_if_absent, cb_error *e);
 /* `cowbench env [--out DIR]` */
 int env_main(int argc, char **argv);
 

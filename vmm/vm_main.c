@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "env.h"
 #include "hugepool.h"
 #include "kvminfo.h"
 #include "progress.h"
@@ -98,6 +99,9 @@ int vm_main(int argc, char **argv)
 	struct kvm_sys sys;
 	if (kvm_sys_open(&sys, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "vm", &e);
+	/* A run folder describes itself, whichever subcommand made it. */
+	if (env_write_meta(out, true, &e) < 0)
+		cb_die_err(CB_EXIT_FAIL, "--out", &e);
 	signal(SIGINT, restore_and_reraise);
 	signal(SIGTERM, restore_and_reraise);
 

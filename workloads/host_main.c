@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "afile.h"
+#include "env.h"
 #include "host_floor.h"
 #include "host_matrix.h"
 #include "host_opts.h"
@@ -83,6 +84,9 @@ int host_main(int argc, char **argv)
 		cb_die_err(CB_EXIT_USAGE, "--cpus", &e);
 	if (cb_make_out_dir(o.out, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "--out", &e);
+	/* A run folder describes itself, whichever subcommand made it. */
+	if (env_write_meta(o.out, true, &e) < 0)
+		cb_die_err(CB_EXIT_FAIL, "--out", &e);
 	host_sweep_signals();
 
 	struct host_floor floor = {0};

@@ -68,6 +68,19 @@ if [ $rc -ne 2 ] || ! grep -q "^cowbench: --out: " "$tmp/stderr"; then
 	echo "FAIL: missing --out -> exit $rc"; cat "$tmp/stderr"; fail=1
 fi
 
+# A run folder describes itself: `cowbench host` alone writes meta.json
+# (the fingerprint compare checks), and keeps one that is already there.
+small=(--primitives vfork --sizes 0 --dirty 0 --min-reps 2 --max-reps 2 --warmup 0 --no-floor)
+COWBENCH_QUIET=1 "$bin" host "${small[@]}" --out "$tmp/self" >/dev/null 2>"$tmp/stderr" ||
+	{ echo "FAIL: a small host run -> exit $?"; cat "$tmp/stderr"; fail=1; }
+jq -e '.fingerprint.cpu_vendor | length > 0' "$tmp/self/meta.json" >/dev/null 2>&1 ||
+	{ echo "FAIL: cowbench host wrote no meta.json with a fingerprint"; fail=1; }
+echo '{"kept": true}' >"$tmp/self/meta.json"
+COWBENCH_QUIET=1 "$bin" host "${small[@]}" --out "$tmp/self" >/dev/null 2>"$tmp/stderr" ||
+	{ echo "FAIL: a second small host run -> exit $?"; cat "$tmp/stderr"; fail=1; }
+[ "$(jq -r .kept "$tmp/self/meta.json" 2>/dev/null)" = true ] ||
+	{ echo "FAIL: cowbench host replaced an existing meta.json"; fail=1; }
+
 # --help is not an error, and documents every option the parser knows
 "$bin" host --help >"$tmp/help" 2>&1 || { echo "FAIL: --help exit $?"; fail=1; }
 for opt in --out --primitives --sizes --pages --dirty --cpus --target-ci --max-time \
