@@ -34,6 +34,10 @@ struct cmp {
 	size_t gated; /* regressions that decide the exit status */
 };
 
+/* The vm.csv metrics compared, NULL-terminated: `ns` and the KVM
+ * statistic columns (results/README.md#compare lists the same). */
+extern const char *const compare_vm_metrics[];
+
 /* Builds every configuration name of one result table, and appends
  * matched and new-only rows to c.  Exposed for the unit tests. */
 void compare_table(struct cmp *c, const char *kind, const struct csv_table *base,

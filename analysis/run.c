@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include "afile.h"
+#include "cb_counters.h"
+#include "cb_kvm_stats.h"
 
 /* A column's role: KEY (a configuration name, never empty), STR, NUM
  * (empty = not measured), BOOL (true/false).  OPT columns may be absent
@@ -53,25 +55,24 @@ static const struct col_spec host_floor_cols[] = {
 	OPT_NUM("max"), OPT_NUM("stddev"), END,
 };
 
+/* The guest counters and KVM statistic columns come from their lists
+ * (common/cb_counters.h, common/cb_kvm_stats.h). */
+#define COUNTER_COL(name, required) {#name, COL_NUM, !(required)},
+#define KVM_COL_SPEC(name, required) {#name, COL_NUM, !(required)},
+#define KVM_COL(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, KVM_COL_SPEC, name, required)
 static const struct col_spec vm_cols[] = {
 	KEY("where"), KEY("mmu"), BOOL("timing_valid"),
 	KEY("primitive"), KEY("guest_page"), STR("cow_policy"),
 	KEY("backing"), KEY("prefault"), NUM("region_bytes"),
 	NUM("dirty_pages"), NUM("rep"), KEY("sample"), KEY("phase"),
 	NUM("cycles"), NUM("ns"), OPT_NUM("tsc_khz"),
-	NUM("cow_copies"), NUM("cow_copies_2m"), OPT_NUM("cow_reuses"),
-	OPT_NUM("cow_splits"), OPT_NUM("zero_fills"),
-	OPT_NUM("other_cow_copies"), OPT_NUM("other_cow_reuses"),
-	OPT_NUM("other_zero_fills"), OPT_NUM("pt_pages_copied"),
-	OPT_NUM("ptes_copied"), NUM("fresh_frames"),
-	OPT_NUM("guest_faults"), OPT_NUM("syscalls"), NUM("exits"),
-	NUM("pf_taken"), OPT_NUM("pf_fixed"), OPT_NUM("pf_emulate"),
-	OPT_NUM("pf_guest"), OPT_NUM("pf_spurious"),
-	OPT_NUM("tlb_flush"), OPT_NUM("invlpg"), OPT_NUM("io_exits"),
-	OPT_NUM("insn_emulation"), OPT_NUM("mmu_shadow_zapped"),
-	OPT_NUM("mmu_pte_write"), OPT_NUM("mmu_cache_miss"),
+	CB_COUNTERS(COUNTER_COL)
+	CB_KVM_STATS(KVM_COL)
 	OPT_NUM("hc_exits"), END,
 };
+#undef COUNTER_COL
+#undef KVM_COL
+#undef KVM_COL_SPEC
 
 static const struct col_spec vm_stats_cols[] = {
 	KEY("sample"), KEY("phase"), KEY("source"),

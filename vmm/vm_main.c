@@ -63,9 +63,7 @@ int vm_main(int argc, char **argv)
 	vm_sweep_parse(&o, &w);
 
 	struct vm_config *cfgs;
-	struct vm_matrix_in mi = {w.gpages, w.ngpages, w.policies, w.npolicies, w.backings,
-				  w.nbackings, w.prefaults, w.nprefaults, w.sizes, w.nsizes,
-				  w.dirty, w.ndirty};
+	struct vm_matrix_in mi = vm_sweep_matrix(&w);
 	size_t ncfg = vm_matrix_build(&mi, &cfgs);
 
 	struct kvm_info ki;

@@ -14,19 +14,29 @@
 
 #define KERNEL_MAX_BYTES (256u << 20)
 
+/* "a,b,c" from a NULL-terminated name table. */
+static void put_names(FILE *f, const char *const *names, const char *sep)
+{
+	for (size_t i = 0; names[i]; i++)
+		fprintf(f, "%s%s", i ? sep : "", names[i]);
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: cowbench vm [options]\n"
 	      "Boots our guest kernel under our KVM VMM once per configuration and records\n"
 	      "guest COW counts and VM exits per benchmark phase (vm.csv, vm-stats.csv,\n"
 	      "vm-boots.csv, vm-results.csv in --out).\n\n"
-	      "  --primitives LIST   fork,vfork,clone_vm,spawn\n"
-	      "  --sizes LIST        guest benchmark region sizes (multiples of 4K): 256K,4M\n"
-	      "  --guest-pages LIST  guest page size of the region: 4k,2m\n"
-	      "  --cow-policy LIST   2 MiB COW: copy (whole page), split (then copy 4 KiB)\n"
-	      "  --backing LIST      guest RAM on the host: anon4k,thp,hugetlb2m,hugetlb1g\n"
-	      "  --prefault LIST     no,yes: populate guest RAM before boot\n"
-	      "  --dirty LIST        4 KiB pages the child writes: count or percent (16,50%)\n"
+	      "  --primitives LIST   ",
+	      f);
+	put_names(f, vm_prim_names, ",");
+	fputs("\n  --sizes LIST        guest benchmark region sizes (multiples of 4K): 256K,4M\n", f);
+	for (int d = 0; d < VM_DIM_COUNT; d++) {
+		char opt[32];
+		snprintf(opt, sizeof(opt), "--%s LIST", vm_dims[d].option);
+		fprintf(f, "  %-19s %s\n", opt, vm_dims[d].help);
+	}
+	fputs("  --dirty LIST        4 KiB pages the child writes: count or percent (16,50%)\n"
 	      "  --reps N            samples per primitive per boot\n"
 	      "  --ram SIZE          guest RAM (default: 64M + region * (2 + reps * primitives))\n"
 	      "  --timeout SECONDS   watchdog per boot (default: 60 s + 2 ms per region page pass)\n"
@@ -36,21 +46,48 @@ static void usage(FILE *f)
 	      "  --quick             the small matrix\n"
 	      "  --where LABEL       host, nested-tcg, nested-kvm (a label for the rows)\n"
 	      "  --guest-args STR    appended to the guest command line\n"
-	      "  --verbose           print the guest console as 'guest: ...'\n",
+	      "  --verbose           print the guest console as 'guest: ...'\n"
+	      "  --list NAME         print the values NAME takes, one per line, and exit; NAME:\n"
+	      "                      primitives, phases, where",
 	      f);
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		fprintf(f, ", %s", vm_dims[d].option);
+	fputs("\n", f);
+}
+
+/* `--list NAME`: what scripts ask instead of keeping their own copies. */
+static const struct {
+	const char *name;
+	const char *const *names;
+} lists[] = {
+	{"primitives", vm_prim_names},
+	{"phases", vm_phase_names},
+	{"where", vm_where_names},
+};
+
+static _Noreturn void list_names(const char *what)
+{
+	const char *const *names = NULL;
+	int d = vm_dim_find(what);
+	if (d >= 0)
+		names = vm_dims[d].names;
+	for (size_t i = 0; !names && i < CB_ARRAY_SIZE(lists); i++)
+		if (!strcmp(lists[i].name, what))
+			names = lists[i].names;
+	if (!names)
+		cb_die(CB_EXIT_USAGE, "--list", "unknown list '%s' (try 'cowbench vm --help')", what);
+	put_names(stdout, names, "\n");
+	putchar('\n');
+	exit(0);
 }
 
 void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 {
-	enum { O_PRIMS = 256, O_SIZES, O_GPAGES, O_POLICY, O_BACKING, O_PREFAULT, O_DIRTY,
-	       O_REPS, O_RAM, O_TIMEOUT, O_KERNEL, O_OUT, O_QUICK, O_WHERE, O_GARGS, O_VERBOSE };
-	static const struct option opts[] = {
+	enum { O_PRIMS = 256, O_SIZES, O_DIRTY, O_REPS, O_RAM, O_TIMEOUT, O_KERNEL, O_OUT,
+	       O_QUICK, O_WHERE, O_GARGS, O_VERBOSE, O_LIST, O_DIM };
+	static const struct option fixed[] = {
 		{"primitives", required_argument, NULL, O_PRIMS},
 		{"sizes", required_argument, NULL, O_SIZES},
-		{"guest-pages", required_argument, NULL, O_GPAGES},
-		{"cow-policy", required_argument, NULL, O_POLICY},
-		{"backing", required_argument, NULL, O_BACKING},
-		{"prefault", required_argument, NULL, O_PREFAULT},
 		{"dirty", required_argument, NULL, O_DIRTY},
 		{"reps", required_argument, NULL, O_REPS},
 		{"ram", required_argument, NULL, O_RAM},
@@ -61,22 +98,29 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		{"where", required_argument, NULL, O_WHERE},
 		{"guest-args", required_argument, NULL, O_GARGS},
 		{"verbose", no_argument, NULL, O_VERBOSE},
+		{"list", required_argument, NULL, O_LIST},
 		{"help", no_argument, NULL, 'h'},
-		{0},
 	};
+	/* The fixed options, then one per dimension (vm_dims.h). */
+	struct option opts[CB_ARRAY_SIZE(fixed) + VM_DIM_COUNT + 1];
+	memcpy(opts, fixed, sizeof(fixed));
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		opts[CB_ARRAY_SIZE(fixed) + d] =
+			(struct option){vm_dims[d].option, required_argument, NULL, O_DIM + d};
+	opts[CB_ARRAY_SIZE(opts) - 1] = (struct option){0};
 	struct vm_matrix_spec set = {0};
 	bool quick = false;
 	int c;
 	optind = 1;
 	opterr = 0; /* one line of our own instead of getopt's message + usage */
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (c >= O_DIM && c < O_DIM + VM_DIM_COUNT) {
+			set.dims[c - O_DIM] = optarg;
+			continue;
+		}
 		switch (c) {
 		case O_PRIMS: set.prims = optarg; break;
 		case O_SIZES: set.sizes = optarg; break;
-		case O_GPAGES: set.guest_pages = optarg; break;
-		case O_POLICY: set.cow_policy = optarg; break;
-		case O_BACKING: set.backing = optarg; break;
-		case O_PREFAULT: set.prefault = optarg; break;
 		case O_DIRTY: set.dirty = optarg; break;
 		case O_REPS: o->reps = optarg; break;
 		case O_RAM: o->ram = optarg; break;
@@ -87,6 +131,7 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		case O_WHERE: o->where = optarg; break;
 		case O_GARGS: o->guest_args = optarg; break;
 		case O_VERBOSE: o->verbose = true; break;
+		case O_LIST: list_names(optarg);
 		case 'h': usage(stdout); exit(0);
 		case ':':
 			cb_die(CB_EXIT_USAGE, "vm", "option '%s' needs a value", argv[optind - 1]);
@@ -102,11 +147,9 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 #define TAKE(f) if (set.f) o->spec.f = set.f
 	TAKE(prims);
 	TAKE(sizes);
-	TAKE(guest_pages);
-	TAKE(cow_policy);
-	TAKE(backing);
-	TAKE(prefault);
 	TAKE(dirty);
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		TAKE(dims[d]);
 #undef TAKE
 }
 
@@ -124,14 +167,12 @@ void vm_sweep_parse(const struct vm_opts *o, struct vm_sweep *w)
 	memset(w, 0, sizeof(*w));
 	names_or_die("--primitives", o->spec.prims, vm_prim_names, "primitive", &w->prims,
 		     &w->nprims);
-	names_or_die("--guest-pages", o->spec.guest_pages, vm_gpage_names, "guest page",
-		     &w->gpages, &w->ngpages);
-	names_or_die("--cow-policy", o->spec.cow_policy, vm_policy_names, "COW policy",
-		     &w->policies, &w->npolicies);
-	names_or_die("--backing", o->spec.backing, vm_backing_names, "backing", &w->backings,
-		     &w->nbackings);
-	names_or_die("--prefault", o->spec.prefault, vm_prefault_names, "prefault value",
-		     &w->prefaults, &w->nprefaults);
+	for (int d = 0; d < VM_DIM_COUNT; d++) {
+		char opt[32];
+		snprintf(opt, sizeof(opt), "--%s", vm_dims[d].option);
+		names_or_die(opt, o->spec.dims[d], vm_dims[d].names, vm_dims[d].kind, &w->dims[d],
+			     &w->ndims[d]);
+	}
 	if (parse_size_list(o->spec.sizes, &w->sizes, &w->nsizes, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "--sizes", &e);
 	for (size_t i = 0; i < w->nsizes; i++) {
@@ -160,6 +201,17 @@ void vm_sweep_parse(const struct vm_opts *o, struct vm_sweep *w)
 		if (w->where < 0)
 			cb_die_err(CB_EXIT_USAGE, "--where", &e);
 	}
+}
+
+struct vm_matrix_in vm_sweep_matrix(const struct vm_sweep *w)
+{
+	struct vm_matrix_in in = {.sizes = w->sizes, .nsizes = w->nsizes, .dirty = w->dirty,
+				  .ndirty = w->ndirty};
+	for (int d = 0; d < VM_DIM_COUNT; d++) {
+		in.dims[d] = w->dims[d];
+		in.ndims[d] = w->ndims[d];
+	}
+	return in;
 }
 
 char *vm_kernel_path(const char *opt)
@@ -200,10 +252,8 @@ void *vm_kernel_load(const char *path, size_t *len)
 void vm_sweep_free(struct vm_sweep *w)
 {
 	free(w->prims);
-	free(w->gpages);
-	free(w->policies);
-	free(w->backings);
-	free(w->prefaults);
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		free(w->dims[d]);
 	free(w->sizes);
 	free(w->dirty);
 	memset(w, 0, sizeof(*w));

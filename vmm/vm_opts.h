@@ -15,8 +15,8 @@ struct vm_opts {
 
 /* The parsed sweep. */
 struct vm_sweep {
-	int *prims, *gpages, *policies, *backings, *prefaults;
-	size_t nprims, ngpages, npolicies, nbackings, nprefaults, nsizes, ndirty;
+	int *prims, *dims[VM_DIM_COUNT]; /* indices into the name tables */
+	size_t nprims, ndims[VM_DIM_COUNT], nsizes, ndirty;
 	uint64_t *sizes;
 	struct dirty_spec *dirty;
 	uint64_t reps, ram; /* ram 0: the formula */
@@ -24,9 +24,12 @@ struct vm_sweep {
 	int where;
 };
 
+/* Exits 0 after --help and --list (they print), 2 on bad input. */
 void vm_opts_parse(int argc, char **argv, struct vm_opts *o);
 void vm_sweep_parse(const struct vm_opts *o, struct vm_sweep *w);
 void vm_sweep_free(struct vm_sweep *w);
+/* The sweep's dimensions, sizes and dirty counts as vm_matrix_build takes them. */
+struct vm_matrix_in vm_sweep_matrix(const struct vm_sweep *w);
 
 /* --kernel, else $COWBENCH_GUEST, else ../guest/cowbench-guest next to
  * this binary (build/cli/cowbench -> build/guest/cowbench-guest). */

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cb_counters.h"
+
 #ifdef GUEST_HOSTED
 extern uint8_t *hosted_ram;
 #define phys_to_virt(pa) ((void *)(hosted_ram + (pa)))
@@ -41,7 +43,6 @@ struct frame_pool {
 	uint16_t *chunk_sub;	  /* per 2 MiB chunk: subframes with ref > 0 */
 	uint8_t *is_chunk;	  /* per 2 MiB chunk: allocated as one huge frame */
 	int fresh_is_zero;	  /* never-used frames are known to hold zeros */
-	uint64_t fresh_frames;	  /* 4 KiB frames handed out for the first time */
 	uint64_t frames_in_use;
 };
 
@@ -84,6 +85,11 @@ void frame_split_2m(uint64_t pa);
 #define PTE_REGION 0x800ull /* the benchmark region */
 #define PTE_ADDR 0x000ffffffffff000ull
 
+/* #PF error code bits (SDM vol. 3, 4.7). */
+#define PF_P 0x1ull /* the page was present: a protection fault */
+#define PF_W 0x2ull /* a write */
+#define PF_U 0x4ull /* from user mode */
+
 #define AS_MAX_VMAS 16
 
 struct vma {
@@ -105,16 +111,20 @@ struct aspace {
 
 enum cow_policy { COW_COPY_2M = 0, COW_SPLIT_4K = 1 };
 
-/* Counters the benchmark reports; "region" = mappings with GMAP_REGION. */
-struct mm_stats {
-	uint64_t cow_copies, cow_copies_2m, cow_reuses, cow_splits, zero_fills;
-	uint64_t other_cow_copies, other_cow_reuses, other_zero_fills;
-	uint64_t pt_pages_copied, ptes_copied;
-	uint64_t guest_faults;
+/* How fork() copies an address space; one design per boot. */
+enum fork_design {
+	FORK_EAGER, /* copy the page tables, share the pages copy-on-write */
 };
 
-extern struct mm_stats mm_stats;
+/* The kernel's running totals of common/cb_counters.h ("region" =
+ * mappings with GMAP_REGION): each phase reports their change. */
+struct kcounters {
+	CB_COUNTERS(CB_COUNTER_FIELD)
+};
+
+extern struct kcounters kcount;
 extern enum cow_policy mm_cow_policy;
+extern enum fork_design mm_fork_design;
 
 /* The kernel's PML4 entry 0 (direct map), copied into every address space. */
 void as_set_kernel_pml4e(uint64_t e);

@@ -1,11 +1,14 @@
 /* Address spaces: mapping, fork's copy-on-write page-table copy, the COW
  * fault handler, teardown. */
+#include <stdbool.h>
+
 #include "glib.h"
 #include "gsys.h"
 #include "mm.h"
 
-struct mm_stats mm_stats;
+struct kcounters kcount;
 enum cow_policy mm_cow_policy;
+enum fork_design mm_fork_design;
 static uint64_t kernel_pml4e;
 
 #define AS_POOL 16
@@ -146,19 +149,38 @@ static inline uint64_t cow_entry(uint64_t *parent_e)
 	return e;
 }
 
-/* The end of the 2 MiB page containing va, clipped to end. */
-static inline uint64_t pde_span_end(uint64_t va, uint64_t end)
+/* The 2 MiB spans of [start, end) that have a page directory entry:
+ * fork and teardown visit only these, as Linux's copy_page_range walks only
+ * the VMAs' ranges; scanning all 512 entries of every table would cost
+ * more than the copy itself where guest ring 0 is emulated. */
+struct pd_span {
+	struct aspace *as;
+	uint64_t lo, hi, end; /* the current span [lo, hi) and where to stop */
+	uint64_t *pde;	      /* its present entry */
+};
+
+static struct pd_span pd_spans(struct aspace *as, const struct vma *m)
 {
-	uint64_t n = (va + PAGE_2M) & ~(PAGE_2M - 1);
-	return n < end ? n : end;
+	return (struct pd_span){as, m->start, m->start, m->end, NULL};
 }
 
-static uint64_t *present_pde(struct aspace *as, uint64_t va)
+static bool pd_span_next(struct pd_span *s)
 {
-	int huge;
-	uint64_t *pde = walk(as, va, 1, 0, &huge);
-	return pde && (*pde & PTE_P) ? pde : NULL;
+	while (s->hi < s->end) {
+		s->lo = s->hi;
+		uint64_t n = (s->lo + PAGE_2M) & ~(PAGE_2M - 1);
+		s->hi = n < s->end ? n : s->end;
+		int huge;
+		s->pde = walk(s->as, s->lo, 1, 0, &huge);
+		if (s->pde && (*s->pde & PTE_P))
+			return true;
+	}
+	return false;
 }
+
+/* The span's entries in its page table: [first, last]. */
+static inline unsigned span_first(const struct pd_span *s) { return idx(s->lo, 0); }
+static inline unsigned span_last(const struct pd_span *s) { return idx(s->hi - 1, 0); }
 
 static uint64_t table_count(const struct aspace *as)
 {
@@ -168,36 +190,29 @@ static uint64_t table_count(const struct aspace *as)
 	return n;
 }
 
-/* fork() for one VMA.  Only the VMAs' ranges are walked, as Linux's
- * copy_page_range does: scanning all 512 entries of every table would cost
- * more than the copy itself where guest ring 0 is emulated. */
-static void fork_range(struct aspace *parent, struct aspace *child, const struct vma *m)
+/* eager: the child gets its own copy of each page table; every private
+ * writable entry becomes read-only COW in both (Linux's copy_pte_range). */
+static void fork_span_eager(const struct pd_span *s, struct aspace *child)
 {
-	for (uint64_t lo = m->start, hi; lo < m->end; lo = hi) {
-		hi = pde_span_end(lo, m->end);
-		uint64_t *pde = present_pde(parent, lo);
-		if (!pde)
+	int h;
+	uint64_t *cpde = walk(child, s->lo, 1, 1, &h);
+	if (*s->pde & PTE_PS) {
+		uint64_t e = cow_entry(s->pde);
+		frame_get_2m(e & PDE_ADDR_2M);
+		*cpde = e;
+		kcount.ptes_copied++;
+		return;
+	}
+	if (!(*cpde & PTE_P))
+		*cpde = table_alloc(child) | (*s->pde & ~PTE_ADDR);
+	uint64_t *src = table(*s->pde & PTE_ADDR), *dst = table(*cpde & PTE_ADDR);
+	for (unsigned i = span_first(s), n = span_last(s); i <= n; i++) {
+		if (!(src[i] & PTE_P))
 			continue;
-		int h;
-		uint64_t *cpde = walk(child, lo, 1, 1, &h);
-		if (*pde & PTE_PS) {
-			uint64_t e = cow_entry(pde);
-			frame_get_2m(e & PDE_ADDR_2M);
-			*cpde = e;
-			mm_stats.ptes_copied++;
-			continue;
-		}
-		if (!(*cpde & PTE_P))
-			*cpde = table_alloc(child) | (*pde & ~PTE_ADDR);
-		uint64_t *src = table(*pde & PTE_ADDR), *dst = table(*cpde & PTE_ADDR);
-		for (unsigned i = idx(lo, 0), n = idx(hi - 1, 0); i <= n; i++) {
-			if (!(src[i] & PTE_P))
-				continue;
-			uint64_t e = cow_entry(&src[i]);
-			frame_get(e & PTE_ADDR);
-			dst[i] = e;
-			mm_stats.ptes_copied++;
-		}
+		uint64_t e = cow_entry(&src[i]);
+		frame_get(e & PTE_ADDR);
+		dst[i] = e;
+		kcount.ptes_copied++;
 	}
 }
 
@@ -206,9 +221,16 @@ struct aspace *as_fork(struct aspace *parent)
 	struct aspace *child = as_create();
 	memcpy(child->vma, parent->vma, sizeof(child->vma));
 	child->nvma = parent->nvma;
-	for (int v = 0; v < parent->nvma; v++)
-		fork_range(parent, child, &parent->vma[v]);
-	mm_stats.pt_pages_copied += table_count(child);
+	for (int v = 0; v < parent->nvma; v++) {
+		for (struct pd_span s = pd_spans(parent, &parent->vma[v]); pd_span_next(&s);) {
+			switch (mm_fork_design) {
+			case FORK_EAGER:
+				fork_span_eager(&s, child);
+				break;
+			}
+		}
+	}
+	kcount.pt_pages_copied += table_count(child);
 	/* The parent's entries lost their write bit: its TLB must forget them
 	 * before it writes again, as Linux's flush_tlb_mm after copy_mm. */
 	arch_load_cr3(parent->pml4);
@@ -241,18 +263,13 @@ void as_put(struct aspace *as)
 	 * freed below: no entry needs clearing (each store would be one more
 	 * emulated or trapped write in the reap phase). */
 	for (int v = 0; v < as->nvma; v++) {
-		const struct vma *m = &as->vma[v];
-		for (uint64_t lo = m->start, hi; lo < m->end; lo = hi) {
-			hi = pde_span_end(lo, m->end);
-			uint64_t *pde = present_pde(as, lo);
-			if (!pde)
-				continue;
-			if (*pde & PTE_PS) {
-				frame_put_2m(*pde & PDE_ADDR_2M);
+		for (struct pd_span s = pd_spans(as, &as->vma[v]); pd_span_next(&s);) {
+			if (*s.pde & PTE_PS) {
+				frame_put_2m(*s.pde & PDE_ADDR_2M);
 				continue;
 			}
-			const uint64_t *pt = table(*pde & PTE_ADDR);
-			for (unsigned i = idx(lo, 0), n = idx(hi - 1, 0); i <= n; i++)
+			const uint64_t *pt = table(*s.pde & PTE_ADDR);
+			for (unsigned i = span_first(&s), n = span_last(&s); i <= n; i++)
 				if (pt[i] & PTE_P)
 					frame_put(pt[i] & PTE_ADDR);
 		}
@@ -295,21 +312,21 @@ static void split_2m(struct aspace *as, uint64_t *pde, uint64_t va)
 
 enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 {
-	mm_stats.guest_faults++;
+	kcount.guest_faults++;
 	struct vma *m = find_vma(as, va);
-	if (!m || !(err & 4)) /* no mapping, or a kernel-mode access */
+	if (!m || !(err & PF_U)) /* no mapping, or a kernel-mode access */
 		return FAULT_BAD;
 	int region = (m->flags & GMAP_REGION) != 0, huge;
 	uint64_t *e = walk(as, va, 0, 0, &huge);
 
 	if (!e || !(*e & PTE_P)) {
-		if (err & 1)
+		if (err & PF_P)
 			return FAULT_BAD;
 		populate_page(as, va & ~((m->flags & GMAP_HUGE) ? PAGE_2M - 1 : PAGE_4K - 1), m->flags);
-		count(region, &mm_stats.zero_fills, &mm_stats.other_zero_fills);
+		count(region, &kcount.zero_fills, &kcount.other_zero_fills);
 		return FAULT_ZERO_FILLED;
 	}
-	if (!(err & 2) || !(*e & PTE_COW))
+	if (!(err & PF_W) || !(*e & PTE_COW))
 		return FAULT_BAD; /* read of a present page, or a write to a read-only one */
 
 	int split = 0;
@@ -318,7 +335,7 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 		if (frame_sharers_2m(chunk) == 1) {
 			*e = (*e | PTE_W) & ~PTE_COW;
 			arch_invlpg(va);
-			count(region, &mm_stats.cow_reuses, &mm_stats.other_cow_reuses);
+			count(region, &kcount.cow_reuses, &kcount.other_cow_reuses);
 			return FAULT_REUSED;
 		}
 		if (mm_cow_policy == COW_COPY_2M) {
@@ -328,14 +345,14 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 			*e = copy | (((*e & ~PDE_ADDR_2M) | PTE_W) & ~PTE_COW);
 			arch_invlpg(va);
 			if (region)
-				mm_stats.cow_copies_2m++;
+				kcount.cow_copies_2m++;
 			else
-				mm_stats.other_cow_copies++;
+				kcount.other_cow_copies++;
 			return FAULT_COPIED_2M;
 		}
 		split_2m(as, e, va);
 		if (region)
-			mm_stats.cow_splits++;
+			kcount.cow_splits++;
 		split = 1;
 		e = walk(as, va, 0, 0, &huge);
 	}
@@ -344,7 +361,7 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 	if (frame_sharers(old) == 1) {
 		*e = (*e | PTE_W) & ~PTE_COW;
 		arch_invlpg(va);
-		count(region, &mm_stats.cow_reuses, &mm_stats.other_cow_reuses);
+		count(region, &kcount.cow_reuses, &kcount.other_cow_reuses);
 		return split ? FAULT_SPLIT_REUSED : FAULT_REUSED;
 	}
 	uint64_t copy = frame_alloc(0);
@@ -352,6 +369,6 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 	frame_put(old);
 	*e = copy | (((*e & ~PTE_ADDR) | PTE_W) & ~PTE_COW);
 	arch_invlpg(va);
-	count(region, &mm_stats.cow_copies, &mm_stats.other_cow_copies);
+	count(region, &kcount.cow_copies, &kcount.other_cow_copies);
 	return split ? FAULT_SPLIT_COPIED : FAULT_COPIED;
 }

@@ -2,7 +2,7 @@
  * each process-creation primitive and the COW faults that follow it.
  *
  * Command line (from the VMM, or QEMU's -append):
- *   region=<bytes> dirty=<4 KiB pages> prims=fork,vfork,clone_vm,spawn
+ *   region=<bytes> dirty=<4 KiB pages> prims=<list of common/cb_prims.h>
  *   reps=<n> gpage=4k|2m policy=copy|split   (policy is the kernel's)
  *
  * Every phase is bracketed by marks the VMM turns into rows of vm.csv. */
@@ -21,19 +21,18 @@ static uint8_t *const region = (uint8_t *)USER_REGION_BASE;
 
 typedef void (*prim_fn)(unsigned rep);
 
-static void run_fork(unsigned rep);
-static void run_vfork(unsigned rep);
-static void run_clone_vm(unsigned rep);
-static void run_spawn(unsigned rep);
+/* One run_<name> per primitive of common/cb_prims.h. */
+#define PRIM_DECL(E, n) static void run_##n(unsigned rep);
+CB_PRIMITIVES(PRIM_DECL)
+#undef PRIM_DECL
 
 static const struct {
 	const char *name;
 	prim_fn run;
 } prims[CB_PRIM_COUNT] = {
-	[CB_PRIM_FORK] = {"fork", run_fork},
-	[CB_PRIM_VFORK] = {"vfork", run_vfork},
-	[CB_PRIM_CLONE_VM] = {"clone_vm", run_clone_vm},
-	[CB_PRIM_SPAWN] = {"spawn", run_spawn},
+#define PRIM_ENTRY(E, n) [CB_PRIM_##E] = {#n, run_##n},
+	CB_PRIMITIVES(PRIM_ENTRY)
+#undef PRIM_ENTRY
 };
 
 static _Noreturn void fail(const char *what)
@@ -182,12 +181,11 @@ static void parse_args(void)
 		else if (!span_eq(v, vl, "4k"))
 			fail("gpage= must be 4k or 2m");
 	}
-	if (!args_find(args, len, "prims", &v, &vl)) {
-		v = "fork,vfork,clone_vm,spawn";
-		vl = strlen(v);
-	}
+	bool all = !args_find(args, len, "prims", &v, &vl);
 	P.nprims = 0;
-	for (size_t i = 0; i < vl;) {
+	for (unsigned k = 0; all && k < CB_PRIM_COUNT; k++)
+		P.prims[P.nprims++] = k;
+	for (size_t i = 0; !all && i < vl;) {
 		size_t j = i;
 		while (j < vl && v[j] != ',')
 			j++;
@@ -196,7 +194,7 @@ static void parse_args(void)
 			if (span_eq(v + i, j - i, prims[k].name))
 				break;
 		if (k == CB_PRIM_COUNT || P.nprims == CB_PRIM_COUNT)
-			fail("prims= takes a list of fork, vfork, clone_vm, spawn");
+			fail("prims= takes a list of primitive names (common/cb_prims.h)");
 		P.prims[P.nprims++] = k;
 		i = j + 1;
 	}

@@ -2,6 +2,7 @@
 #ifndef GUEST_USYS_H
 #define GUEST_USYS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cb_abi.h"

@@ -21,10 +21,8 @@ static int parses(const struct vm_matrix_spec *s)
 	} else                                                             \
 		free(idx)
 	NAMES(s->prims, vm_prim_names);
-	NAMES(s->guest_pages, vm_gpage_names);
-	NAMES(s->cow_policy, vm_policy_names);
-	NAMES(s->backing, vm_backing_names);
-	NAMES(s->prefault, vm_prefault_names);
+	for (int dim = 0; dim < VM_DIM_COUNT; dim++)
+		NAMES(s->dims[dim], vm_dims[dim].names);
 #undef NAMES
 	if (parse_size_list(s->sizes, &sizes, &n, &e) < 0)
 		ok = 0;
@@ -46,7 +44,11 @@ int main(void)
 	int bk[] = {VM_BACKING_ANON4K}, pf[] = {0, 1};
 	uint64_t sizes[] = {256 * 1024, 4 * MIB};
 	struct dirty_spec dirty[] = {{false, 16}, {true, 100}, {false, 1024}};
-	struct vm_matrix_in in = {gp, 2, pol, 2, bk, 1, pf, 2, sizes, 2, dirty, 3};
+	struct vm_matrix_in in = {.dims = {[VM_DIM_GPAGE] = gp, [VM_DIM_POLICY] = pol,
+					   [VM_DIM_BACKING] = bk, [VM_DIM_PREFAULT] = pf},
+				  .ndims = {[VM_DIM_GPAGE] = 2, [VM_DIM_POLICY] = 2,
+					    [VM_DIM_BACKING] = 1, [VM_DIM_PREFAULT] = 2},
+				  .sizes = sizes, .nsizes = 2, .dirty = dirty, .ndirty = 3};
 	struct vm_config *c;
 	size_t n = vm_matrix_build(&in, &c);
 	/* 4k: 1 policy x 2 prefault x (256K: 16, 64 | 4M: 16, 1024) = 8;
