@@ -12,6 +12,9 @@
  *       --no-cowbench cowbench-dirty, cowbench-base: see xcheck.h) and
  *       writes qemu-crosscheck.csv and qemu-crosscheck-stats.csv into --out
  *       (results/README.md), each atomically.
+ *   cowbench-xcheck columns
+ *       Prints qemu-crosscheck.csv's header (tests hold results/README.md
+ *       to it).
  *
  * The columns come from the lists they describe: the sweep dimensions
  * (vmm/vm_dims.h), the guest counters (common/cb_counters.h) and the KVM
@@ -275,5 +278,12 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && !strcmp(argv[1], "write"))
 		return cmd_write(argc - 1, argv + 1);
-	cb_die(CB_EXIT_USAGE, me, "usage: cowbench-xcheck plan|write ... (see scripts/nested-tools/xcheck.c)");
+	if (argc == 2 && !strcmp(argv[1], "columns")) {
+		struct csv_writer w;
+		csv_writer_init(&w, stdout);
+		header(&w);
+		return 0;
+	}
+	cb_die(CB_EXIT_USAGE, me, "usage: cowbench-xcheck plan|write|columns ... (see "
+	       "scripts/nested-tools/xcheck.c)");
 }

@@ -93,6 +93,12 @@ mk entry; patch "$tmp/entry.elf" 24 0000200000000000
 expect_usage "--kernel: .*entry point" --kernel "$tmp/entry.elf"
 
 check '[ ! -e "$tmp/out/vm.csv" ]'
+
+# --list: what scripts ask instead of keeping copies of the names.
+check '[ "$("$bin" vm --list guest-pages | paste -sd,)" = 4k,2m ]'
+check '[ "$("$bin" vm --list primitives | paste -sd,)" = fork,vfork,clone_vm,spawn ]'
+check '[ "$("$bin" vm --list backing | head -n 1)" = anon4k ]'
+expect_usage "--list: unknown list 'banana'" --list banana
 "$bin" vm --help >"$tmp/help"
 check '[ $? -eq 0 ] && grep -q -- "--guest-pages" "$tmp/help"'
 exit $vm_fail
