@@ -10,6 +10,7 @@
 #include "afile.h"
 #include "cb_counters.h"
 #include "cb_kvm_stats.h"
+#include "cb_vm_dims.h"
 
 /* A column's role: KEY (a configuration name, never empty), STR, NUM
  * (empty = not measured), BOOL (true/false).  OPT columns may be absent
@@ -60,10 +61,10 @@ static const struct col_spec host_floor_cols[] = {
 #define COUNTER_COL(name, required) {#name, COL_NUM, !(required)},
 #define KVM_COL_SPEC(name, required) {#name, COL_NUM, !(required)},
 #define KVM_COL(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, KVM_COL_SPEC, name, required)
+#define DIM_COL(E, column, schema, old_value) schema(#column),
 static const struct col_spec vm_cols[] = {
 	KEY("where"), KEY("mmu"), BOOL("timing_valid"),
-	KEY("primitive"), KEY("guest_page"), STR("cow_policy"),
-	KEY("backing"), KEY("prefault"), NUM("region_bytes"),
+	KEY("primitive"), CB_VM_DIMS(DIM_COL) NUM("region_bytes"),
 	NUM("dirty_pages"), NUM("rep"), KEY("sample"), KEY("phase"),
 	NUM("cycles"), NUM("ns"), OPT_NUM("tsc_khz"),
 	CB_COUNTERS(COUNTER_COL)
@@ -90,9 +91,10 @@ static const struct col_spec xcheck_cols[] = {
 	NUM("pf_taken"), NUM("pf_guest"), NUM("invlpg"), END,
 };
 
-/* In the order a benchmark name spells them (compare) and tables sort by. */
-#define VM_CONFIG_KEYS "where", "mmu", "primitive", "guest_page", "cow_policy", "backing", \
-	"prefault", "region_bytes", "dirty_pages"
+/* In the order a benchmark name spells them (compare) and tables sort by;
+ * the sweep's named dimensions from common/cb_vm_dims.h. */
+#define DIM_KEY(E, column, schema, old_value) #column,
+#define VM_CONFIG_KEYS "where", "mmu", "primitive", CB_VM_DIMS(DIM_KEY) "region_bytes", "dirty_pages"
 const char *const run_host_keys[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages", NULL};
 const char *const run_vm_keys[] = {VM_CONFIG_KEYS, NULL};
 const char *const run_vm_phase_keys[] = {VM_CONFIG_KEYS, "phase", NULL};
@@ -100,15 +102,16 @@ const char *const run_vm_phase_keys[] = {VM_CONFIG_KEYS, "phase", NULL};
 static const struct file_spec {
 	const char *file;
 	const struct col_spec *cols;
-	size_t off; /* where struct run keeps it */
+	size_t off;  /* where struct run keeps it */
+	bool config; /* carries the sweep's dimensions */
 } files[] = {
-	{"host.csv", host_cols, offsetof(struct run, host)},
-	{"host-summary.csv", host_summary_cols, offsetof(struct run, host_summary)},
-	{"host-floor.csv", host_floor_cols, offsetof(struct run, host_floor)},
-	{"vm.csv", vm_cols, offsetof(struct run, vm)},
-	{"vm-stats.csv", vm_stats_cols, offsetof(struct run, vm_stats)},
-	{"vm-boots.csv", vm_boots_cols, offsetof(struct run, vm_boots)},
-	{"qemu-crosscheck.csv", xcheck_cols, offsetof(struct run, xcheck)},
+	{"host.csv", host_cols, offsetof(struct run, host), false},
+	{"host-summary.csv", host_summary_cols, offsetof(struct run, host_summary), false},
+	{"host-floor.csv", host_floor_cols, offsetof(struct run, host_floor), false},
+	{"vm.csv", vm_cols, offsetof(struct run, vm), true},
+	{"vm-stats.csv", vm_stats_cols, offsetof(struct run, vm_stats), false},
+	{"vm-boots.csv", vm_boots_cols, offsetof(struct run, vm_boots), true},
+	{"qemu-crosscheck.csv", xcheck_cols, offsetof(struct run, xcheck), false},
 };
 
 static struct csv_table **slot(struct run *r, const struct file_spec *f)
@@ -188,6 +191,42 @@ int run_check_table(const struct csv_table *t, const char *file, cb_error *e)
 	return 0;
 }
 
+/* A column a file was written without, holding `value` on every row; or,
+ * when the column exists, `value` where it is empty (rows merged in from a
+ * file without it, as scripts/nested merges). */
+static void add_column(struct csv_table *t, const char *name, const char *value)
+{
+	int c = csv_col(t, name);
+	if (c >= 0) {
+		for (size_t r = 0; r < t->nrows; r++)
+			if (!*t->rows[r][c]) {
+				free(t->rows[r][c]);
+				t->rows[r][c] = cb_xstrdup(value);
+			}
+		return;
+	}
+	t->header = cb_xrealloc(t->header, (t->ncols + 1) * sizeof(*t->header));
+	t->header[t->ncols] = cb_xstrdup(name);
+	for (size_t r = 0; r < t->nrows; r++) {
+		t->rows[r] = cb_xrealloc(t->rows[r], (t->ncols + 1) * sizeof(*t->rows[r]));
+		t->rows[r][t->ncols] = cb_xstrdup(value);
+	}
+	t->ncols++;
+}
+
+/* A sweep dimension added after a file was written: its rows ran with the
+ * value the dimension names for them (cb_vm_dims.h), so old and new runs
+ * group and compare alike. */
+static void add_old_dims(struct csv_table *t)
+{
+	const char *v;
+#define OLD_DIM(E, column, schema, old_value) \
+	if ((v = old_value) != NULL)                   \
+		add_column(t, #column, v);
+	CB_VM_DIMS(OLD_DIM)
+#undef OLD_DIM
+}
+
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -225,6 +264,8 @@ int run_load(const char *dir, struct run *r, cb_error *e)
 		struct csv_table *t = NULL;
 		if (exists(path)) {
 			t = csv_read(path, e);
+			if (t && files[i].config)
+				add_old_dims(t);
 			if (!t || run_check_table(t, files[i].file, e) < 0) {
 				if (t) /* the schema error names the file already */
 					csv_free(t);

@@ -25,7 +25,7 @@ static const struct {
 static void config_header(struct csv_writer *w)
 {
 	for (int d = 0; d < VM_DIM_COUNT; d++)
-		csv_str(w, vm_dims[d].column);
+		csv_str(w, vm_dim_columns[d]);
 	csv_str(w, "region_bytes");
 	csv_str(w, "dirty_pages");
 }

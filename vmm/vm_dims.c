@@ -7,20 +7,22 @@
 #define DIM_FIELD(f) offsetof(struct vm_config, f)
 #define EVERYWHERE -1, 0, 0
 
+#define VM_DIM_COLUMN(E, column, schema, old_value) [VM_DIM_##E] = #column,
+const char *const vm_dim_columns[VM_DIM_COUNT] = {CB_VM_DIMS(VM_DIM_COLUMN)};
+#undef VM_DIM_COLUMN
+
 const struct vm_dim_desc vm_dims[VM_DIM_COUNT] = {
 	[VM_DIM_GPAGE] = {"guest-pages", "guest page size of the region: 4k,2m", "guest page",
-			  vm_gpage_names, DIM_FIELD(gpage), "guest_page", "gpage", NULL, EVERYWHERE},
+			  vm_gpage_names, DIM_FIELD(gpage), "gpage", NULL, EVERYWHERE},
 	[VM_DIM_POLICY] = {"cow-policy", "2 MiB COW: copy (whole page), split (then copy 4 KiB)",
-			   "COW policy", vm_policy_names, DIM_FIELD(policy), "cow_policy", "policy",
-			   NULL,
+			   "COW policy", vm_policy_names, DIM_FIELD(policy), "policy", NULL,
 			   /* a 4 KiB COW always copies 4 KiB */
 			   VM_DIM_GPAGE, VM_GPAGE_2M, VM_POLICY_COPY},
 	[VM_DIM_BACKING] = {"backing", "guest RAM on the host: anon4k,thp,hugetlb2m,hugetlb1g",
-			    "backing", vm_backing_names, DIM_FIELD(backing), "backing", NULL, NULL,
-			    EVERYWHERE},
+			    "backing", vm_backing_names, DIM_FIELD(backing), NULL, NULL, EVERYWHERE},
 	[VM_DIM_PREFAULT] = {"prefault", "no,yes: populate guest RAM before boot",
-			     "prefault value", vm_prefault_names, DIM_FIELD(prefault), "prefault",
-			     NULL, "prefault", EVERYWHERE},
+			     "prefault value", vm_prefault_names, DIM_FIELD(prefault), NULL,
+			     "prefault", EVERYWHERE},
 };
 
 /* The fields are read and written as int through their offsets. */

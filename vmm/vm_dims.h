@@ -1,26 +1,24 @@
 /* The VM sweep's named dimensions, as one table: each row says how users
  * spell it (--option and the names it takes), where a configuration keeps
- * its value, which guest command-line key and which CSV column carry it,
+ * its value, which guest command-line key carries it,
  * and how a label shows it.  The matrix builder, the label, the guest
  * command line, the CSV writer, the option parser, --help and
  * `cowbench vm --list` are all loops over this table, so adding a
- * dimension is one row here, one field in struct vm_config and its names
- * (plus what the guest does with it). */
+ * dimension is a line in common/cb_vm_dims.h, one row here, one field in
+ * struct vm_config and its names (plus what the guest does with it). */
 #ifndef COWBENCH_VM_DIMS_H
 #define COWBENCH_VM_DIMS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-/* In sweep order: the matrix varies the last one fastest (before region
- * size and dirty count), and CSVs carry them in this order. */
-enum vm_dim {
-	VM_DIM_GPAGE,
-	VM_DIM_POLICY,
-	VM_DIM_BACKING,
-	VM_DIM_PREFAULT,
-	VM_DIM_COUNT
-};
+#include "cb_vm_dims.h"
+
+/* In common/cb_vm_dims.h's order: the matrix varies the last one fastest
+ * (before region size and dirty count), and CSVs carry them in this order. */
+#define VM_DIM_ENUM(E, column, schema, old_value) VM_DIM_##E,
+enum vm_dim { CB_VM_DIMS(VM_DIM_ENUM) VM_DIM_COUNT };
+#undef VM_DIM_ENUM
 
 struct vm_config;
 
@@ -30,7 +28,6 @@ struct vm_dim_desc {
 	const char *kind;	  /* "guest page": in error messages */
 	const char *const *names; /* the values, NULL-terminated */
 	size_t off;		  /* of the value's index (an int) in struct vm_config */
-	const char *column;	  /* in vm.csv and vm-boots.csv */
 	const char *cmdline;	  /* the guest command-line key; NULL: not passed on */
 	const char *label;	  /* a label shows "<label>=<value>"; NULL: the value alone */
 	/* Varies only where dimension `only_dim` has the value `only_value`
@@ -40,6 +37,8 @@ struct vm_dim_desc {
 };
 
 extern const struct vm_dim_desc vm_dims[VM_DIM_COUNT];
+/* Each dimension's column in vm.csv and vm-boots.csv (cb_vm_dims.h). */
+extern const char *const vm_dim_columns[VM_DIM_COUNT];
 
 int vm_dim_get(const struct vm_config *c, enum vm_dim d);
 void vm_dim_set(struct vm_config *c, enum vm_dim d, int value);

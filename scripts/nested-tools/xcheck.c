@@ -107,7 +107,7 @@ static void header(struct csv_writer *w)
 	for (size_t i = 0; i < CB_ARRAY_SIZE(lead); i++)
 		csv_str(w, lead[i]);
 	for (int d = 0; d < VM_DIM_COUNT; d++)
-		csv_str(w, vm_dims[d].column);
+		csv_str(w, vm_dim_columns[d]);
 	for (size_t i = 0; i < CB_ARRAY_SIZE(mid); i++)
 		csv_str(w, mid[i]);
 	for (size_t i = 0; i < CB_ARRAY_SIZE(tail_cols); i++)

@@ -167,12 +167,12 @@ int main(void)
 	size_t at = 0;
 	for (int d = 0; d < VM_DIM_COUNT; d++) {
 		size_t k = at;
-		while (run_vm_keys[k] && strcmp(run_vm_keys[k], vm_dims[d].column))
+		while (run_vm_keys[k] && strcmp(run_vm_keys[k], vm_dim_columns[d]))
 			k++;
 		CHECK(run_vm_keys[k] != NULL);
 		if (!run_vm_keys[k])
 			fprintf(stderr, "dimension column %s is not in run_vm_keys (in order)\n",
-				vm_dims[d].column);
+				vm_dim_columns[d]);
 		else
 			at = k + 1;
 		for (size_t i = 0; vm_dims[d].names[i]; i++)
