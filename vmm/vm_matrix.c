@@ -6,31 +6,50 @@
 
 /* Guest ring 0 is slow on PVM hosts (a 4 KiB COW copy costs ~0.5 ms
  * there), so regions stay modest.  Tune here. */
-const struct vm_matrix_spec vm_matrix_default = {
-	.prims = "fork,vfork,clone_vm,spawn",
-	.sizes = "256K,4M,64M",
-	.dirty = "16",
-	.dims = {
-		[VM_DIM_GPAGE] = "4k,2m",
-		[VM_DIM_POLICY] = "copy,split",
-		[VM_DIM_BACKING] = "anon4k,thp,hugetlb2m",
-		[VM_DIM_PREFAULT] = "no,yes",
+static const struct vm_matrix_spec default_slices[] = {
+	{
+		.prims = "fork,vfork,clone_vm,spawn",
+		.sizes = "256K,4M,64M",
+		.dirty = "16",
+		.dims = {
+			[VM_DIM_GPAGE] = "4k,2m",
+			[VM_DIM_POLICY] = "copy,split",
+			[VM_DIM_BACKING] = "anon4k,thp,hugetlb2m",
+			[VM_DIM_PREFAULT] = "no,yes",
+		},
+		.reps = 5,
 	},
-	.reps = 5,
 };
+const struct vm_matrix_preset vm_matrix_default = {default_slices, CB_ARRAY_SIZE(default_slices)};
 
-const struct vm_matrix_spec vm_matrix_quick = {
-	.prims = "fork,vfork,clone_vm,spawn",
-	.sizes = "2M",
-	.dirty = "16",
-	.dims = {
-		[VM_DIM_GPAGE] = "4k,2m",
-		[VM_DIM_POLICY] = "copy,split",
-		[VM_DIM_BACKING] = "anon4k,thp",
-		[VM_DIM_PREFAULT] = "no,yes",
+static const struct vm_matrix_spec quick_slices[] = {
+	{
+		.prims = "fork,vfork,clone_vm,spawn",
+		.sizes = "2M",
+		.dirty = "16",
+		.dims = {
+			[VM_DIM_GPAGE] = "4k,2m",
+			[VM_DIM_POLICY] = "copy,split",
+			[VM_DIM_BACKING] = "anon4k,thp",
+			[VM_DIM_PREFAULT] = "no,yes",
+		},
+		.reps = 10, /* compare needs at least 9 samples per side */
 	},
-	.reps = 10, /* compare needs at least 9 samples per side */
 };
+const struct vm_matrix_preset vm_matrix_quick = {quick_slices, CB_ARRAY_SIZE(quick_slices)};
+
+struct vm_matrix_spec vm_spec_apply(struct vm_matrix_spec slice, const struct vm_matrix_spec *with)
+{
+#define TAKE(f) if (with->f) slice.f = with->f
+	TAKE(prims);
+	TAKE(sizes);
+	TAKE(dirty);
+	TAKE(reps);
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		TAKE(dims[d]);
+#undef TAKE
+	return slice;
+}
 
 #define MIB (1024ull * 1024)
 
@@ -92,6 +111,33 @@ size_t vm_matrix_build(const struct vm_matrix_in *in, struct vm_config **out)
 	struct cfg_list l = {0};
 	struct vm_config c = {0};
 	add_dims(in, 0, &c, &l);
+	*out = l.v;
+	return l.n;
+}
+
+static bool same_config(const struct vm_config *a, const struct vm_config *b)
+{
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		if (vm_dim_get(a, (enum vm_dim)d) != vm_dim_get(b, (enum vm_dim)d))
+			return false;
+	return a->region_bytes == b->region_bytes && a->dirty_pages == b->dirty_pages;
+}
+
+size_t vm_matrix_build_slices(const struct vm_matrix_in *in, size_t n, struct vm_config **out)
+{
+	struct cfg_list l = {0};
+	for (size_t i = 0; i < n; i++) {
+		struct vm_config *c;
+		size_t nc = vm_matrix_build(&in[i], &c);
+		for (size_t k = 0; k < nc; k++) {
+			bool dup = false;
+			for (size_t j = 0; j < l.n && !dup; j++)
+				dup = same_config(&l.v[j], &c[k]);
+			if (!dup)
+				add(&l, &c[k]);
+		}
+		free(c);
+	}
 	*out = l.v;
 	return l.n;
 }

@@ -47,6 +47,9 @@ static void usage(FILE *f)
 	      "  --where LABEL       host, nested-tcg, nested-kvm (a label for the rows)\n"
 	      "  --guest-args STR    appended to the guest command line\n"
 	      "  --verbose           print the guest console as 'guest: ...'\n"
+	      "  --and               start another slice of the matrix: the slice before it,\n"
+	      "                      changed by the --sizes, --dirty and dimension options\n"
+	      "                      that follow (the boots are the union of the slices)\n"
 	      "  --list NAME         print the values NAME takes, one per line, and exit; NAME:\n"
 	      "                      primitives, phases, where",
 	      f);
@@ -84,7 +87,7 @@ static _Noreturn void list_names(const char *what)
 void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 {
 	enum { O_PRIMS = 256, O_SIZES, O_DIRTY, O_REPS, O_RAM, O_TIMEOUT, O_KERNEL, O_OUT,
-	       O_QUICK, O_WHERE, O_GARGS, O_VERBOSE, O_LIST, O_DIM };
+	       O_QUICK, O_WHERE, O_GARGS, O_VERBOSE, O_LIST, O_AND, O_DIM };
 	static const struct option fixed[] = {
 		{"primitives", required_argument, NULL, O_PRIMS},
 		{"sizes", required_argument, NULL, O_SIZES},
@@ -99,6 +102,7 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		{"guest-args", required_argument, NULL, O_GARGS},
 		{"verbose", no_argument, NULL, O_VERBOSE},
 		{"list", required_argument, NULL, O_LIST},
+		{"and", no_argument, NULL, O_AND},
 		{"help", no_argument, NULL, 'h'},
 	};
 	/* The fixed options, then one per dimension (vm_dims.h). */
@@ -108,20 +112,27 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		opts[CB_ARRAY_SIZE(fixed) + d] =
 			(struct option){vm_dims[d].option, required_argument, NULL, O_DIM + d};
 	opts[CB_ARRAY_SIZE(opts) - 1] = (struct option){0};
-	struct vm_matrix_spec set = {0};
+	/* What the command line sets, per slice; prims and reps in set[0]. */
+	struct vm_matrix_spec set[VM_SLICES_MAX] = {{0}};
+	size_t nset = 1;
 	bool quick = false;
 	int c;
 	optind = 1;
 	opterr = 0; /* one line of our own instead of getopt's message + usage */
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c >= O_DIM && c < O_DIM + VM_DIM_COUNT) {
-			set.dims[c - O_DIM] = optarg;
+			set[nset - 1].dims[c - O_DIM] = optarg;
 			continue;
 		}
 		switch (c) {
-		case O_PRIMS: set.prims = optarg; break;
-		case O_SIZES: set.sizes = optarg; break;
-		case O_DIRTY: set.dirty = optarg; break;
+		case O_PRIMS: set[0].prims = optarg; break;
+		case O_SIZES: set[nset - 1].sizes = optarg; break;
+		case O_DIRTY: set[nset - 1].dirty = optarg; break;
+		case O_AND:
+			if (nset == VM_SLICES_MAX)
+				cb_die(CB_EXIT_USAGE, "--and", "at most %d slices", VM_SLICES_MAX);
+			nset++;
+			break;
 		case O_REPS: o->reps = optarg; break;
 		case O_RAM: o->ram = optarg; break;
 		case O_TIMEOUT: o->timeout = optarg; break;
@@ -142,15 +153,21 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 	}
 	if (optind < argc)
 		cb_die(CB_EXIT_USAGE, "vm", "unexpected argument '%s'", argv[optind]);
-	/* Explicit options override the chosen matrix, in any order. */
-	o->spec = quick ? vm_matrix_quick : vm_matrix_default;
-#define TAKE(f) if (set.f) o->spec.f = set.f
-	TAKE(prims);
-	TAKE(sizes);
-	TAKE(dirty);
-	for (int d = 0; d < VM_DIM_COUNT; d++)
-		TAKE(dims[d]);
-#undef TAKE
+	/* Explicit options override the chosen matrix, in any order: without
+	 * --and, in each of its slices; with it, the command line's slices
+	 * replace the preset's, starting from its first. */
+	const struct vm_matrix_preset *p = quick ? &vm_matrix_quick : &vm_matrix_default;
+	o->nspecs = nset > 1 ? nset : p->n;
+	for (size_t k = 0; k < o->nspecs; k++) {
+		struct vm_matrix_spec base = k == 0 ? p->slices[0] : o->specs[k - 1];
+		if (nset == 1 && k > 0)
+			base = vm_spec_apply(o->specs[k - 1], &p->slices[k]);
+		o->specs[k] = vm_spec_apply(base, &set[nset > 1 ? k : 0]);
+	}
+	/* prims and reps are run-wide */
+	if (set[0].prims)
+		for (size_t k = 0; k < o->nspecs; k++)
+			o->specs[k].prims = set[0].prims;
 }
 
 static void names_or_die(const char *opt, const char *s, const char *const *names,
@@ -165,24 +182,29 @@ void vm_sweep_parse(const struct vm_opts *o, struct vm_sweep *w)
 {
 	cb_error e;
 	memset(w, 0, sizeof(*w));
-	names_or_die("--primitives", o->spec.prims, vm_prim_names, "primitive", &w->prims,
+	names_or_die("--primitives", o->specs[0].prims, vm_prim_names, "primitive", &w->prims,
 		     &w->nprims);
-	for (int d = 0; d < VM_DIM_COUNT; d++) {
-		char opt[32];
-		snprintf(opt, sizeof(opt), "--%s", vm_dims[d].option);
-		names_or_die(opt, o->spec.dims[d], vm_dims[d].names, vm_dims[d].kind, &w->dims[d],
-			     &w->ndims[d]);
+	w->nslices = o->nspecs;
+	for (size_t k = 0; k < o->nspecs; k++) {
+		const struct vm_matrix_spec *sp = &o->specs[k];
+		struct vm_slice *sl = &w->slices[k];
+		for (int d = 0; d < VM_DIM_COUNT; d++) {
+			char opt[32];
+			snprintf(opt, sizeof(opt), "--%s", vm_dims[d].option);
+			names_or_die(opt, sp->dims[d], vm_dims[d].names, vm_dims[d].kind, &sl->dims[d],
+				     &sl->ndims[d]);
+		}
+		if (parse_size_list(sp->sizes, &sl->sizes, &sl->nsizes, &e) < 0)
+			cb_die_err(CB_EXIT_USAGE, "--sizes", &e);
+		for (size_t i = 0; i < sl->nsizes; i++) {
+			if (sl->sizes[i] % 4096 || sl->sizes[i] > VM_RAM_MAX / 4)
+				cb_die(CB_EXIT_USAGE, "--sizes", "%" PRIu64 " bytes: a region must be a "
+				       "multiple of 4K and at most 16G", sl->sizes[i]);
+		}
+		if (parse_dirty_list(sp->dirty, &sl->dirty, &sl->ndirty, &e) < 0)
+			cb_die_err(CB_EXIT_USAGE, "--dirty", &e);
 	}
-	if (parse_size_list(o->spec.sizes, &w->sizes, &w->nsizes, &e) < 0)
-		cb_die_err(CB_EXIT_USAGE, "--sizes", &e);
-	for (size_t i = 0; i < w->nsizes; i++) {
-		if (w->sizes[i] % 4096 || w->sizes[i] > VM_RAM_MAX / 4)
-			cb_die(CB_EXIT_USAGE, "--sizes", "%" PRIu64 " bytes: a region must be a "
-			       "multiple of 4K and at most 16G", w->sizes[i]);
-	}
-	if (parse_dirty_list(o->spec.dirty, &w->dirty, &w->ndirty, &e) < 0)
-		cb_die_err(CB_EXIT_USAGE, "--dirty", &e);
-	w->reps = o->spec.reps;
+	w->reps = o->specs[0].reps;
 	if (o->reps && (parse_u64(o->reps, &w->reps, &e) < 0 || w->reps == 0 || w->reps > 1000000))
 		cb_die(CB_EXIT_USAGE, "--reps", "'%s' is not a repetition count (1..1000000)", o->reps);
 	if (o->ram) {
@@ -203,15 +225,19 @@ void vm_sweep_parse(const struct vm_opts *o, struct vm_sweep *w)
 	}
 }
 
-struct vm_matrix_in vm_sweep_matrix(const struct vm_sweep *w)
+size_t vm_sweep_configs(const struct vm_sweep *w, struct vm_config **out)
 {
-	struct vm_matrix_in in = {.sizes = w->sizes, .nsizes = w->nsizes, .dirty = w->dirty,
-				  .ndirty = w->ndirty};
-	for (int d = 0; d < VM_DIM_COUNT; d++) {
-		in.dims[d] = w->dims[d];
-		in.ndims[d] = w->ndims[d];
+	struct vm_matrix_in in[VM_SLICES_MAX];
+	for (size_t k = 0; k < w->nslices; k++) {
+		const struct vm_slice *sl = &w->slices[k];
+		in[k] = (struct vm_matrix_in){.sizes = sl->sizes, .nsizes = sl->nsizes,
+					      .dirty = sl->dirty, .ndirty = sl->ndirty};
+		for (int d = 0; d < VM_DIM_COUNT; d++) {
+			in[k].dims[d] = sl->dims[d];
+			in[k].ndims[d] = sl->ndims[d];
+		}
 	}
-	return in;
+	return vm_matrix_build_slices(in, w->nslices, out);
 }
 
 char *vm_kernel_path(const char *opt)
@@ -252,9 +278,11 @@ void *vm_kernel_load(const char *path, size_t *len)
 void vm_sweep_free(struct vm_sweep *w)
 {
 	free(w->prims);
-	for (int d = 0; d < VM_DIM_COUNT; d++)
-		free(w->dims[d]);
-	free(w->sizes);
-	free(w->dirty);
+	for (size_t k = 0; k < w->nslices; k++) {
+		for (int d = 0; d < VM_DIM_COUNT; d++)
+			free(w->slices[k].dims[d]);
+		free(w->slices[k].sizes);
+		free(w->slices[k].dirty);
+	}
 	memset(w, 0, sizeof(*w));
 }

@@ -47,9 +47,8 @@ static void plan_parse(int argc, char **argv, struct plan *p)
 	memset(p, 0, sizeof(*p));
 	vm_opts_parse(argc, argv, &p->o);
 	vm_sweep_parse(&p->o, &p->w);
-	struct vm_matrix_in in = vm_sweep_matrix(&p->w);
 	struct vm_config *cfgs;
-	size_t n = vm_matrix_build(&in, &cfgs);
+	size_t n = vm_sweep_configs(&p->w, &cfgs);
 	if (n != 1)
 		cb_die(CB_EXIT_USAGE, me, "the options name %zu configurations; the cross-check "
 		       "runs one", n);

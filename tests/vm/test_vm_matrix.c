@@ -3,6 +3,7 @@
 
 #include "check.h"
 #include "vm_matrix.h"
+#include "vm_opts.h"
 
 #define MIB (1024ull * 1024)
 
@@ -35,10 +36,23 @@ static int parses(const struct vm_matrix_spec *s)
 	return ok && s->reps > 0;
 }
 
+/* Every slice of a preset parses, resolved as vm_opts_parse resolves it. */
+static int preset_parses(const struct vm_matrix_preset *p)
+{
+	int ok = p->n >= 1 && p->n <= VM_SLICES_MAX;
+	struct vm_matrix_spec s = p->slices[0];
+	for (size_t k = 0; k < p->n; k++) {
+		if (k)
+			s = vm_spec_apply(s, &p->slices[k]);
+		ok &= parses(&s);
+	}
+	return ok;
+}
+
 int main(void)
 {
-	CHECK(parses(&vm_matrix_default));
-	CHECK(parses(&vm_matrix_quick));
+	CHECK(preset_parses(&vm_matrix_default));
+	CHECK(preset_parses(&vm_matrix_quick));
 
 	int gp[] = {VM_GPAGE_4K, VM_GPAGE_2M}, pol[] = {VM_POLICY_COPY, VM_POLICY_SPLIT};
 	int bk[] = {VM_BACKING_ANON4K}, pf[] = {0, 1};
@@ -80,5 +94,52 @@ int main(void)
 	CHECK_STR(vm_config_label(&c[3], label, sizeof(label)),
 		  "4k copy anon4k prefault=no region=4M dirty=1024");
 	free(c);
+
+	/* Slices: the union, each configuration once, in order.  The second
+	 * repeats 4k at 256K and adds 2m at 2M: 8 + 4 new (2 policies x 2
+	 * prefaults at 2M, dirty 16 only). */
+	uint64_t sizes2[] = {256 * 1024, 2 * MIB};
+	struct vm_matrix_in two[2] = {in, in};
+	two[1].sizes = sizes2;
+	two[1].ndirty = 1;
+	two[1].dims[VM_DIM_GPAGE] = gp + 1;
+	two[1].ndims[VM_DIM_GPAGE] = 1;
+	two[0].dims[VM_DIM_GPAGE] = gp;
+	two[0].ndims[VM_DIM_GPAGE] = 1;
+	n = vm_matrix_build_slices(two, 2, &c);
+	/* slice 1: 4k, 2 prefaults x (256K: 16, 64 | 4M: 16, 1024) = 8;
+	 * slice 2: 2m x 2 policies x 2 prefaults x (256K skipped, 2M) = 8, none shared */
+	CHECK_EQ_U64(n, 16);
+	two[1] = two[0];
+	free(c);
+	n = vm_matrix_build_slices(two, 2, &c);
+	CHECK_EQ_U64(n, 8); /* the same slice twice: once */
+	free(c);
+
+	/* --and on the command line: a copy of the slice before, changed. */
+	char *argv[] = {"vm", "--sizes", "256K", "--guest-pages", "4k", "--backing", "anon4k",
+			"--prefault", "no", "--dirty", "16", "--and", "--sizes", "256K,2M",
+			"--prefault", "yes", "--and", "--guest-pages", "2m", "--cow-policy", "split",
+			"--primitives", "fork", NULL};
+	struct vm_opts o = {0};
+	struct vm_sweep w;
+	vm_opts_parse(CB_ARRAY_SIZE(argv) - 1, argv, &o);
+	CHECK_EQ_U64(o.nspecs, 3);
+	vm_sweep_parse(&o, &w);
+	n = vm_sweep_configs(&w, &c);
+	/* 4k no 256K; 4k yes 256K, 2M; 2m split yes 256K (skipped), 2M */
+	CHECK_EQ_U64(n, 5);
+	CHECK_EQ_U64(w.nprims, 1); /* --primitives is run-wide, wherever it stands */
+	CHECK(n == 5 && c[4].gpage == VM_GPAGE_2M && c[4].policy == VM_POLICY_SPLIT &&
+	      c[4].prefault == 1 && c[4].region_bytes == 2 * MIB && !c[4].skip[0]);
+	CHECK(n == 5 && c[3].skip[0]);
+	free(c);
+	vm_sweep_free(&w);
+	/* without --and, options change every slice of the preset */
+	char *argv2[] = {"vm", "--sizes", "1M", NULL};
+	vm_opts_parse(2 + 1, argv2, &o);
+	CHECK_EQ_U64(o.nspecs, vm_matrix_default.n);
+	for (size_t k = 0; k < o.nspecs; k++)
+		CHECK_STR(o.specs[k].sizes, "1M");
 	return check_done();
 }
