@@ -1,4 +1,5 @@
-/* The cowbench guest <-> VMM ABI, version 1.
+/* The cowbench guest <-> VMM ABI, version 2 (2: the phase record gained
+ * full_copies, pt_copies and pte_writes).
  *
  * Shared by the guest kernel (freestanding) and the VMM, so it uses nothing
  * but fixed-width integers.  Everything the guest hands the VMM is
@@ -33,7 +34,7 @@
 #include "cb_phases.h"
 #include "cb_prims.h"
 
-#define CB_ABI_VERSION 1
+#define CB_ABI_VERSION 2
 
 /* --- boot --- */
 #define CB_BOOT_MAGIC 0x49424243u /* "CBBI" */

@@ -31,7 +31,10 @@
 	X(ptes_copied, 0)      /* entries copied (a 2 MiB entry counts 1) */             \
 	X(fresh_frames, 1)     /* 4 KiB frames handed out for the first time */          \
 	X(guest_faults, 0)     /* #PF entries into the guest kernel */                   \
-	X(syscalls, 0)	       /* system calls into the guest kernel */
+	X(syscalls, 0)	       /* system calls into the guest kernel */                  \
+	X(full_copies, 0)      /* full fork: 4 KiB pages copied at fork (all private) */ \
+	X(pt_copies, 0)	       /* odf: shared page tables copied on their first write */ \
+	X(pte_writes, 0)       /* page-table entries the guest kernel stored */
 
 /* One uint64_t field per counter. */
 #define CB_COUNTER_FIELD(name, required) uint64_t name;

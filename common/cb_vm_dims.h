@@ -14,10 +14,13 @@
 #ifndef COWBENCH_CB_VM_DIMS_H
 #define COWBENCH_CB_VM_DIMS_H
 
+#include "cb_fork_designs.h"
+
 #define CB_VM_DIMS(X)                          \
 	X(GPAGE, guest_page, KEY, NULL)        \
 	X(POLICY, cow_policy, STR, NULL)       \
 	X(BACKING, backing, KEY, NULL)         \
-	X(PREFAULT, prefault, KEY, NULL)
+	X(PREFAULT, prefault, KEY, NULL)       \
+	X(DESIGN, fork_design, KEY, CB_FORK_DESIGN_DEFAULT)
 
 #endif

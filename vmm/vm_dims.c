@@ -11,6 +11,8 @@
 const char *const vm_dim_columns[VM_DIM_COUNT] = {CB_VM_DIMS(VM_DIM_COLUMN)};
 #undef VM_DIM_COLUMN
 
+static const char *const design_names[] = {CB_FORK_DESIGNS(CB_FORK_DESIGN_NAME) NULL};
+
 const struct vm_dim_desc vm_dims[VM_DIM_COUNT] = {
 	[VM_DIM_GPAGE] = {"guest-pages", "guest page size of the region: 4k,2m", "guest page",
 			  vm_gpage_names, DIM_FIELD(gpage), "gpage", NULL, EVERYWHERE},
@@ -23,6 +25,10 @@ const struct vm_dim_desc vm_dims[VM_DIM_COUNT] = {
 	[VM_DIM_PREFAULT] = {"prefault", "no,yes: populate guest RAM before boot",
 			     "prefault value", vm_prefault_names, DIM_FIELD(prefault), NULL,
 			     "prefault", EVERYWHERE},
+	[VM_DIM_DESIGN] = {"fork-design",
+			   "the guest's fork: full (copy every page), eager (copy page tables,\n"
+			   "                      share pages COW), odf (share page tables too)",
+			   "fork design", design_names, DIM_FIELD(design), "fork", "fork", EVERYWHERE},
 };
 
 /* The fields are read and written as int through their offsets. */

@@ -16,8 +16,19 @@ static const struct vm_matrix_spec default_slices[] = {
 			[VM_DIM_POLICY] = "copy,split",
 			[VM_DIM_BACKING] = "anon4k,thp,hugetlb2m",
 			[VM_DIM_PREFAULT] = "no,yes",
+			[VM_DIM_DESIGN] = CB_FORK_DESIGN_DEFAULT,
 		},
 		.reps = 5,
+	},
+	/* The fork designs side by side, at one point of the sweep. */
+	{
+		.sizes = "4M",
+		.dims = {
+			[VM_DIM_GPAGE] = "4k",
+			[VM_DIM_BACKING] = "anon4k",
+			[VM_DIM_PREFAULT] = "yes",
+			[VM_DIM_DESIGN] = "full,eager,odf",
+		},
 	},
 };
 const struct vm_matrix_preset vm_matrix_default = {default_slices, CB_ARRAY_SIZE(default_slices)};
@@ -32,6 +43,7 @@ static const struct vm_matrix_spec quick_slices[] = {
 			[VM_DIM_POLICY] = "copy,split",
 			[VM_DIM_BACKING] = "anon4k,thp",
 			[VM_DIM_PREFAULT] = "no,yes",
+			[VM_DIM_DESIGN] = CB_FORK_DESIGN_DEFAULT,
 		},
 		.reps = 10, /* compare needs at least 9 samples per side */
 	},

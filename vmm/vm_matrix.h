@@ -1,6 +1,6 @@
 /* The sweep: which guests to boot.  One boot per configuration: a value of
  * every named dimension (vm_dims.h: guest page, COW policy, backing,
- * prefault), a region size and a dirty count; the guest runs every
+ * prefault, fork design), a region size and a dirty count; the guest runs every
  * requested primitive x reps inside it.  Pure: tests build matrices
  * without /dev/kvm. */
 #ifndef COWBENCH_VM_MATRIX_H
@@ -44,6 +44,7 @@ struct vm_config {
 	enum vm_policy policy; /* VM_POLICY_COPY for 4k: a 4 KiB COW always copies 4 KiB */
 	enum vm_backing backing;
 	int prefault; /* index into vm_prefault_names: 1 = yes */
+	int design;   /* common/cb_fork_designs.h, in its order */
 	uint64_t region_bytes;
 	uint64_t dirty_pages; /* 4 KiB pages, resolved against the region */
 	char skip[160];	      /* non-empty: cannot run, and why */

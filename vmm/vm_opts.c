@@ -112,7 +112,7 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		opts[CB_ARRAY_SIZE(fixed) + d] =
 			(struct option){vm_dims[d].option, required_argument, NULL, O_DIM + d};
 	opts[CB_ARRAY_SIZE(opts) - 1] = (struct option){0};
-	/* What the command line sets, per slice; prims and reps in set[0]. */
+	/* What the command line sets, per slice (prims in set[0]: run-wide). */
 	struct vm_matrix_spec set[VM_SLICES_MAX] = {{0}};
 	size_t nset = 1;
 	bool quick = false;
@@ -153,16 +153,18 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 	}
 	if (optind < argc)
 		cb_die(CB_EXIT_USAGE, "vm", "unexpected argument '%s'", argv[optind]);
-	/* Explicit options override the chosen matrix, in any order: without
-	 * --and, in each of its slices; with it, the command line's slices
-	 * replace the preset's, starting from its first. */
+	/* Explicit options override the chosen matrix, in any order.  The
+	 * preset's extra slices belong to it as it stands: with any sweep
+	 * option (sizes, dirty, a dimension) only its first slice is run,
+	 * changed by them; with --and, the command line's slices follow it. */
 	const struct vm_matrix_preset *p = quick ? &vm_matrix_quick : &vm_matrix_default;
-	o->nspecs = nset > 1 ? nset : p->n;
+	bool sweep = nset > 1 || set[0].sizes || set[0].dirty;
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		sweep |= set[0].dims[d] != NULL;
+	o->nspecs = sweep ? nset : p->n;
 	for (size_t k = 0; k < o->nspecs; k++) {
 		struct vm_matrix_spec base = k == 0 ? p->slices[0] : o->specs[k - 1];
-		if (nset == 1 && k > 0)
-			base = vm_spec_apply(o->specs[k - 1], &p->slices[k]);
-		o->specs[k] = vm_spec_apply(base, &set[nset > 1 ? k : 0]);
+		o->specs[k] = vm_spec_apply(base, sweep ? &set[k] : &p->slices[k]);
 	}
 	/* prims and reps are run-wide */
 	if (set[0].prims)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "cb_counters.h"
+#include "cb_fork_designs.h"
 
 #ifdef GUEST_HOSTED
 extern uint8_t *hosted_ram;
@@ -112,9 +113,13 @@ struct aspace {
 enum cow_policy { COW_COPY_2M = 0, COW_SPLIT_4K = 1 };
 
 /* How fork() copies an address space; one design per boot. */
-enum fork_design {
-	FORK_EAGER, /* copy the page tables, share the pages copy-on-write */
-};
+#define FORK_ENUM(E, n) FORK_##E,
+#define FORK_ONE(E, n) +1
+enum fork_design { CB_FORK_DESIGNS(FORK_ENUM) };
+/* Apart from the enum, so a switch that misses a design does not compile. */
+enum { FORK_DESIGN_COUNT = 0 CB_FORK_DESIGNS(FORK_ONE) };
+#undef FORK_ENUM
+#undef FORK_ONE
 
 /* The kernel's running totals of common/cb_counters.h ("region" =
  * mappings with GMAP_REGION): each phase reports their change. */
@@ -137,7 +142,7 @@ void as_put(struct aspace *as);
 int as_map(struct aspace *as, uint64_t va, uint64_t len, unsigned flags);
 /* Maps one existing frame (program loading, shared pages). */
 void as_map_frame(struct aspace *as, uint64_t va, uint64_t pa, uint64_t pte_flags);
-/* fork(): a copy of `parent` whose private pages are COW in both. */
+/* fork(): a copy of `parent` made the mm_fork_design way (fork.c). */
 struct aspace *as_fork(struct aspace *parent);
 /* spawn(): every GMAP_SHARED mapping of `from` appears in `to` too. */
 void as_share_into(struct aspace *to, const struct aspace *from);
@@ -150,11 +155,14 @@ enum fault_result {
 	FAULT_SPLIT_COPIED, /* 2 MiB split, then a 4 KiB copy */
 	FAULT_SPLIT_REUSED,
 	FAULT_ZERO_FILLED,
+	FAULT_TABLE_OWNED, /* odf: the shared table became ours; the page was writable */
 };
 /* Handles a page fault at va; err is the x86 #PF error code. */
 enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err);
 
 /* Leaf entry mapping va (a PTE, or a PDE with PS), or NULL. */
 uint64_t *as_lookup(struct aspace *as, uint64_t va, int *is_2m);
+/* va is mapped writable at every level (a user write would not fault). */
+int as_user_writable(struct aspace *as, uint64_t va);
 
 #endif

@@ -150,7 +150,8 @@ static int user_prepare(uint64_t va, uint64_t len, int write)
 		if (!e && (as_fault(cur->as, p, PF_U | (write ? PF_W : 0)) == FAULT_BAD ||
 			   !(e = as_lookup(cur->as, p, &huge))))
 			return -1;
-		if (write && !(*e & PTE_W) && as_fault(cur->as, p, PF_P | PF_W | PF_U) == FAULT_BAD)
+		if (write && !as_user_writable(cur->as, p) &&
+		    as_fault(cur->as, p, PF_P | PF_W | PF_U) == FAULT_BAD)
 			return -1;
 	}
 	return 0;

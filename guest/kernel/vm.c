@@ -1,24 +1,16 @@
-/* Address spaces: mapping, fork's copy-on-write page-table copy, the COW
- * fault handler, teardown. */
-#include <stdbool.h>
-
+/* Address spaces: mapping, the COW fault handler, teardown (fork's
+ * designs are in fork.c). */
 #include "glib.h"
 #include "gsys.h"
-#include "mm.h"
+#include "pt.h"
 
 struct kcounters kcount;
 enum cow_policy mm_cow_policy;
-enum fork_design mm_fork_design;
+enum fork_design mm_fork_design = FORK_EAGER;
 static uint64_t kernel_pml4e;
 
 #define AS_POOL 16
 static struct aspace as_pool[AS_POOL];
-
-#define PDE_ADDR_2M 0x000fffffffe00000ull
-#define TABLE_FLAGS (PTE_P | PTE_W | PTE_U)
-
-static inline uint64_t *table(uint64_t pa) { return phys_to_virt(pa); }
-static inline unsigned idx(uint64_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
 
 void as_set_kernel_pml4e(uint64_t e)
 {
@@ -33,14 +25,15 @@ struct aspace *as_create(void)
 			continue;
 		memset(as, 0, sizeof(*as));
 		as->pml4 = frame_alloc(1);
-		table(as->pml4)[0] = kernel_pml4e;
+		pte_set(&table(as->pml4)[0], kernel_pml4e);
 		as->refs = 1;
 		return as;
 	}
 	mm_panic("out of address spaces", AS_POOL, 0);
 }
 
-static uint64_t table_alloc(struct aspace *as)
+/* List frames: [0] = next, [1..511] = tables. */
+void table_list_add(struct aspace *as, uint64_t pa)
 {
 	if (!as->tlist || as->tlist_n == 511) {
 		uint64_t l = frame_alloc(0);
@@ -48,14 +41,36 @@ static uint64_t table_alloc(struct aspace *as)
 		as->tlist = l;
 		as->tlist_n = 0;
 	}
-	uint64_t pa = frame_alloc(1);
 	table(as->tlist)[1 + as->tlist_n++] = pa;
+}
+
+uint64_t table_alloc(struct aspace *as)
+{
+	uint64_t pa = frame_alloc(1);
+	table_list_add(as, pa);
 	return pa;
 }
 
-/* Entry for va at `level` (0 = PTE, 1 = PDE), allocating tables on the way
- * when create is set.  Stops early at a 2 MiB leaf and says so. */
-static uint64_t *walk(struct aspace *as, uint64_t va, int level, int create, int *huge)
+void table_list_replace(struct aspace *as, uint64_t old, uint64_t pa)
+{
+	for (uint64_t l = as->tlist, n = as->tlist_n; l; l = table(l)[0], n = 511)
+		for (uint64_t i = 1; i <= n; i++)
+			if (table(l)[i] == old) {
+				table(l)[i] = pa;
+				return;
+			}
+	mm_panic("page table not on its address space's list", old, pa);
+}
+
+uint64_t table_count(const struct aspace *as)
+{
+	uint64_t n = 0;
+	for (uint64_t l = as->tlist, used = as->tlist_n; l; l = table(l)[0], used = 511)
+		n += used;
+	return n;
+}
+
+uint64_t *walk(struct aspace *as, uint64_t va, int level, int create, int *huge)
 {
 	uint64_t pa = as->pml4;
 	*huge = 0;
@@ -64,20 +79,56 @@ static uint64_t *walk(struct aspace *as, uint64_t va, int level, int create, int
 		if (!(*e & PTE_P)) {
 			if (!create)
 				return NULL;
-			*e = table_alloc(as) | TABLE_FLAGS;
+			pte_set(e, table_alloc(as) | TABLE_FLAGS);
 		} else if (l == 1 && (*e & PTE_PS)) {
 			*huge = 1;
 			return e;
+		} else if (l == 1 && create && pde_shared_table(*e)) {
+			pd_own(as, e, va);
 		}
 		pa = *e & PTE_ADDR;
 	}
 	return &table(pa)[idx(va, level)];
 }
 
+bool pd_span_next(struct pd_span *s)
+{
+	while (s->hi < s->end) {
+		s->lo = s->hi;
+		uint64_t n = (s->lo + PAGE_2M) & ~(PAGE_2M - 1);
+		s->hi = n < s->end ? n : s->end;
+		int huge;
+		s->pde = walk(s->as, s->lo, 1, 0, &huge);
+		if (s->pde && (*s->pde & PTE_P))
+			return true;
+	}
+	return false;
+}
+
+void table_each(struct aspace *as, uint64_t base, uint64_t *t,
+		void (*fn)(uint64_t *entry, unsigned i, void *arg), void *arg)
+{
+	uint64_t end = base + PAGE_2M;
+	for (int v = 0; v < as->nvma; v++) {
+		const struct vma *m = &as->vma[v];
+		uint64_t lo = m->start > base ? m->start : base, hi = m->end < end ? m->end : end;
+		for (uint64_t va = lo; va < hi; va += PAGE_4K)
+			if (t[idx(va, 0)] & PTE_P)
+				fn(&t[idx(va, 0)], idx(va, 0), arg);
+	}
+}
+
 uint64_t *as_lookup(struct aspace *as, uint64_t va, int *is_2m)
 {
 	uint64_t *e = walk(as, va, 0, 0, is_2m);
 	return e && (*e & PTE_P) ? e : NULL;
+}
+
+int as_user_writable(struct aspace *as, uint64_t va)
+{
+	int huge;
+	uint64_t *pde = walk(as, va, 1, 0, &huge), *e = as_lookup(as, va, &huge);
+	return e && (*e & PTE_W) && (huge || (*pde & PTE_W));
 }
 
 static uint64_t leaf_flags(unsigned gmap)
@@ -103,10 +154,10 @@ static void populate_page(struct aspace *as, uint64_t va, unsigned gmap)
 	int huge;
 	if (gmap & GMAP_HUGE) {
 		uint64_t *pde = walk(as, va, 1, 1, &huge);
-		*pde = frame_alloc_2m(1) | leaf_flags(gmap) | PTE_PS;
+		pte_set(pde, frame_alloc_2m(1) | leaf_flags(gmap) | PTE_PS);
 	} else {
 		uint64_t *pte = walk(as, va, 0, 1, &huge);
-		*pte = frame_alloc(1) | leaf_flags(gmap);
+		pte_set(pte, frame_alloc(1) | leaf_flags(gmap));
 	}
 }
 
@@ -135,106 +186,7 @@ void as_map_frame(struct aspace *as, uint64_t va, uint64_t pa, uint64_t pte_flag
 {
 	int huge;
 	uint64_t *pte = walk(as, va, 0, 1, &huge);
-	*pte = pa | pte_flags;
-}
-
-/* A private writable page becomes read-only COW in parent and child. */
-static inline uint64_t cow_entry(uint64_t *parent_e)
-{
-	uint64_t e = *parent_e;
-	if (!(e & PTE_SHARED) && (e & (PTE_W | PTE_COW))) {
-		e = (e & ~PTE_W) | PTE_COW;
-		*parent_e = e;
-	}
-	return e;
-}
-
-/* The 2 MiB spans of [start, end) that have a page directory entry:
- * fork and teardown visit only these, as Linux's copy_page_range walks only
- * the VMAs' ranges; scanning all 512 entries of every table would cost
- * more than the copy itself where guest ring 0 is emulated. */
-struct pd_span {
-	struct aspace *as;
-	uint64_t lo, hi, end; /* the current span [lo, hi) and where to stop */
-	uint64_t *pde;	      /* its present entry */
-};
-
-static struct pd_span pd_spans(struct aspace *as, const struct vma *m)
-{
-	return (struct pd_span){as, m->start, m->start, m->end, NULL};
-}
-
-static bool pd_span_next(struct pd_span *s)
-{
-	while (s->hi < s->end) {
-		s->lo = s->hi;
-		uint64_t n = (s->lo + PAGE_2M) & ~(PAGE_2M - 1);
-		s->hi = n < s->end ? n : s->end;
-		int huge;
-		s->pde = walk(s->as, s->lo, 1, 0, &huge);
-		if (s->pde && (*s->pde & PTE_P))
-			return true;
-	}
-	return false;
-}
-
-/* The span's entries in its page table: [first, last]. */
-static inline unsigned span_first(const struct pd_span *s) { return idx(s->lo, 0); }
-static inline unsigned span_last(const struct pd_span *s) { return idx(s->hi - 1, 0); }
-
-static uint64_t table_count(const struct aspace *as)
-{
-	uint64_t n = 0;
-	for (uint64_t l = as->tlist, used = as->tlist_n; l; l = table(l)[0], used = 511)
-		n += used;
-	return n;
-}
-
-/* eager: the child gets its own copy of each page table; every private
- * writable entry becomes read-only COW in both (Linux's copy_pte_range). */
-static void fork_span_eager(const struct pd_span *s, struct aspace *child)
-{
-	int h;
-	uint64_t *cpde = walk(child, s->lo, 1, 1, &h);
-	if (*s->pde & PTE_PS) {
-		uint64_t e = cow_entry(s->pde);
-		frame_get_2m(e & PDE_ADDR_2M);
-		*cpde = e;
-		kcount.ptes_copied++;
-		return;
-	}
-	if (!(*cpde & PTE_P))
-		*cpde = table_alloc(child) | (*s->pde & ~PTE_ADDR);
-	uint64_t *src = table(*s->pde & PTE_ADDR), *dst = table(*cpde & PTE_ADDR);
-	for (unsigned i = span_first(s), n = span_last(s); i <= n; i++) {
-		if (!(src[i] & PTE_P))
-			continue;
-		uint64_t e = cow_entry(&src[i]);
-		frame_get(e & PTE_ADDR);
-		dst[i] = e;
-		kcount.ptes_copied++;
-	}
-}
-
-struct aspace *as_fork(struct aspace *parent)
-{
-	struct aspace *child = as_create();
-	memcpy(child->vma, parent->vma, sizeof(child->vma));
-	child->nvma = parent->nvma;
-	for (int v = 0; v < parent->nvma; v++) {
-		for (struct pd_span s = pd_spans(parent, &parent->vma[v]); pd_span_next(&s);) {
-			switch (mm_fork_design) {
-			case FORK_EAGER:
-				fork_span_eager(&s, child);
-				break;
-			}
-		}
-	}
-	kcount.pt_pages_copied += table_count(child);
-	/* The parent's entries lost their write bit: its TLB must forget them
-	 * before it writes again, as Linux's flush_tlb_mm after copy_mm. */
-	arch_load_cr3(parent->pml4);
-	return child;
+	pte_set(pte, pa | pte_flags);
 }
 
 void as_share_into(struct aspace *to, const struct aspace *from)
@@ -268,12 +220,17 @@ void as_put(struct aspace *as)
 				frame_put_2m(*s.pde & PDE_ADDR_2M);
 				continue;
 			}
+			/* odf: a table another process still shares keeps its
+			 * pages for both; only our reference goes, below. */
+			if (frame_sharers(*s.pde & PTE_ADDR) > 1)
+				continue;
 			const uint64_t *pt = table(*s.pde & PTE_ADDR);
-			for (unsigned i = span_first(&s), n = span_last(&s); i <= n; i++)
+			for (unsigned i = idx(s.lo, 0), n = idx(s.hi - 1, 0); i <= n; i++)
 				if (pt[i] & PTE_P)
 					frame_put(pt[i] & PTE_ADDR);
 		}
 	}
+	/* Each table once, shared ones too: the last reference frees it. */
 	for (uint64_t l = as->tlist, n = as->tlist_n; l;) {
 		uint64_t next = table(l)[0];
 		for (uint64_t i = 0; i < n; i++)
@@ -304,9 +261,9 @@ static void split_2m(struct aspace *as, uint64_t *pde, uint64_t va)
 	uint64_t pt = table_alloc(as);
 	uint64_t *t = table(pt);
 	for (int i = 0; i < 512; i++)
-		t[i] = (chunk + (uint64_t)i * PAGE_4K) | flags;
+		pte_set(&t[i], (chunk + (uint64_t)i * PAGE_4K) | flags);
 	frame_split_2m(chunk);
-	*pde = pt | TABLE_FLAGS;
+	pte_set(pde, pt | TABLE_FLAGS);
 	arch_invlpg(va);
 }
 
@@ -316,7 +273,14 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 	struct vma *m = find_vma(as, va);
 	if (!m || !(err & PF_U)) /* no mapping, or a kernel-mode access */
 		return FAULT_BAD;
-	int region = (m->flags & GMAP_REGION) != 0, huge;
+	int region = (m->flags & GMAP_REGION) != 0, huge, owned = 0;
+	/* odf: the page's table is (or was) shared with another process; any
+	 * fault that writes through it or into it needs it as our own first. */
+	uint64_t *pde = walk(as, va, 1, 0, &huge);
+	if (pde && pde_shared_table(*pde)) {
+		pd_own(as, pde, va);
+		owned = 1;
+	}
 	uint64_t *e = walk(as, va, 0, 0, &huge);
 
 	if (!e || !(*e & PTE_P)) {
@@ -326,6 +290,8 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 		count(region, &kcount.zero_fills, &kcount.other_zero_fills);
 		return FAULT_ZERO_FILLED;
 	}
+	if (owned && (err & PF_W) && (*e & PTE_W))
+		return FAULT_TABLE_OWNED; /* the page itself is writable: the write goes ahead */
 	if (!(err & PF_W) || !(*e & PTE_COW))
 		return FAULT_BAD; /* read of a present page, or a write to a read-only one */
 
@@ -333,7 +299,7 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 	if (huge) {
 		uint64_t chunk = *e & PDE_ADDR_2M;
 		if (frame_sharers_2m(chunk) == 1) {
-			*e = (*e | PTE_W) & ~PTE_COW;
+			pte_set(e, (*e | PTE_W) & ~PTE_COW);
 			arch_invlpg(va);
 			count(region, &kcount.cow_reuses, &kcount.other_cow_reuses);
 			return FAULT_REUSED;
@@ -342,7 +308,7 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 			uint64_t copy = frame_alloc_2m(0);
 			memcpy(phys_to_virt(copy), phys_to_virt(chunk), PAGE_2M);
 			frame_put_2m(chunk);
-			*e = copy | (((*e & ~PDE_ADDR_2M) | PTE_W) & ~PTE_COW);
+			pte_set(e, copy | (((*e & ~PDE_ADDR_2M) | PTE_W) & ~PTE_COW));
 			arch_invlpg(va);
 			if (region)
 				kcount.cow_copies_2m++;
@@ -359,7 +325,7 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 
 	uint64_t old = *e & PTE_ADDR;
 	if (frame_sharers(old) == 1) {
-		*e = (*e | PTE_W) & ~PTE_COW;
+		pte_set(e, (*e | PTE_W) & ~PTE_COW);
 		arch_invlpg(va);
 		count(region, &kcount.cow_reuses, &kcount.other_cow_reuses);
 		return split ? FAULT_SPLIT_REUSED : FAULT_REUSED;
@@ -367,7 +333,7 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 	uint64_t copy = frame_alloc(0);
 	memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_4K);
 	frame_put(old);
-	*e = copy | (((*e & ~PTE_ADDR) | PTE_W) & ~PTE_COW);
+	pte_set(e, copy | (((*e & ~PTE_ADDR) | PTE_W) & ~PTE_COW));
 	arch_invlpg(va);
 	count(region, &kcount.cow_copies, &kcount.other_cow_copies);
 	return split ? FAULT_SPLIT_COPIED : FAULT_COPIED;

@@ -60,7 +60,7 @@ int main(void)
 	size_t nk = 0;
 	while (run_vm_keys[nk])
 		nk++;
-	CHECK(nk == 9);
+	CHECK(nk == 10);
 	for (size_t i = 0; i < nk; i++)
 		CHECK_STR(run_vm_phase_keys[i], run_vm_keys[i]);
 	CHECK_STR(run_vm_phase_keys[nk], "phase");

@@ -1,55 +1,6 @@
 /* Fork, COW faults, reuse, 2 MiB copy and split, teardown without leaks:
  * the guest's memory manager against a host arena standing in for RAM. */
-#include <setjmp.h>
-#include <stdlib.h>
-
-#include "check.h"
-#include "gsys.h"
-#include "mm.h"
-
-uint8_t *hosted_ram;
-#define RAM (64ull << 20)
-#define REGION USER_REGION_BASE
-
-_Noreturn void mm_panic(const char *why, uint64_t a, uint64_t b)
-{
-	fprintf(stderr, "mm_panic: %s (%lx, %lx)\n", why, (unsigned long)a, (unsigned long)b);
-	abort();
-}
-
-static void reset(int fresh_is_zero)
-{
-	memset(hosted_ram, 0, RAM);
-	memset(&kcount, 0, sizeof(kcount));
-	frame_init(0x100000, RAM, fresh_is_zero);
-	as_set_kernel_pml4e(0);
-	mm_cow_policy = COW_COPY_2M;
-}
-
-static uint64_t frame_of(struct aspace *as, uint64_t va)
-{
-	int huge;
-	uint64_t *e = as_lookup(as, va, &huge);
-	if (!e)
-		return 0;
-	return huge ? (*e & 0x000fffffffe00000ull) + (va & (PAGE_2M - 1) & ~(PAGE_4K - 1))
-		    : *e & PTE_ADDR;
-}
-
-static uint8_t *byte_at(struct aspace *as, uint64_t va)
-{
-	uint64_t f = frame_of(as, va);
-	return f ? (uint8_t *)phys_to_virt(f) + (va & (PAGE_4K - 1)) : NULL;
-}
-
-static uint64_t pte_of(struct aspace *as, uint64_t va)
-{
-	int huge;
-	uint64_t *e = as_lookup(as, va, &huge);
-	return e ? *e : 0;
-}
-
-#define W_FAULT (PF_P | PF_W | PF_U)
+#include "hosted.h"
 
 static void allocator(void)
 {

@@ -35,6 +35,9 @@ expect_usage "--primitives: .*twice" --primitives fork,fork
 expect_usage "--guest-pages: " --guest-pages 1g
 expect_usage "--cow-policy: " --cow-policy move
 expect_usage "--prefault: " --prefault maybe
+expect_usage "--fork-design: .*unknown fork design 'cow'" --fork-design eager,cow
+expect_usage "--fork-design: .*twice" --fork-design odf,odf
+expect_usage "--and: at most" --and --and --and --and --and --and --and --and
 expect_usage "--dirty: " --dirty lots
 expect_usage "--dirty: " --dirty 150%
 expect_usage "--reps: " --reps 0

@@ -135,11 +135,18 @@ int main(void)
 	CHECK(n == 5 && c[3].skip[0]);
 	free(c);
 	vm_sweep_free(&w);
-	/* without --and, options change every slice of the preset */
+	/* a sweep option runs the preset's first slice only, changed */
 	char *argv2[] = {"vm", "--sizes", "1M", NULL};
-	vm_opts_parse(2 + 1, argv2, &o);
+	vm_opts_parse(CB_ARRAY_SIZE(argv2) - 1, argv2, &o);
+	CHECK_EQ_U64(o.nspecs, 1);
+	CHECK_STR(o.specs[0].sizes, "1M");
+	CHECK_STR(o.specs[0].dims[VM_DIM_DESIGN], CB_FORK_DESIGN_DEFAULT);
+	/* the preset as it stands: every slice; --reps is run-wide */
+	char *argv3[] = {"vm", "--reps", "2", NULL};
+	vm_opts_parse(CB_ARRAY_SIZE(argv3) - 1, argv3, &o);
 	CHECK_EQ_U64(o.nspecs, vm_matrix_default.n);
-	for (size_t k = 0; k < o.nspecs; k++)
-		CHECK_STR(o.specs[k].sizes, "1M");
+	CHECK(vm_matrix_default.n >= 2);
+	CHECK_EQ_U64(o.specs[o.nspecs - 1].reps, 2);
+	CHECK_STR(o.specs[o.nspecs - 1].dims[VM_DIM_DESIGN], "full,eager,odf");
 	return check_done();
 }

@@ -1,0 +1,187 @@
+/* fork(): the three designs (common/cb_fork_designs.h), span by span of
+ * the parent's VMAs, and odf's deferred half, pd_own.
+ *
+ * Where guest ring 0 is emulated (PVM) every loop iteration here is paid
+ * in microseconds, and under shadow paging every store to a live table is
+ * one the hypervisor must see; the designs differ in exactly that:
+ *   full   one new frame and a 4 KiB copy per private page, no COW after;
+ *   eager  a store per entry in the parent (write-protect) and in the child;
+ *   odf    a store per page-directory entry; a table's entries are copied
+ *          only when a write first touches its 2 MiB span. */
+#include "glib.h"
+#include "pt.h"
+
+/* eager: a private writable entry becomes read-only COW in parent and
+ * child (Linux's copy_pte_range). */
+static uint64_t cow_entry(uint64_t *parent_e)
+{
+	uint64_t e = *parent_e;
+	if (pte_private(e) && !(e & PTE_COW)) {
+		e = (e & ~PTE_W) | PTE_COW;
+		pte_set(parent_e, e);
+	}
+	return e;
+}
+
+/* The child's table for the span: a second VMA in the same span has
+ * allocated it already. */
+static uint64_t *child_table(const struct pd_span *s, struct aspace *child)
+{
+	int h;
+	uint64_t *cpde = walk(child, s->lo, 1, 1, &h);
+	if (!(*cpde & PTE_P))
+		pte_set(cpde, table_alloc(child) | (*s->pde & ~PTE_ADDR));
+	return table(*cpde & PTE_ADDR);
+}
+
+static void fork_span_eager(const struct pd_span *s, struct aspace *child)
+{
+	if (*s->pde & PTE_PS) {
+		int h;
+		uint64_t e = cow_entry(s->pde);
+		frame_get_2m(e & PDE_ADDR_2M);
+		pte_set(walk(child, s->lo, 1, 1, &h), e);
+		kcount.ptes_copied++;
+		return;
+	}
+	uint64_t *src = table(*s->pde & PTE_ADDR), *dst = child_table(s, child);
+	for (unsigned i = idx(s->lo, 0), n = idx(s->hi - 1, 0); i <= n; i++) {
+		if (!(src[i] & PTE_P))
+			continue;
+		uint64_t e = cow_entry(&src[i]);
+		frame_get(e & PTE_ADDR);
+		pte_set(&dst[i], e);
+		kcount.ptes_copied++;
+	}
+}
+
+/* A private page's copy for the child, writable; shared and read-only
+ * pages (the program's text) keep one frame. */
+static uint64_t full_entry(uint64_t e, uint64_t addr_mask, uint64_t bytes)
+{
+	uint64_t old = e & addr_mask;
+	if (!pte_private(e)) {
+		if (bytes == PAGE_2M)
+			frame_get_2m(old);
+		else
+			frame_get(old);
+		return e;
+	}
+	uint64_t copy = bytes == PAGE_2M ? frame_alloc_2m(0) : frame_alloc(0);
+	memcpy(phys_to_virt(copy), phys_to_virt(old), bytes);
+	kcount.full_copies += bytes / PAGE_4K;
+	return copy | (((e & ~addr_mask) | PTE_W) & ~PTE_COW);
+}
+
+static void fork_span_full(const struct pd_span *s, struct aspace *child)
+{
+	if (*s->pde & PTE_PS) {
+		int h;
+		pte_set(walk(child, s->lo, 1, 1, &h), full_entry(*s->pde, PDE_ADDR_2M, PAGE_2M));
+		kcount.ptes_copied++;
+		return;
+	}
+	uint64_t *src = table(*s->pde & PTE_ADDR), *dst = child_table(s, child);
+	for (unsigned i = idx(s->lo, 0), n = idx(s->hi - 1, 0); i <= n; i++) {
+		if (!(src[i] & PTE_P))
+			continue;
+		pte_set(&dst[i], full_entry(src[i], PTE_ADDR, PAGE_4K));
+		kcount.ptes_copied++;
+	}
+}
+
+/* odf: parent and child point at the same last-level table, each PDE
+ * write-protected, and the table gains a reference.  A 2 MiB page has no
+ * such table: its entry is copied as eager does (as ODF leaves huge pages
+ * to the usual path).  Returns the tables shared (1 or 0). */
+static int fork_span_odf(const struct pd_span *s, struct aspace *child)
+{
+	if (*s->pde & PTE_PS) {
+		fork_span_eager(s, child);
+		return 0;
+	}
+	int h;
+	uint64_t *cpde = walk(child, s->lo, 1, 1, &h);
+	if (*cpde & PTE_P)
+		return 0; /* a second VMA in this span: the table is shared already */
+	uint64_t e = *s->pde;
+	if (!pde_shared_table(e)) {
+		e = (e & ~PTE_W) | PTE_COW;
+		pte_set(s->pde, e);
+	}
+	frame_get(e & PTE_ADDR);
+	table_list_add(child, e & PTE_ADDR);
+	pte_set(cpde, e);
+	kcount.ptes_copied++;
+	return 1;
+}
+
+struct aspace *as_fork(struct aspace *parent)
+{
+	struct aspace *child = as_create();
+	memcpy(child->vma, parent->vma, sizeof(child->vma));
+	child->nvma = parent->nvma;
+	uint64_t shared = 0;
+	for (int v = 0; v < parent->nvma; v++) {
+		for (struct pd_span s = pd_spans(parent, &parent->vma[v]); pd_span_next(&s);) {
+			switch (mm_fork_design) {
+			case FORK_FULL:
+				fork_span_full(&s, child);
+				break;
+			case FORK_EAGER:
+				fork_span_eager(&s, child);
+				break;
+			case FORK_ODF:
+				shared += (uint64_t)fork_span_odf(&s, child);
+				break;
+			}
+		}
+	}
+	kcount.pt_pages_copied += table_count(child) - shared;
+	/* The parent's entries lost their write bit (at the page or the
+	 * directory level): its TLB must forget them before it writes again,
+	 * as Linux's flush_tlb_mm after copy_mm. */
+	arch_load_cr3(parent->pml4);
+	return child;
+}
+
+/* --- odf's deferred half --- */
+
+/* The copy: every entry, private ones COW (their frames now have one
+ * mapping more). */
+static void copy_entry(uint64_t *e, unsigned i, void *dst)
+{
+	uint64_t v = *e;
+	frame_get(v & PTE_ADDR);
+	if (pte_private(v))
+		v = (v & ~PTE_W) | PTE_COW;
+	pte_set(&((uint64_t *)dst)[i], v);
+}
+
+/* The last sharer's table: the private entries whose frames a copy still
+ * maps become COW; the rest stay as they are, writable or not. */
+static void protect_entry(uint64_t *e, unsigned i, void *unused)
+{
+	uint64_t v = *e;
+	if (pte_private(v) && (v & PTE_W) && frame_sharers(v & PTE_ADDR) > 1)
+		pte_set(e, (v & ~PTE_W) | PTE_COW);
+}
+
+void pd_own(struct aspace *as, uint64_t *pde, uint64_t va)
+{
+	uint64_t t = *pde & PTE_ADDR, own = t, base = va & ~(PAGE_2M - 1);
+	if (frame_sharers(t) > 1) {
+		own = frame_alloc(1);
+		table_each(as, base, table(t), copy_entry, table(own));
+		table_list_replace(as, t, own);
+		frame_put(t);
+		kcount.pt_copies++;
+	} else {
+		table_each(as, base, table(t), protect_entry, NULL);
+	}
+	pte_set(pde, (*pde & ~(PTE_ADDR | PTE_COW)) | own | PTE_W);
+	/* Read-only translations of the span may be cached from before (and
+	 * the paging-structure caches hold the old table): drop them all, so
+	 * no write takes a spurious fault on a now writable entry. */
+	arch_load_cr3(as->pml4);
+}
