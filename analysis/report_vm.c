@@ -253,6 +253,8 @@ int report_vm(struct report *r, cb_error *e)
 	if (rc == 0 && v.nfaults)
 		report_vm_theory(&v);
 	if (rc == 0)
+		rc = report_vm_designs(&v, NULL, e);
+	if (rc == 0)
 		report_vm_stats_details(&v);
 	vm_free(&v);
 	return rc;
