@@ -34,37 +34,33 @@ static uint64_t *child_table(const struct pd_span *s, struct aspace *child)
 	return table(*cpde & PTE_ADDR);
 }
 
-static void fork_span_eager(const struct pd_span *s, struct aspace *child)
+static void share_frame(uint64_t pa, uint64_t bytes)
 {
-	if (*s->pde & PTE_PS) {
-		int h;
-		uint64_t e = cow_entry(s->pde);
-		frame_get_2m(e & PDE_ADDR_2M);
-		pte_set(walk(child, s->lo, 1, 1, &h), e);
-		kcount.ptes_copied++;
-		return;
-	}
-	uint64_t *src = table(*s->pde & PTE_ADDR), *dst = child_table(s, child);
-	for (unsigned i = idx(s->lo, 0), n = idx(s->hi - 1, 0); i <= n; i++) {
-		if (!(src[i] & PTE_P))
-			continue;
-		uint64_t e = cow_entry(&src[i]);
-		frame_get(e & PTE_ADDR);
-		pte_set(&dst[i], e);
-		kcount.ptes_copied++;
-	}
+	if (bytes == PAGE_2M)
+		frame_get_2m(pa);
+	else
+		frame_get(pa);
 }
 
-/* A private page's copy for the child, writable; shared and read-only
- * pages (the program's text) keep one frame. */
-static uint64_t full_entry(uint64_t e, uint64_t addr_mask, uint64_t bytes)
+/* The child's entry for the parent's entry *pe of a page of `bytes`
+ * (addr_mask picks out its frame). */
+typedef uint64_t (*entry_fn)(uint64_t *pe, uint64_t addr_mask, uint64_t bytes);
+
+/* eager: both share the frame, read-only COW where it is private. */
+static uint64_t eager_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes)
 {
-	uint64_t old = e & addr_mask;
+	uint64_t e = cow_entry(pe);
+	share_frame(e & addr_mask, bytes);
+	return e;
+}
+
+/* full: a private page's copy for the child, writable; shared and
+ * read-only pages (the program's text) keep one frame. */
+static uint64_t full_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes)
+{
+	uint64_t e = *pe, old = e & addr_mask;
 	if (!pte_private(e)) {
-		if (bytes == PAGE_2M)
-			frame_get_2m(old);
-		else
-			frame_get(old);
+		share_frame(old, bytes);
 		return e;
 	}
 	uint64_t copy = bytes == PAGE_2M ? frame_alloc_2m(0) : frame_alloc(0);
@@ -73,11 +69,12 @@ static uint64_t full_entry(uint64_t e, uint64_t addr_mask, uint64_t bytes)
 	return copy | (((e & ~addr_mask) | PTE_W) & ~PTE_COW);
 }
 
-static void fork_span_full(const struct pd_span *s, struct aspace *child)
+/* The span's present entries into the child's tables, fn deciding each. */
+static void copy_span(const struct pd_span *s, struct aspace *child, entry_fn fn)
 {
 	if (*s->pde & PTE_PS) {
 		int h;
-		pte_set(walk(child, s->lo, 1, 1, &h), full_entry(*s->pde, PDE_ADDR_2M, PAGE_2M));
+		pte_set(walk(child, s->lo, 1, 1, &h), fn(s->pde, PDE_ADDR_2M, PAGE_2M));
 		kcount.ptes_copied++;
 		return;
 	}
@@ -85,7 +82,7 @@ static void fork_span_full(const struct pd_span *s, struct aspace *child)
 	for (unsigned i = idx(s->lo, 0), n = idx(s->hi - 1, 0); i <= n; i++) {
 		if (!(src[i] & PTE_P))
 			continue;
-		pte_set(&dst[i], full_entry(src[i], PTE_ADDR, PAGE_4K));
+		pte_set(&dst[i], fn(&src[i], PTE_ADDR, PAGE_4K));
 		kcount.ptes_copied++;
 	}
 }
@@ -97,7 +94,7 @@ static void fork_span_full(const struct pd_span *s, struct aspace *child)
 static int fork_span_odf(const struct pd_span *s, struct aspace *child)
 {
 	if (*s->pde & PTE_PS) {
-		fork_span_eager(s, child);
+		copy_span(s, child, eager_entry);
 		return 0;
 	}
 	int h;
@@ -126,10 +123,10 @@ struct aspace *as_fork(struct aspace *parent)
 		for (struct pd_span s = pd_spans(parent, &parent->vma[v]); pd_span_next(&s);) {
 			switch (mm_fork_design) {
 			case FORK_FULL:
-				fork_span_full(&s, child);
+				copy_span(&s, child, full_entry);
 				break;
 			case FORK_EAGER:
-				fork_span_eager(&s, child);
+				copy_span(&s, child, eager_entry);
 				break;
 			case FORK_ODF:
 				shared += (uint64_t)fork_span_odf(&s, child);
