@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cb.h"
+#include "cb_fork_designs.h"
 
 /* Documented orders, so tables read fork before vfork and 4k before thp
  * instead of alphabetically. */
@@ -25,6 +26,7 @@ static const struct {
 	{"mmu", (const char *const[]){"ept", "npt", "shadow", "pvm-shadow", NULL}},
 	{"prefault", (const char *const[]){"yes", "no", NULL}},
 	{"cow_policy", (const char *const[]){"copy", "split", NULL}},
+	{"fork_design", (const char *const[]){CB_FORK_DESIGNS(CB_FORK_DESIGN_NAME) NULL}},
 };
 
 static int known_rank(const char *col, const char *v)

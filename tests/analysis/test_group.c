@@ -97,6 +97,8 @@ static void compare_values(void)
 	CHECK(group_cmp_values("phase", "null", "dirty") < 0);
 	CHECK(group_cmp_values("phase", "reuse", "reap") > 0);
 	CHECK(group_cmp_values("page_mode", "4k", "hugetlb1g") < 0);
+	CHECK(group_cmp_values("fork_design", "full", "eager") < 0);
+	CHECK(group_cmp_values("fork_design", "odf", "eager") > 0);
 	CHECK(group_cmp_values("mem_bytes", "9", "10") < 0);
 	CHECK(group_cmp_values("other", "b", "a") > 0);
 	char buf[64];
