@@ -213,7 +213,7 @@ static void states(void)
 	CHECK_EQ_U64(s.k, 1);
 	/* A floor with an exponential tail: how timings of a fixed loop look. */
 	for (int i = 0; i < N; i++)
-		x[i] = 660 + 30 * -log(0.5 + 0.5 * erfc(gauss(&st) / M_SQRT2) * 0.999999);
+		x[i] = 660 + 30 * -log(1e-12 + 0.5 * erfc(gauss(&st) / M_SQRT2)); /* Exp(1) */
 	stats_detect_states(x, N, &s);
 	CHECK_EQ_U64(s.k, 1);
 	double few[] = {660, 1500, 660, 1500, 660, 1500, 660, 1500, 660, 1500};
