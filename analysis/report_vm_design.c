@@ -152,14 +152,21 @@ static void panel_plot(struct gp_plot *p, FILE *s, const struct vm_design_findin
 		}
 		fputc('\n', dat);
 	}
-	fputs("set title ", s);
+	/* the configurations as x tics, a line per key that varies */
+	fputs("set xtics (", s);
+	for (size_t i = 0; i < f->npoints; i++) {
+		fputs(i ? ", " : "", s);
+		gp_quote(s, labels[i]);
+		fprintf(s, " %zu", i);
+	}
+	fputs(")\nset title ", s);
 	gp_quote(s, pn->title);
 	fputs("\nset ylabel ", s);
 	gp_quote(s, pn->ylabel);
 	fputs(key ? "\nset key top left font \",9\"\n" : "\nunset key\n", s);
 	fputs("plot ", s);
 	for (int d = 0; d < VM_DESIGNS; d++)
-		fprintf(s, "%sdat index %d using %d:xtic(1) lc rgb \"%s\" title \"%s\"", d ? ", \\\n  " : "",
+		fprintf(s, "%sdat index %d using %d lc rgb \"%s\" title \"%s\"", d ? ", \\\n  " : "",
 			blk, 2 + 2 * d, colors[d], designs[d]);
 	/* a clustered histogram of 3 bars with gap 1 puts bar d at
 	 * x + (d - 1) / 4 */
@@ -170,8 +177,8 @@ static void panel_plot(struct gp_plot *p, FILE *s, const struct vm_design_findin
 	fputc('\n', s);
 }
 
-static int figure(struct vm *v, const struct vm_design_findings *f, char **labels, unsigned flags,
-		  cb_error *e)
+static int figure(struct vm *v, const struct vm_design_findings *f, char **labels, int lines,
+		  unsigned flags, cb_error *e)
 {
 	static const struct panel panels[] = {
 		{"fork: VM exits (create phase, net of null)", "VM exits (log scale)",
@@ -185,7 +192,8 @@ static int figure(struct vm *v, const struct vm_design_findings *f, char **label
 	};
 	struct gp_plot p;
 	int width = (int)fmax(1000, 2 * (180.0 * (double)f->npoints + 160));
-	if (report_plot_open(v->r, &p, "vm-fork-designs", "fork designs side by side", width, 900, e) < 0)
+	if (report_plot_open(v->r, &p, "vm-fork-designs", "fork designs side by side", width,
+			     900 + 28 * lines, e) < 0)
 		return -1;
 	FILE *s = gp_script(&p);
 	fputs("set multiplot layout 2,2 title ", s);
@@ -195,6 +203,7 @@ static int figure(struct vm *v, const struct vm_design_findings *f, char **label
 	      "set logscale y\nset yrange [0.1:*]\nset grid noxtics ytics\n"
 	      "set xtics nomirror norotate font \",8\"\n",
 	      s);
+	fprintf(s, "set bmargin %d\n", 2 + lines);
 	for (size_t i = 0; i < CB_ARRAY_SIZE(panels); i++)
 		panel_plot(&p, s, f, labels, &panels[i], i == 0);
 	fputs("unset multiplot\n", s);
@@ -247,7 +256,11 @@ int report_vm_designs(struct vm *v, struct vm_design_findings *out, cb_error *e)
 		      "last-level page tables too and copies one on the first write in its 2 MiB span. "
 		      "Under shadow paging every store to a guest page table the hypervisor shadows "
 		      "is one it must handle, so `eager` pays at fork what `odf` defers; under nested "
-		      "paging (NPT/EPT) guest page-table stores cost no exit. Medians over the "
+		      "paging (NPT/EPT) guest page-table stores cost no exit. KVM's own shadow MMU "
+		      "(`mmu=shadow`) narrows the gap: it lets a last-level guest table it shadows "
+		      "go out of sync (its `mmu_unsync` statistic) instead of trapping every store "
+		      "into it, so eager's stores there cost about an exit per table, not per page; "
+		      "`full` pays for the shadow entries of every page it copies. Medians over the "
 		      "samples of each configuration that ran more than one design; exits net of "
 		      "the null phase.\n\n",
 		      md);
@@ -257,7 +270,14 @@ int report_vm_designs(struct vm *v, struct vm_design_findings *out, cb_error *e)
 		unsigned flags = 0;
 		for (size_t i = 0; i < f.npoints; i++)
 			flags |= f.points[i].flags;
-		rc = figure(v, &f, labels, flags, e);
+		int lines = 1;
+		for (size_t i = 0; i < f.npoints; i++) {
+			int l = 1;
+			for (const char *c = labels[i]; *c; c++)
+				l += *c == '\n';
+			lines = l > lines ? l : lines;
+		}
+		rc = figure(v, &f, labels, lines, flags, e);
 		if (rc == 0) {
 			report_flags(v->r, flags);
 			report_vm_common_line(md, common);
