@@ -47,7 +47,7 @@ static void share_frame(uint64_t pa, uint64_t bytes)
 typedef uint64_t (*entry_fn)(uint64_t *pe, uint64_t addr_mask, uint64_t bytes);
 
 /* eager: both share the frame, read-only COW where it is private. */
-static uint64_t eager_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes)
+static inline uint64_t eager_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes)
 {
 	uint64_t e = cow_entry(pe);
 	share_frame(e & addr_mask, bytes);
@@ -56,7 +56,7 @@ static uint64_t eager_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes)
 
 /* full: a private page's copy for the child, writable; shared and
  * read-only pages (the program's text) keep one frame. */
-static uint64_t full_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes)
+static inline uint64_t full_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes)
 {
 	uint64_t e = *pe, old = e & addr_mask;
 	if (!pte_private(e)) {
@@ -69,8 +69,11 @@ static uint64_t full_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes)
 	return copy | (((e & ~addr_mask) | PTE_W) & ~PTE_COW);
 }
 
-/* The span's present entries into the child's tables, fn deciding each. */
-static void copy_span(const struct pd_span *s, struct aspace *child, entry_fn fn)
+/* The span's present entries into the child's tables, fn deciding each.
+ * Always inlined, so each design's fn is inlined too: an indirect call
+ * per entry would be a dozen more emulated instructions per page. */
+static inline __attribute__((always_inline)) void copy_span(const struct pd_span *s,
+							    struct aspace *child, entry_fn fn)
 {
 	if (*s->pde & PTE_PS) {
 		int h;

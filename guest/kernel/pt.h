@@ -44,10 +44,38 @@ void table_list_add(struct aspace *as, uint64_t pa);
 void table_list_replace(struct aspace *as, uint64_t old, uint64_t pa);
 uint64_t table_count(const struct aspace *as);
 
+/* odf (fork.c): va's page directory entry points at a table fork shared;
+ * before anything writes that table or through it, this process gets its
+ * own: a copy while another process still shares it (pt_copies), else the
+ * table itself, with the entries whose frames a copy still maps made COW. */
+void pd_own(struct aspace *as, uint64_t *pde, uint64_t va);
+
 /* Entry for va at `level` (0 = PTE, 1 = PDE), allocating tables on the way
  * when create is set (and, for a leaf, making a shared table this
- * process's own first: pd_own).  Stops early at a 2 MiB leaf and says so. */
-uint64_t *walk(struct aspace *as, uint64_t va, int level, int create, int *huge);
+ * process's own first: pd_own).  Stops early at a 2 MiB leaf and says so.
+ * Inline: with level and create known at each call, the fault and fork
+ * paths get the few instructions they need (each one is emulated in
+ * guest ring 0 on PVM hosts). */
+static inline uint64_t *walk(struct aspace *as, uint64_t va, int level, int create, int *huge)
+{
+	uint64_t pa = as->pml4;
+	*huge = 0;
+	for (int l = 3; l > level; l--) {
+		uint64_t *e = &table(pa)[idx(va, l)];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return NULL;
+			pte_set(e, table_alloc(as) | TABLE_FLAGS);
+		} else if (l == 1 && (*e & PTE_PS)) {
+			*huge = 1;
+			return e;
+		} else if (l == 1 && create && pde_shared_table(*e)) {
+			pd_own(as, e, va);
+		}
+		pa = *e & PTE_ADDR;
+	}
+	return &table(pa)[idx(va, level)];
+}
 
 /* The 2 MiB spans of a VMA that have a page directory entry: fork and
  * teardown visit only these, as Linux's copy_page_range walks only the
@@ -71,11 +99,5 @@ bool pd_span_next(struct pd_span *s);
  * the 2 MiB span at base, VMA by VMA (entries lie only inside VMAs). */
 void table_each(struct aspace *as, uint64_t base, uint64_t *t,
 		void (*fn)(uint64_t *entry, unsigned i, void *arg), void *arg);
-
-/* odf (fork.c): va's page directory entry points at a table fork shared;
- * before anything writes that table or through it, this process gets its
- * own: a copy while another process still shares it (pt_copies), else the
- * table itself, with the entries whose frames a copy still maps made COW. */
-void pd_own(struct aspace *as, uint64_t *pde, uint64_t va);
 
 #endif

@@ -70,27 +70,6 @@ uint64_t table_count(const struct aspace *as)
 	return n;
 }
 
-uint64_t *walk(struct aspace *as, uint64_t va, int level, int create, int *huge)
-{
-	uint64_t pa = as->pml4;
-	*huge = 0;
-	for (int l = 3; l > level; l--) {
-		uint64_t *e = &table(pa)[idx(va, l)];
-		if (!(*e & PTE_P)) {
-			if (!create)
-				return NULL;
-			pte_set(e, table_alloc(as) | TABLE_FLAGS);
-		} else if (l == 1 && (*e & PTE_PS)) {
-			*huge = 1;
-			return e;
-		} else if (l == 1 && create && pde_shared_table(*e)) {
-			pd_own(as, e, va);
-		}
-		pa = *e & PTE_ADDR;
-	}
-	return &table(pa)[idx(va, level)];
-}
-
 bool pd_span_next(struct pd_span *s)
 {
 	while (s->hi < s->end) {
@@ -274,14 +253,22 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 	if (!m || !(err & PF_U)) /* no mapping, or a kernel-mode access */
 		return FAULT_BAD;
 	int region = (m->flags & GMAP_REGION) != 0, huge, owned = 0;
-	/* odf: the page's table is (or was) shared with another process; any
-	 * fault that writes through it or into it needs it as our own first. */
-	uint64_t *pde = walk(as, va, 1, 0, &huge);
-	if (pde && pde_shared_table(*pde)) {
-		pd_own(as, pde, va);
-		owned = 1;
+	/* One walk to the directory entry, then the leaf: where guest ring 0
+	 * is emulated each instruction of the fault path counts. */
+	uint64_t *pde = walk(as, va, 1, 0, &huge), *e = NULL;
+	huge = pde && (*pde & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS);
+	if (huge) {
+		e = pde;
+	} else if (pde && (*pde & PTE_P)) {
+		/* odf: the page's table is (or was) shared with another process;
+		 * any fault that writes through it or into it needs it as our
+		 * own first. */
+		if (pde_shared_table(*pde)) {
+			pd_own(as, pde, va);
+			owned = 1;
+		}
+		e = &table(*pde & PTE_ADDR)[idx(va, 0)];
 	}
-	uint64_t *e = walk(as, va, 0, 0, &huge);
 
 	if (!e || !(*e & PTE_P)) {
 		if (err & PF_P)
