@@ -29,6 +29,7 @@
 	X(halt_exits, 0, 0)            \
 	X(signal_exits, 0, 0)          \
 	X(irq_exits, 0, 0)             \
+	X(preemption_other, 0, 0)      \
 	X(insn_emulation, 1, 0)        \
 	X(mmu_shadow_zapped, 1, 0)     \
 	X(mmu_pte_write, 1, 0)         \
