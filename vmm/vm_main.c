@@ -36,6 +36,7 @@ struct boot_plan {
 	uint64_t ram;
 	double timeout;
 	bool capped;
+	struct vm_quota quota;
 };
 
 /* Both inputs are at most VM_RAM_MAX, a multiple of every backing's
@@ -50,6 +51,7 @@ static struct boot_plan plan_boot(const struct vm_sweep *w, const struct vm_conf
 	p.ram = vm_backing_round(c->backing, ram);
 	p.timeout = w->timeout > 0 ? w->timeout
 				   : vm_timeout_default(c->region_bytes, w->reps, w->nprims);
+	p.quota = vm_quota_plan(w->reps, w->nprims);
 	return p;
 }
 
@@ -140,7 +142,7 @@ int vm_main(int argc, char **argv)
 			}
 			progress_step(&pr, (double)i, "boot %zu/%zu: %s", i + 1, ncfg, label);
 			struct vm_run_in in = {&sys, kernel, klen, cmdlines[i], strlen(cmdlines[i]),
-					       p->ram, p->timeout, o.verbose, start_ns};
+					       p->ram, p->timeout, o.verbose, start_ns, &p->quota};
 			char *dump;
 			vm_run_boot(&in, &st, b, &dump);
 			const struct vm_boot_row *br = &st.boots[b];
@@ -170,8 +172,8 @@ int vm_main(int argc, char **argv)
 			cb_die_err(CB_EXIT_FAIL, "vm", &e);
 	}
 	progress_finish(&pr);
-	fprintf(stderr, "cowbench: vm: %zu boot(s) ok, %zu failed, %zu skipped; %zu phase rows in "
-		"%s/vm.csv\n", nok, nfail, nskip, st.nphases, out);
+	fprintf(stderr, "cowbench: vm: %zu boot(s) ok, %zu failed, %zu skipped; %" PRIu64 " phase rows in "
+		"%s/vm.csv\n", nok, nfail, nskip, st.phases_total, out);
 
 	vm_store_free(&st);
 	kvm_sys_close(&sys);

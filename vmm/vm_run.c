@@ -13,6 +13,7 @@
 #include "vm_exit.h"
 #include "vm_kstats.h"
 #include "vm_regs.h"
+#include "vm_sizing.h"
 #include "vm_watchdog.h"
 
 /* Statistics sources read through KVM_GET_STATS_FD. */
@@ -29,6 +30,9 @@ struct run_state {
 	uint32_t *name_id[KS_COUNT], *unit_id[KS_COUNT];
 	uint32_t ctr_name_id[VM_CTR_COUNT], no_unit;
 	uint64_t t_first_hc;
+	struct vm_quota quota; /* the boot's, with stats_per_phase filled in */
+	bool has_quota;
+	uint64_t stat_rows;
 	bool stats_failed;
 	cb_error stats_err;
 };
@@ -77,6 +81,13 @@ static void on_phase_end(void *user, unsigned depth, const struct cb_phase_recor
 					  KSTATS_CUMULATIVE, (int64_t)ctr_delta[i]);
 	vm_store_add_phase(rs->st, rs->boot, rec, first, ctr_delta[VM_CTR_HC],
 			   ctr_delta[VM_CTR_EXITS]);
+	/* The phase quota bounds this already; checked anyway, since the
+	 * statistics' count comes from the host's KVM, not from our plan. */
+	rs->stat_rows += rs->st->nstats - first;
+	struct vm_quota_use u = {.stat_rows = rs->stat_rows};
+	if (rs->has_quota && !rs->stats_failed &&
+	    vm_quota_check(&rs->quota, &u, rs->stats_err.msg, sizeof(rs->stats_err.msg)) < 0)
+		rs->stats_failed = true;
 }
 
 static void on_result(void *user, const char *name, uint64_t value)
@@ -123,6 +134,9 @@ static void stats_open(struct run_state *rs, struct kvm_vm *vm, const struct kvm
 			if (kstats_find(ks, vm_kvm_cols[c]) >= 0)
 				st->boots[rs->boot].kvm_cols_present |= 1u << c;
 	}
+	rs->quota.stats_per_phase = VM_CTR_COUNT;
+	for (int k = 0; k < KS_COUNT; k++)
+		rs->quota.stats_per_phase += rs->have[k] ? rs->ks[k].ndesc : 0;
 }
 
 static void stats_close(struct run_state *rs)
@@ -230,6 +244,10 @@ void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot,
 		return;
 	}
 	struct run_state rs = {.st = st, .boot = boot};
+	if (in->quota) {
+		rs.quota = *in->quota;
+		rs.has_quota = true;
+	}
 	struct vm_console con;
 	vm_console_init(&con, in->verbose ? stderr : NULL);
 	struct vm_exit_ctx *x = cb_xcalloc(1, sizeof(*x));
@@ -256,7 +274,11 @@ void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot,
 	mem.zeroed = false; /* the guest writes from here on */
 	stats_open(&rs, &vm, in->sys);
 	vm_exit_init(x, &mem, vm.run_size, &con, &hooks, &rs);
+	x->quota = rs.has_quota ? &rs.quota : NULL;
 	x->timeout_s = in->timeout_s;
+	/* Printing the guest's console must not hold the boot past its end. */
+	uint64_t now = cb_now_ns(), tns = vm_seconds_to_ns(in->timeout_s);
+	vm_console_set_deadline(&con, tns > UINT64_MAX - now ? UINT64_MAX : now + tns);
 	struct vm_watchdog wd;
 	if (vm_watchdog_start(&wd, in->timeout_s, vm.run, &x->timed_out, &e) < 0)
 		goto fail;
@@ -264,7 +286,7 @@ void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot,
 
 	enum vm_action a = run_loop(&vm, x, &rs);
 	vm_watchdog_stop(&wd);
-	vm_console_flush(&con);
+	vm_console_fini(&con);
 	uint64_t t_end = cb_now_ns();
 	row->run_ns = t_end - t0;
 	row->vmm_exits = x->ctr[VM_CTR_EXITS];
@@ -302,6 +324,7 @@ out:
 	/* stats_close and kvm_vm_destroy skip what was never set up, so every
 	 * failure takes this one path and each resource is released once. */
 	stats_close(&rs);
+	vm_console_fini(&con);
 	kvm_vm_destroy(&vm);
 	free(x);
 	vm_ram_unmap(&ram);

@@ -37,5 +37,15 @@ double vm_timeout_default(uint64_t region, uint64_t reps, uint64_t nprims)
 {
 	double pages = (double)region / 4096.0;
 	double passes = 1.0 + (double)reps * (double)nprims;
-	return 60.0 + 0.002 * pages * passes;
+	double t = 60.0 + 0.002 * pages * passes;
+	return t < VM_TIMEOUT_MAX_S ? t : VM_TIMEOUT_MAX_S;
+}
+
+uint64_t vm_seconds_to_ns(double s)
+{
+	if (!(s > 0))
+		return 0;
+	/* 2^64 is exact as a double; anything at or past it saturates. */
+	double ns = s * 1e9;
+	return ns >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)ns;
 }

@@ -38,6 +38,24 @@ int main(void)
 	free(s);
 	CHECK(count_entries(dir) == 1);
 
+	/* appending: new bytes behind the old ones, no temporary; an aborted
+	 * append is cut back off; only an existing regular file takes one */
+	CHECK(afile_open_append(&af, path, &e) == 0);
+	fputs("two\n", af.fp);
+	CHECK(afile_commit(&af, &e) == 0);
+	CHECK(afile_open_append(&af, path, &e) == 0);
+	fputs("torn row, never committed", af.fp);
+	fflush(af.fp);
+	afile_abort(&af);
+	s = cb_read_text(path);
+	CHECK_STR(s, "one\ntwo");
+	free(s);
+	CHECK(count_entries(dir) == 1);
+	char *none = cb_path_join(dir, "absent.csv");
+	CHECK(afile_open_append(&af, none, &e) < 0 && strstr(e.msg, "absent.csv"));
+	free(none);
+	CHECK(afile_open_append(&af, "/dev/null", &e) < 0 && strstr(e.msg, "not a regular file"));
+
 	/* nested out dirs are created; a file in the way is an error */
 	char *nested = cb_path_join(dir, "a/b/c");
 	CHECK(cb_make_out_dir(nested, &e) == 0);
