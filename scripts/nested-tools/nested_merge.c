@@ -38,30 +38,43 @@ static const struct merge_file {
 };
 #define NFILES CB_ARRAY_SIZE(files)
 
-/* A growable set of ids (small: a run has thousands of samples at most). */
+/* A set of ids, by open addressing: the ids come from guest-made files,
+ * so lookups must stay O(1) however many rows a guest sends. */
 struct idset {
-	uint64_t *v;
+	uint64_t *v; /* UINT64_MAX: empty slot (an id of UINT64_MAX is refused) */
 	size_t n, cap;
 };
 
+static size_t idset_slot(const struct idset *s, uint64_t id)
+{
+	size_t i = (size_t)((id * 0x9e3779b97f4a7c15ull) >> 32) & (s->cap - 1);
+	while (s->v[i] != UINT64_MAX && s->v[i] != id)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
 static void idset_add(struct idset *s, uint64_t id)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i] == id)
-			return;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->v = cb_xrealloc(s->v, s->cap * sizeof(*s->v));
+	if ((s->n + 1) * 2 > s->cap) {
+		struct idset old = *s;
+		s->cap = old.cap ? old.cap * 2 : 64;
+		s->v = cb_xmalloc(s->cap * sizeof(*s->v));
+		memset(s->v, 0xff, s->cap * sizeof(*s->v));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.v[i] != UINT64_MAX)
+				s->v[idset_slot(s, old.v[i])] = old.v[i];
+		free(old.v);
 	}
-	s->v[s->n++] = id;
+	size_t i = idset_slot(s, id);
+	if (s->v[i] == UINT64_MAX) {
+		s->v[i] = id;
+		s->n++;
+	}
 }
 
 static bool idset_has(const struct idset *s, uint64_t id)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i] == id)
-			return true;
-	return false;
+	return s->cap && s->v[idset_slot(s, id)] == id;
 }
 
 /* The merged output of one file: a header and rows of owned strings. */
@@ -115,6 +128,19 @@ static void out_free(struct out_table *o)
 
 static const char me[] = "nested-merge"; /* errors: "cowbench: nested-merge: ..." */
 
+/* Guest-made files: a header beyond this many columns, or naming one twice,
+ * is refused (out_col's cost grows with the columns). */
+#define MAX_COLS 512u
+
+/* a + b, or a one-line error: renumbered ids must not wrap. */
+static uint64_t add_id(uint64_t a, uint64_t b, const char *dir, const char *file)
+{
+	uint64_t r;
+	if (__builtin_add_overflow(a, b, &r) || r == UINT64_MAX)
+		cb_die(1, me, "%s/%s: ids too large to renumber", dir, file);
+	return r;
+}
+
 static bool file_exists(const char *path)
 {
 	struct stat st;
@@ -130,6 +156,13 @@ static struct csv_table *load(const char *dir, const char *name, bool required)
 		t = csv_read(path, &e);
 		if (!t)
 			cb_die(1, me, "%s", e.msg);
+		if (t->ncols > MAX_COLS)
+			cb_die(1, me, "%s: %zu columns (at most %u)", path, t->ncols, MAX_COLS);
+		for (size_t i = 0; i < t->ncols; i++)
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(t->header[i], t->header[j]))
+					cb_die(1, me, "%s: column '%.64s' appears twice", path,
+					       t->header[i]);
 	} else if (required) {
 		cb_die(1, me, "%s: no such file", path);
 	}
@@ -137,14 +170,15 @@ static struct csv_table *load(const char *dir, const char *name, bool required)
 	return t;
 }
 
-/* The id in column col of a row; an id that is not a number is an error,
- * since renumbering would silently break the joins. */
+/* The id in column col of a row; an id that is not a number (or is
+ * UINT64_MAX, which no renumbering can move) is an error, since renumbering
+ * would silently break the joins. */
 static uint64_t row_id(const struct csv_table *t, size_t row, int col, const char *dir,
 		       const char *file, const char *what)
 {
 	uint64_t v;
 	cb_error e;
-	if (parse_u64(csv_get(t, row, col), &v, &e) < 0)
+	if (parse_u64(csv_get(t, row, col), &v, &e) < 0 || v == UINT64_MAX)
 		cb_die(1, me, "%s/%s: row %zu: %s '%s' is not an id", dir, file, row + 2, what,
 		       csv_get(t, row, col));
 	return v;
@@ -185,11 +219,11 @@ static void append_row(struct out_table *o, const size_t *map, const struct csv_
 		const char *v = t->rows[r][c];
 		if ((int)c == sample && sample_add) {
 			snprintf(buf, sizeof(buf), "%" PRIu64,
-				 row_id(t, r, sample, dir, file, "sample") + sample_add);
+				 add_id(row_id(t, r, sample, dir, file, "sample"), sample_add, dir, file));
 			v = buf;
 		} else if ((int)c == boot && boot_add) {
 			snprintf(buf, sizeof(buf), "%" PRIu64,
-				 row_id(t, r, boot, dir, file, "boot") + boot_add);
+				 add_id(row_id(t, r, boot, dir, file, "boot"), boot_add, dir, file));
 			v = buf;
 		}
 		free(row[map[c]]);
@@ -283,7 +317,7 @@ int main(int argc, char **argv)
 				if (idset_has(&drop_boots, b))
 					continue;
 			}
-			if (cs >= 0 && s + 1 > next_sample)
+			if (cs >= 0 && s + 1 > next_sample) /* row_id refused UINT64_MAX */
 				next_sample = s + 1;
 			if (cbt >= 0 && b + 1 > next_boot)
 				next_boot = b + 1;
@@ -336,9 +370,9 @@ int main(int argc, char **argv)
 				added += t->nrows;
 		}
 		if (any_sample)
-			next_sample += max_sample + 1;
+			next_sample = add_id(next_sample, max_sample + 1, in_dirs[d], "vm.csv");
 		if (any_boot)
-			next_boot += max_boot + 1;
+			next_boot = add_id(next_boot, max_boot + 1, in_dirs[d], "vm-boots.csv");
 		for (size_t f = 0; f < NFILES; f++)
 			csv_free(in[f]);
 	}
