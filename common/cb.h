@@ -54,5 +54,10 @@ char *cb_xstrdup(const char *s);
 char *cb_read_text(const char *path);
 /* Reads a whole file; returns -1 and sets e on failure. */
 int cb_read_file(const char *path, void **data, size_t *len, cb_error *e);
+/* Reads a regular file of at most max bytes, checked on the descriptor it
+ * reads (fstat), never more than max bytes however the file changes in
+ * between.  -1 when it cannot be opened (errno kept: ENOENT = missing),
+ * -2 when it is not a regular file, is larger, or a read fails. */
+int cb_read_file_max(const char *path, size_t max, void **data, size_t *len, cb_error *e);
 
 #endif

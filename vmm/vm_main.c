@@ -1,6 +1,5 @@
 /* `cowbench vm`: the guest COW / VM-exit sweep. */
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +22,6 @@ static uint64_t host_mem_bytes(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
 	return pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : 1ull << 30;
-}
-
-static void restore_and_reraise(int sig)
-{
-	hugepool_restore_all();
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 struct boot_plan {
@@ -104,8 +96,7 @@ int vm_main(int argc, char **argv)
 	/* A run folder describes itself, whichever subcommand made it. */
 	if (env_write_meta(out, true, &e) < 0)
 		cb_die_err(CB_EXIT_FAIL, "--out", &e);
-	signal(SIGINT, restore_and_reraise);
-	signal(SIGTERM, restore_and_reraise);
+	hugepool_restore_on_signals();
 
 	struct vm_store st;
 	vm_store_init(&st);

@@ -1,5 +1,6 @@
 #include "vm_opts.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -183,16 +184,13 @@ char *vm_kernel_path(const char *opt)
 
 void *vm_kernel_load(const char *path, size_t *len)
 {
-	struct stat st;
-	if (stat(path, &st) != 0)
-		cb_die(CB_EXIT_USAGE, "vm", "no guest kernel at %s (build it with make, or pass "
-		       "--kernel FILE or set COWBENCH_GUEST)", path);
-	if (!S_ISREG(st.st_mode) || st.st_size > KERNEL_MAX_BYTES)
-		cb_die(CB_EXIT_USAGE, "--kernel", "%s is not a regular file of at most %u MiB", path,
-		       KERNEL_MAX_BYTES >> 20);
 	void *data;
 	cb_error e;
-	if (cb_read_file(path, &data, len, &e) < 0)
+	int rc = cb_read_file_max(path, KERNEL_MAX_BYTES, &data, len, &e);
+	if (rc == -1 && errno == ENOENT)
+		cb_die(CB_EXIT_USAGE, "vm", "no guest kernel at %s (build it with make, or pass "
+		       "--kernel FILE or set COWBENCH_GUEST)", path);
+	if (rc < 0)
 		cb_die_err(CB_EXIT_USAGE, "--kernel", &e);
 	return data;
 }

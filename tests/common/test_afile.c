@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -55,6 +56,17 @@ int main(void)
 	CHECK(afile_open_append(&af, none, &e) < 0 && strstr(e.msg, "absent.csv"));
 	free(none);
 	CHECK(afile_open_append(&af, "/dev/null", &e) < 0 && strstr(e.msg, "not a regular file"));
+
+	/* reading with a cap: at the cap is fine, one byte more is refused,
+	 * and so is anything but a regular file */
+	void *data = NULL;
+	size_t len = 0;
+	CHECK(cb_read_file_max(path, 8, &data, &len, &e) == 0 && len == 8);
+	free(data);
+	CHECK(cb_read_file_max(path, 7, &data, &len, &e) == -2 && strstr(e.msg, "at most 7"));
+	CHECK(cb_read_file_max(dir, 100, &data, &len, &e) == -2);
+	CHECK(cb_read_file_max("/dev/zero", 100, &data, &len, &e) == -2);
+	CHECK(cb_read_file_max("/nonexistent/x", 100, &data, &len, &e) == -1 && errno == ENOENT);
 
 	/* nested out dirs are created; a file in the way is an error */
 	char *nested = cb_path_join(dir, "a/b/c");
