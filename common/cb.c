@@ -31,6 +31,7 @@ void cb_error_errno(cb_error *e, const char *fmt, ...)
 	snprintf(e->msg + len, sizeof(e->msg) - len, "%s%s", len ? ": " : "", strerror(saved));
 }
 
+__attribute__((format(printf, 2, 0)))
 static void vreport(const char *what, const char *fmt, va_list ap)
 {
 	fflush(stdout);
