@@ -1,6 +1,8 @@
 #include "vm_run.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "vm_exit.h"
 #include "vm_kstats.h"
 #include "vm_regs.h"
+#include "vm_seccomp.h"
 #include "vm_sizing.h"
 #include "vm_watchdog.h"
 
@@ -231,6 +234,62 @@ static int run_loop(struct kvm_vm *vm, struct vm_exit_ctx *x, struct run_state *
 	}
 }
 
+/* The exit loop in a thread of its own, watched and confined: the
+ * seccomp filter is per thread and lasts, so the main thread stays free to
+ * write results and set up the next boot. */
+struct loop {
+	struct kvm_vm *vm;
+	struct vm_exit_ctx *x;
+	struct run_state *rs;
+	struct vm_watchdog wd;
+	double timeout_s;
+	int console_fd;
+	enum vm_action a;
+	bool wd_started;
+	cb_error e;
+};
+
+static void *loop_thread(void *arg)
+{
+	struct loop *l = arg;
+	if (vm_watchdog_start(&l->wd, l->timeout_s, l->vm->run, &l->x->timed_out, &l->e) < 0) {
+		l->a = VM_STOP_ERROR;
+		snprintf(l->x->err, sizeof(l->x->err), "%.380s", l->e.msg);
+		return NULL;
+	}
+	l->wd_started = true;
+	if (vm_seccomp_wanted()) {
+		struct vm_seccomp_fds fds = {l->vm->vcpu_fd, l->console_fd};
+		cb_error e;
+		static bool warned;
+		if (vm_seccomp_confine(&fds, &e) <= 0 && !warned) {
+			cb_warn("vm", "running the exit loop without a seccomp filter: %s", e.msg);
+			warned = true;
+		}
+		/* COWBENCH_SECCOMP_SELFTEST: a call the filter forbids, to prove
+		 * it is there (tests/vm/test_vm_seccomp.sh). */
+		if (getenv("COWBENCH_SECCOMP_SELFTEST"))
+			close(dup(0));
+	}
+	l->a = run_loop(l->vm, l->x, l->rs);
+	return NULL;
+}
+
+static enum vm_action run_confined(struct loop *l)
+{
+	pthread_t t;
+	int rc = pthread_create(&t, NULL, loop_thread, l);
+	if (rc != 0) {
+		snprintf(l->x->err, sizeof(l->x->err), "cannot start the exit loop thread: %s",
+			 strerror(rc));
+		return VM_STOP_ERROR;
+	}
+	pthread_join(t, NULL);
+	if (l->wd_started)
+		vm_watchdog_stop(&l->wd);
+	return l->a;
+}
+
 void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot, char **dump)
 {
 	/* Stable for the whole boot: only vm_store_add_boot grows st->boots. */
@@ -279,13 +338,11 @@ void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot,
 	/* Printing the guest's console must not hold the boot past its end. */
 	uint64_t now = cb_now_ns(), tns = vm_seconds_to_ns(in->timeout_s);
 	vm_console_set_deadline(&con, tns > UINT64_MAX - now ? UINT64_MAX : now + tns);
-	struct vm_watchdog wd;
-	if (vm_watchdog_start(&wd, in->timeout_s, vm.run, &x->timed_out, &e) < 0)
-		goto fail;
 	row->setup_ns = cb_now_ns() - t0;
 
-	enum vm_action a = run_loop(&vm, x, &rs);
-	vm_watchdog_stop(&wd);
+	struct loop l = {.vm = &vm, .x = x, .rs = &rs, .timeout_s = in->timeout_s,
+			 .console_fd = con.fd};
+	enum vm_action a = run_confined(&l);
 	vm_console_fini(&con);
 	uint64_t t_end = cb_now_ns();
 	row->run_ns = t_end - t0;
