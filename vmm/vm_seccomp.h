@@ -8,8 +8,11 @@
  * the next boot in a fresh loop thread.
  *
  * A forbidden call raises SIGSYS; the handler prints one line naming the
- * call, puts the hugepage pool back and ends the process (exit 1): the
- * boots before it stay in the CSVs. */
+ * call and has the main thread put the hugepage pool back and end the
+ * process (exit 1): the boots before it stay in the CSVs.
+ *
+ * Must be called from a thread other than the main one (the main thread
+ * handles the exit). */
 #ifndef COWBENCH_VM_SECCOMP_H
 #define COWBENCH_VM_SECCOMP_H
 
