@@ -12,6 +12,7 @@
 #include "progress.h"
 #include "vm_boot.h"
 #include "vm_cmdline.h"
+#include "vm_cpuid.h"
 #include "vm_elf.h"
 #include "vm_opts.h"
 #include "vm_run.h"
@@ -93,6 +94,7 @@ int vm_main(int argc, char **argv)
 	struct kvm_sys sys;
 	if (kvm_sys_open(&sys, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "vm", &e);
+	vm_cpuid_filter(sys.cpuid, o.pv_cpuid);
 	/* A run folder describes itself, whichever subcommand made it. */
 	if (env_write_meta(out, true, &e) < 0)
 		cb_die_err(CB_EXIT_FAIL, "--out", &e);

@@ -37,14 +37,15 @@ static void usage(FILE *f)
 	      "  --quick             the small matrix\n"
 	      "  --where LABEL       host, nested-tcg, nested-kvm (a label for the rows)\n"
 	      "  --guest-args STR    appended to the guest command line\n"
-	      "  --verbose           print the guest console as 'guest: ...'\n",
+	      "  --verbose           print the guest console as 'guest: ...'\n"
+	      "  --pv-cpuid          show the guest KVM's paravirtual CPUID leaves (0x40000000)\n",
 	      f);
 }
 
 void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 {
 	enum { O_PRIMS = 256, O_SIZES, O_GPAGES, O_POLICY, O_BACKING, O_PREFAULT, O_DIRTY,
-	       O_REPS, O_RAM, O_TIMEOUT, O_KERNEL, O_OUT, O_QUICK, O_WHERE, O_GARGS, O_VERBOSE };
+	       O_REPS, O_RAM, O_TIMEOUT, O_KERNEL, O_OUT, O_QUICK, O_WHERE, O_GARGS, O_VERBOSE, O_PVCPUID };
 	static const struct option opts[] = {
 		{"primitives", required_argument, NULL, O_PRIMS},
 		{"sizes", required_argument, NULL, O_SIZES},
@@ -62,6 +63,7 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		{"where", required_argument, NULL, O_WHERE},
 		{"guest-args", required_argument, NULL, O_GARGS},
 		{"verbose", no_argument, NULL, O_VERBOSE},
+		{"pv-cpuid", no_argument, NULL, O_PVCPUID},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -88,6 +90,7 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		case O_WHERE: o->where = optarg; break;
 		case O_GARGS: o->guest_args = optarg; break;
 		case O_VERBOSE: o->verbose = true; break;
+		case O_PVCPUID: o->pv_cpuid = true; break;
 		case 'h': usage(stdout); exit(0);
 		case ':':
 			cb_die(CB_EXIT_USAGE, "vm", "option '%s' needs a value", argv[optind - 1]);

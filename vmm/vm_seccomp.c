@@ -100,16 +100,17 @@ int vm_seccomp_confine(const struct vm_seccomp_fds *fds, cb_error *e)
 	if (rc == 0)
 		rc = add(c, SCMP_SYS(mprotect), 1, &noexec);
 	/* ioctl: KVM_RUN on our vCPU, FIONREAD on the console. */
-	const struct scmp_arg_cmp run[] = {SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fds->vcpu),
-					   SCMP_A1(SCMP_CMP_EQ, KVM_RUN)};
+	const struct scmp_arg_cmp run[] = {SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fds->vcpu, 0),
+					   SCMP_A1(SCMP_CMP_EQ, KVM_RUN, 0)};
 	if (rc == 0)
 		rc = add(c, SCMP_SYS(ioctl), 2, run);
 	if (rc == 0 && fds->console >= 0) {
 		const struct scmp_arg_cmp nread[] = {
-			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fds->console), SCMP_A1(SCMP_CMP_EQ, FIONREAD)};
+			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fds->console, 0),
+			SCMP_A1(SCMP_CMP_EQ, FIONREAD, 0)};
 		const struct scmp_arg_cmp pipesz[] = {
-			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fds->console),
-			SCMP_A1(SCMP_CMP_EQ, F_GETPIPE_SZ)};
+			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fds->console, 0),
+			SCMP_A1(SCMP_CMP_EQ, F_GETPIPE_SZ, 0)};
 		rc = add(c, SCMP_SYS(ioctl), 2, nread);
 		if (rc == 0)
 			rc = add(c, SCMP_SYS(fcntl), 2, pipesz);

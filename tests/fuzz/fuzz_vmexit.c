@@ -100,8 +100,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * (the handler must refuse it otherwise). */
 		if (off < RUN_SIZE - 8)
 			memcpy(rb.bytes + off, data + 12, 8);
-		run->internal.suberror = count;
-		run->internal.ndata = off;
+		/* The union's other members share these bytes: set them only for
+		 * the exit that reads them. */
+		if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR) {
+			run->internal.suberror = count;
+			run->internal.ndata = off;
+		}
 		if (vm_exit_handle(&x, run) != VM_CONTINUE)
 			break;
 	}
