@@ -309,7 +309,7 @@ void compare_parse_args(int argc, char **argv, struct compare_args *a)
 	a->alpha = 0.01;
 	cb_error e;
 	int opt;
-	optind = 1;
+	optind = 0; /* not 1: glibc then also forgets a "-xy" an earlier parse left half-read */
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': a->threshold = parse_threshold(optarg); break;

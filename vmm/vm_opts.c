@@ -70,7 +70,7 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 	struct vm_matrix_spec set = {0};
 	bool quick = false;
 	int c;
-	optind = 1;
+	optind = 0; /* not 1: glibc then also forgets a "-xy" an earlier parse left half-read */
 	opterr = 0; /* one line of our own instead of getopt's message + usage */
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
