@@ -6,30 +6,19 @@
 #include "cb.h"
 #include "cb_abi.h"
 
-static uint64_t sat_mul(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 struct vm_quota vm_quota_plan(uint64_t reps, uint64_t nprims)
 {
-	uint64_t samples = sat_mul(reps, nprims);
+	uint64_t samples = cb_sat_mul(reps, nprims);
 	return (struct vm_quota){
-		.phases = sat_add(sat_mul(samples, CB_PHASE_COUNT), VM_QUOTA_PHASE_MARGIN),
-		.results = sat_add(samples, VM_QUOTA_RESULT_MARGIN),
+		.phases = cb_sat_add(cb_sat_mul(samples, CB_PHASE_COUNT), VM_QUOTA_PHASE_MARGIN),
+		.results = cb_sat_add(samples, VM_QUOTA_RESULT_MARGIN),
 		.console_bytes = VM_QUOTA_CONSOLE_BYTES,
 	};
 }
 
 uint64_t vm_quota_stat_rows(const struct vm_quota *q)
 {
-	return q->stats_per_phase ? sat_mul(q->phases, q->stats_per_phase) : UINT64_MAX;
+	return q->stats_per_phase ? cb_sat_mul(q->phases, q->stats_per_phase) : UINT64_MAX;
 }
 
 int vm_quota_check(const struct vm_quota *q, const struct vm_quota_use *u, char *why,

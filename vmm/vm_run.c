@@ -336,8 +336,7 @@ void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot,
 	x->quota = rs.has_quota ? &rs.quota : NULL;
 	x->timeout_s = in->timeout_s;
 	/* Printing the guest's console must not hold the boot past its end. */
-	uint64_t now = cb_now_ns(), tns = vm_seconds_to_ns(in->timeout_s);
-	vm_console_set_deadline(&con, tns > UINT64_MAX - now ? UINT64_MAX : now + tns);
+	vm_console_set_deadline(&con, cb_sat_add(cb_now_ns(), vm_seconds_to_ns(in->timeout_s)));
 	row->setup_ns = cb_now_ns() - t0;
 
 	struct loop l = {.vm = &vm, .x = x, .rs = &rs, .timeout_s = in->timeout_s,

@@ -66,8 +66,7 @@ int vm_watchdog_start(struct vm_watchdog *w, double seconds, struct kvm_run *run
 	w->target = pthread_self();
 	w->run = run;
 	w->fired = fired;
-	uint64_t now = mono_ns(), ns = vm_seconds_to_ns(seconds);
-	w->deadline_ns = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
+	w->deadline_ns = cb_sat_add(mono_ns(), vm_seconds_to_ns(seconds));
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
