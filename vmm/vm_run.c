@@ -1,12 +1,12 @@
 #include "vm_run.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <unistd.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hugepool.h"
 #include "vm_backing.h"
