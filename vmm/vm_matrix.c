@@ -140,10 +140,12 @@ size_t vm_matrix_build_slices(const struct vm_matrix_in *in, size_t n, struct vm
 	struct cfg_list l = {0};
 	for (size_t i = 0; i < n; i++) {
 		struct vm_config *c;
-		size_t nc = vm_matrix_build(&in[i], &c);
+		size_t nc = vm_matrix_build(&in[i], &c), before = l.n;
+		/* a slice repeats no configuration of its own: only the earlier
+		 * slices' are looked at */
 		for (size_t k = 0; k < nc; k++) {
 			bool dup = false;
-			for (size_t j = 0; j < l.n && !dup; j++)
+			for (size_t j = 0; j < before && !dup; j++)
 				dup = same_config(&l.v[j], &c[k]);
 			if (!dup)
 				add(&l, &c[k]);

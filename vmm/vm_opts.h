@@ -14,6 +14,7 @@ struct vm_opts {
 	const char *ram, *timeout, *kernel, *out, *where, *guest_args;
 	const char *reps;
 	bool verbose;
+	bool pv_cpuid; /* show the guest KVM's paravirtual CPUID leaves (vm_cpuid.h) */
 };
 
 /* One slice of the parsed sweep. */
