@@ -13,12 +13,13 @@
 
 /* eager: a private writable entry becomes read-only COW in parent and
  * child (Linux's copy_pte_range). */
-static uint64_t cow_entry(uint64_t *parent_e)
+static inline uint64_t cow_entry(uint64_t *parent_e, unsigned *stores)
 {
 	uint64_t e = *parent_e;
 	if (pte_private(e) && !(e & PTE_COW)) {
 		e = (e & ~PTE_W) | PTE_COW;
-		pte_set(parent_e, e);
+		pte_store(parent_e, e);
+		(*stores)++;
 	}
 	return e;
 }
@@ -43,20 +44,23 @@ static void share_frame(uint64_t pa, uint64_t bytes)
 }
 
 /* The child's entry for the parent's entry *pe of a page of `bytes`
- * (addr_mask picks out its frame). */
-typedef uint64_t (*entry_fn)(uint64_t *pe, uint64_t addr_mask, uint64_t bytes);
+ * (addr_mask picks out its frame); *stores counts the parent's entries it
+ * stored. */
+typedef uint64_t (*entry_fn)(uint64_t *pe, uint64_t addr_mask, uint64_t bytes, unsigned *stores);
 
 /* eager: both share the frame, read-only COW where it is private. */
-static inline uint64_t eager_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes)
+static inline uint64_t eager_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes,
+				   unsigned *stores)
 {
-	uint64_t e = cow_entry(pe);
+	uint64_t e = cow_entry(pe, stores);
 	share_frame(e & addr_mask, bytes);
 	return e;
 }
 
 /* full: a private page's copy for the child, writable; shared and
  * read-only pages (the program's text) keep one frame. */
-static inline uint64_t full_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes)
+static inline uint64_t full_entry(uint64_t *pe, uint64_t addr_mask, uint64_t bytes,
+				  unsigned *stores)
 {
 	uint64_t e = *pe, old = e & addr_mask;
 	if (!pte_private(e)) {
@@ -75,19 +79,23 @@ static inline uint64_t full_entry(uint64_t *pe, uint64_t addr_mask, uint64_t byt
 static inline __attribute__((always_inline)) void copy_span(const struct pd_span *s,
 							    struct aspace *child, entry_fn fn)
 {
+	unsigned stores = 0, copied = 0;
 	if (*s->pde & PTE_PS) {
 		int h;
-		pte_set(walk(child, s->lo, 1, 1, &h), fn(s->pde, PDE_ADDR_2M, PAGE_2M));
-		kcount.ptes_copied++;
-		return;
+		pte_store(walk(child, s->lo, 1, 1, &h), fn(s->pde, PDE_ADDR_2M, PAGE_2M, &stores));
+		copied = 1;
+	} else {
+		uint64_t *src = table(*s->pde & PTE_ADDR), *dst = child_table(s, child);
+		for (unsigned i = idx(s->lo, 0), n = idx(s->hi - 1, 0); i <= n; i++) {
+			if (!(src[i] & PTE_P))
+				continue;
+			pte_store(&dst[i], fn(&src[i], PTE_ADDR, PAGE_4K, &stores));
+			copied++;
+		}
 	}
-	uint64_t *src = table(*s->pde & PTE_ADDR), *dst = child_table(s, child);
-	for (unsigned i = idx(s->lo, 0), n = idx(s->hi - 1, 0); i <= n; i++) {
-		if (!(src[i] & PTE_P))
-			continue;
-		pte_set(&dst[i], fn(&src[i], PTE_ADDR, PAGE_4K));
-		kcount.ptes_copied++;
-	}
+	/* counted once per span, not per entry (pte_store) */
+	kcount.ptes_copied += copied;
+	kcount.pte_writes += copied + stores;
 }
 
 /* odf: parent and child point at the same last-level table, each PDE
@@ -149,22 +157,25 @@ struct aspace *as_fork(struct aspace *parent)
 
 /* The copy: every entry, private ones COW (their frames now have one
  * mapping more). */
-static void copy_entry(uint64_t *e, unsigned i, void *dst)
+static inline unsigned copy_entry(uint64_t *e, unsigned i, void *dst)
 {
 	uint64_t v = *e;
 	frame_get(v & PTE_ADDR);
 	if (pte_private(v))
 		v = (v & ~PTE_W) | PTE_COW;
-	pte_set(&((uint64_t *)dst)[i], v);
+	pte_store(&((uint64_t *)dst)[i], v);
+	return 1;
 }
 
 /* The last sharer's table: the private entries whose frames a copy still
  * maps become COW; the rest stay as they are, writable or not. */
-static void protect_entry(uint64_t *e, unsigned i, void *unused)
+static inline unsigned protect_entry(uint64_t *e, unsigned i, void *unused)
 {
 	uint64_t v = *e;
-	if (pte_private(v) && (v & PTE_W) && frame_sharers(v & PTE_ADDR) > 1)
-		pte_set(e, (v & ~PTE_W) | PTE_COW);
+	if (!pte_private(v) || !(v & PTE_W) || frame_sharers(v & PTE_ADDR) == 1)
+		return 0;
+	pte_store(e, (v & ~PTE_W) | PTE_COW);
+	return 1;
 }
 
 void pd_own(struct aspace *as, uint64_t *pde, uint64_t va)
@@ -172,12 +183,12 @@ void pd_own(struct aspace *as, uint64_t *pde, uint64_t va)
 	uint64_t t = *pde & PTE_ADDR, own = t, base = va & ~(PAGE_2M - 1);
 	if (frame_sharers(t) > 1) {
 		own = frame_alloc(1);
-		table_each(as, base, table(t), copy_entry, table(own));
+		kcount.pte_writes += table_each(as, base, table(t), copy_entry, table(own));
 		table_list_replace(as, t, own);
 		frame_put(t);
 		kcount.pt_copies++;
 	} else {
-		table_each(as, base, table(t), protect_entry, NULL);
+		kcount.pte_writes += table_each(as, base, table(t), protect_entry, NULL);
 	}
 	pte_set(pde, (*pde & ~(PTE_ADDR | PTE_COW)) | own | PTE_W);
 	/* Read-only translations of the span may be cached from before (and

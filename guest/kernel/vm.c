@@ -62,39 +62,33 @@ void table_list_replace(struct aspace *as, uint64_t old, uint64_t pa)
 	mm_panic("page table not on its address space's list", old, pa);
 }
 
+uint64_t *walk_slow(struct aspace *as, uint64_t va, int level, int create, int *huge)
+{
+	uint64_t pa = as->pml4;
+	*huge = 0;
+	for (int l = 3; l > level; l--) {
+		uint64_t *e = &table(pa)[idx(va, l)];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return NULL;
+			pte_set(e, table_alloc(as) | TABLE_FLAGS);
+		} else if (l == 1 && (*e & PTE_PS)) {
+			*huge = 1;
+			return e;
+		} else if (l == 1 && create && pde_shared_table(*e)) {
+			pd_own(as, e, va);
+		}
+		pa = *e & PTE_ADDR;
+	}
+	return &table(pa)[idx(va, level)];
+}
+
 uint64_t table_count(const struct aspace *as)
 {
 	uint64_t n = 0;
 	for (uint64_t l = as->tlist, used = as->tlist_n; l; l = table(l)[0], used = 511)
 		n += used;
 	return n;
-}
-
-bool pd_span_next(struct pd_span *s)
-{
-	while (s->hi < s->end) {
-		s->lo = s->hi;
-		uint64_t n = (s->lo + PAGE_2M) & ~(PAGE_2M - 1);
-		s->hi = n < s->end ? n : s->end;
-		int huge;
-		s->pde = walk(s->as, s->lo, 1, 0, &huge);
-		if (s->pde && (*s->pde & PTE_P))
-			return true;
-	}
-	return false;
-}
-
-void table_each(struct aspace *as, uint64_t base, uint64_t *t,
-		void (*fn)(uint64_t *entry, unsigned i, void *arg), void *arg)
-{
-	uint64_t end = base + PAGE_2M;
-	for (int v = 0; v < as->nvma; v++) {
-		const struct vma *m = &as->vma[v];
-		uint64_t lo = m->start > base ? m->start : base, hi = m->end < end ? m->end : end;
-		for (uint64_t va = lo; va < hi; va += PAGE_4K)
-			if (t[idx(va, 0)] & PTE_P)
-				fn(&t[idx(va, 0)], idx(va, 0), arg);
-	}
 }
 
 uint64_t *as_lookup(struct aspace *as, uint64_t va, int *is_2m)
@@ -128,15 +122,16 @@ static struct vma *find_vma(struct aspace *as, uint64_t va)
 	return NULL;
 }
 
+/* One entry stored: the caller counts it (pte_store). */
 static void populate_page(struct aspace *as, uint64_t va, unsigned gmap)
 {
 	int huge;
 	if (gmap & GMAP_HUGE) {
 		uint64_t *pde = walk(as, va, 1, 1, &huge);
-		pte_set(pde, frame_alloc_2m(1) | leaf_flags(gmap) | PTE_PS);
+		pte_store(pde, frame_alloc_2m(1) | leaf_flags(gmap) | PTE_PS);
 	} else {
 		uint64_t *pte = walk(as, va, 0, 1, &huge);
-		pte_set(pte, frame_alloc(1) | leaf_flags(gmap));
+		pte_store(pte, frame_alloc(1) | leaf_flags(gmap));
 	}
 }
 
@@ -155,9 +150,11 @@ int as_map(struct aspace *as, uint64_t va, uint64_t len, unsigned flags)
 		if (va < as->vma[i].end && as->vma[i].start < va + len)
 			return -1;
 	as->vma[as->nvma++] = (struct vma){va, va + len, flags};
-	if (flags & GMAP_POPULATE)
+	if (flags & GMAP_POPULATE) {
 		for (uint64_t a = va; a < va + len; a += align)
 			populate_page(as, a, flags);
+		kcount.pte_writes += len / align;
+	}
 	return 0;
 }
 
@@ -186,6 +183,16 @@ void as_share_into(struct aspace *to, const struct aspace *from)
 	}
 }
 
+/* Drops the frame of every present entry of pt[i..n].  Apart from its
+ * caller, so that the few values its loop needs stay in registers across
+ * the calls (a spill is one more emulated store per page on PVM hosts). */
+static __attribute__((noinline)) void put_entries(const uint64_t *pt, unsigned i, unsigned n)
+{
+	for (; i <= n; i++)
+		if (pt[i] & PTE_P)
+			frame_put(pt[i] & PTE_ADDR);
+}
+
 void as_put(struct aspace *as)
 {
 	if (--as->refs > 0)
@@ -203,10 +210,7 @@ void as_put(struct aspace *as)
 			 * pages for both; only our reference goes, below. */
 			if (frame_sharers(*s.pde & PTE_ADDR) > 1)
 				continue;
-			const uint64_t *pt = table(*s.pde & PTE_ADDR);
-			for (unsigned i = idx(s.lo, 0), n = idx(s.hi - 1, 0); i <= n; i++)
-				if (pt[i] & PTE_P)
-					frame_put(pt[i] & PTE_ADDR);
+			put_entries(table(*s.pde & PTE_ADDR), idx(s.lo, 0), idx(s.hi - 1, 0));
 		}
 	}
 	/* Each table once, shared ones too: the last reference frees it. */
@@ -240,7 +244,8 @@ static void split_2m(struct aspace *as, uint64_t *pde, uint64_t va)
 	uint64_t pt = table_alloc(as);
 	uint64_t *t = table(pt);
 	for (int i = 0; i < 512; i++)
-		pte_set(&t[i], (chunk + (uint64_t)i * PAGE_4K) | flags);
+		pte_store(&t[i], (chunk + (uint64_t)i * PAGE_4K) | flags);
+	kcount.pte_writes += 512;
 	frame_split_2m(chunk);
 	pte_set(pde, pt | TABLE_FLAGS);
 	arch_invlpg(va);
@@ -274,6 +279,7 @@ enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 		if (err & PF_P)
 			return FAULT_BAD;
 		populate_page(as, va & ~((m->flags & GMAP_HUGE) ? PAGE_2M - 1 : PAGE_4K - 1), m->flags);
+		kcount.pte_writes++;
 		count(region, &kcount.zero_fills, &kcount.other_zero_fills);
 		return FAULT_ZERO_FILLED;
 	}
