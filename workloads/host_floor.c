@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "anonmem.h"
-#include "host_cache.h"
+#include "cache.h"
 
 #define MIB (1024ull * 1024)
 /* 4 KiB copies are timed in batches: one copy is close to the clock's own
@@ -51,7 +51,7 @@ static double sample_copy_4k(struct floor_ctx *c)
 	uint64_t pages = c->bytes / 4096, idx[BATCH_4K];
 	for (int i = 0; i < BATCH_4K; i++) {
 		idx[i] = next_rand(c) % pages;
-		host_cache_flush(c->src + idx[i] * 4096, 4096);
+		cache_flush(c->src + idx[i] * 4096, 4096);
 	}
 	uint64_t t0 = cb_now_ns();
 	for (int i = 0; i < BATCH_4K; i++)
@@ -63,7 +63,7 @@ static double sample_copy_4k(struct floor_ctx *c)
 static double sample_copy_2m(struct floor_ctx *c)
 {
 	uint64_t off = next_rand(c) % (c->bytes / (2 * MIB)) * 2 * MIB;
-	host_cache_flush(c->src + off, 2 * MIB);
+	cache_flush(c->src + off, 2 * MIB);
 	uint64_t t0 = cb_now_ns();
 	memcpy(c->dst, c->src + off, 2 * MIB);
 	uint64_t t1 = cb_now_ns();

@@ -32,11 +32,12 @@ static const struct opt {
 	const char *name;
 	bool arg;
 	const char *help;
+	const char *const *names; /* the names it takes, listed after help */
 } opts[OPT_COUNT] = {
 	[OPT_OUT] = {"--out", true, "DIR: results directory (required)"},
-	[OPT_PRIMS] = {"--primitives", true, "LIST: fork,vfork,clone_vm,posix_spawn,fork_exec,vfork_exec"},
+	[OPT_PRIMS] = {"--primitives", true, "LIST:", host_prim_names},
 	[OPT_SIZES] = {"--sizes", true, "LIST: parent memory, e.g. 0,1M,16M,256M,1G,4G"},
-	[OPT_PAGES] = {"--pages", true, "LIST: 4k,thp,hugetlb2m,hugetlb1g"},
+	[OPT_PAGES] = {"--pages", true, "LIST:", host_page_names},
 	[OPT_DIRTY] = {"--dirty", true, "LIST: 4 KiB pages the child writes: counts or percentages (0,1,512,10%)"},
 	[OPT_CPUS] = {"--cpus", true, "LIST|none: CPUs to pin to (default: one CPU; children inherit)"},
 	[OPT_TARGET_CI] = {"--target-ci", true, "FRACTION: 95% CI width of the median, relative (default 0.02 or 2%)"},
@@ -56,8 +57,12 @@ void host_opts_usage(FILE *f)
 	      "vfork+exec) across parent memory sizes and page modes, with the copy-on-write\n"
 	      "faults that follow a fork, and writes host.csv, host-summary.csv and\n"
 	      "host-floor.csv to DIR.\n\noptions:\n", f);
-	for (int i = 0; i < OPT_COUNT; i++)
-		fprintf(f, "  %-14s %s\n", opts[i].name, opts[i].help);
+	for (int i = 0; i < OPT_COUNT; i++) {
+		char names[256] = "";
+		if (opts[i].names)
+			format_names(opts[i].names, ",", names, sizeof(names));
+		fprintf(f, "  %-14s %s%s%s\n", opts[i].name, opts[i].help, *names ? " " : "", names);
+	}
 	char t[2][96];
 	for (int q = 0; q < 2; q++)
 		snprintf(t[q], sizeof(t[q]), "--sizes %s --dirty %s --min-reps %zu --max-time %g",
@@ -174,13 +179,9 @@ static int set_opt(struct host_opts *o, int id, const char *v, cb_error *e)
 		}
 		o->out = v;
 		return 0;
-	case OPT_PRIMS: {
-		const char *names[HOST_PRIM_COUNT + 1] = {NULL};
-		for (int i = 0; i < HOST_PRIM_COUNT; i++)
-			names[i] = host_prims[i].name;
+	case OPT_PRIMS:
 		free(o->prims);
-		return parse_name_list(v, names, "primitive", &o->prims, &o->nprims, e);
-	}
+		return parse_name_list(v, host_prim_names, "primitive", &o->prims, &o->nprims, e);
 	case OPT_SIZES:
 		free(o->sizes);
 		if (parse_size_list(v, &o->sizes, &o->nsizes, e) < 0)
@@ -263,8 +264,9 @@ int host_opts_parse(int argc, char **argv, struct host_opts *o, char *what, size
 	o->warmup = d->warmup;
 	/* Defaults first, then what was given, so an option's position never
 	 * matters ("--min-reps 3 --quick" keeps 3). */
-	static const char *all_prims = "fork,vfork,clone_vm,posix_spawn,fork_exec,vfork_exec";
-	static const char *all_pages = "4k,thp,hugetlb2m,hugetlb1g";
+	char all_prims[256], all_pages[256];
+	format_names(host_prim_names, ",", all_prims, sizeof(all_prims));
+	format_names(host_page_names, ",", all_pages, sizeof(all_pages));
 	const char *fallback[OPT_COUNT] = {
 		[OPT_PRIMS] = all_prims, [OPT_SIZES] = d->sizes, [OPT_PAGES] = all_pages,
 		[OPT_DIRTY] = d->dirty,
