@@ -78,6 +78,10 @@ int host_sample_run(const struct host_prim *p, struct host_job *j, uint64_t seq,
 	 * child would copy what the previous one left in the cache. */
 	if (j->flush_bytes)
 		cache_flush((const void *)j->region, j->flush_bytes);
+	/* Last before the call, so the reading describes the machine the
+	 * sample ran on as nearly as it can without being inside it. */
+	if (probe_take(&out->probe, e) < 0)
+		return -1;
 
 	pid_t pid = p->create(j);
 	if (pid < 0) {
