@@ -31,12 +31,15 @@ static uint64_t point_need(const struct host_point *pt)
 
 /* The sweep holds each hugepage pool at its largest point's size until it
  * ends (host_sweep.c), so at any moment it may hold every pool and one
- * point's region besides. */
-static void check_memory(const struct host_matrix *m)
+ * point's region besides.  Returns what is left for regions kept
+ * populated between rounds: three quarters of what the worst moment
+ * leaves (MemAvailable is a reading at the start, and other processes
+ * grow). */
+static uint64_t check_memory(const struct host_matrix *m)
 {
 	uint64_t margin, avail = host_sys_mem_available(&margin);
 	if (avail == 0)
-		return; /* no /proc/meminfo: nothing to check against */
+		return 0; /* no /proc/meminfo: nothing to check against, keep nothing */
 	uint64_t room = avail > margin ? avail - margin : 0;
 	uint64_t pools[HOST_PAGE_COUNT] = {0}, held = 0;
 	for (size_t i = 0; i < m->npoints; i++) {
@@ -46,9 +49,12 @@ static void check_memory(const struct host_matrix *m)
 	}
 	for (int k = 0; k < HOST_PAGE_COUNT; k++)
 		held += pools[k];
+	uint64_t worst = held;
 	for (size_t i = 0; i < m->npoints; i++) {
 		const struct host_point *pt = &m->points[i];
 		uint64_t need = (mem_kinds[pt->mode].pool_kib ? 0 : point_need(pt)) + held;
+		if (!pt->skip[0] && need > worst)
+			worst = need;
 		if (pt->skip[0] || need <= room)
 			continue;
 		char sz[32], nd[32], rm[32], av[32], mg[32];
@@ -61,6 +67,7 @@ static void check_memory(const struct host_matrix *m)
 		       format_size(avail >> 20 << 20, av, sizeof(av)),
 		       format_size(margin >> 20 << 20, mg, sizeof(mg)));
 	}
+	return (room - worst) / 4 * 3;
 }
 
 static bool needs_helper(const struct host_opts *o)
@@ -124,7 +131,7 @@ int host_main(int argc, char **argv)
 	if (m.nconfigs == 0)
 		cb_die(CB_EXIT_USAGE, "--sizes", "nothing to measure: %s",
 		       m.npoints ? m.points[0].skip : "no size given");
-	check_memory(&m);
+	uint64_t keep_budget = check_memory(&m);
 	char *helper = NULL;
 	if (needs_helper(&o) && !(helper = host_sys_find_helper(&e)))
 		cb_die_err(CB_EXIT_USAGE, "exec helper", &e);
@@ -146,6 +153,8 @@ int host_main(int argc, char **argv)
 		cb_die_err(CB_EXIT_USAGE, "--resume", &e);
 	if (cb_make_out_dir(o.out, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "--out", &e);
+	if (resume)
+		host_resume_clean(o.out);
 	/* A run folder describes itself, whichever subcommand made it. */
 	if (env_write_meta(o.out, true, &e) < 0)
 		cb_die_err(CB_EXIT_FAIL, "--out", &e);
@@ -172,7 +181,8 @@ int host_main(int argc, char **argv)
 			host_out_add_block(&out, &results[c], 0);
 	if (host_out_write(&out, results, m.nconfigs, &e) < 0)
 		cb_die_err(CB_EXIT_FAIL, "--out", &e);
-	int status = host_sweep_run(&(struct host_sweep_in){&o, &m, seed, helper, cpu, results, &out});
+	int status = host_sweep_run(
+		&(struct host_sweep_in){&o, &m, seed, helper, cpu, results, &out, keep_budget});
 	if (host_runfile_write(&rf, o.out, true, status, &e) < 0 && status == 0) {
 		cb_warn("--out", "%s", e.msg);
 		status = CB_EXIT_FAIL;

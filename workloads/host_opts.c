@@ -20,7 +20,7 @@ static const struct host_defaults {
 	size_t min_reps, max_reps, warmup;
 	double max_time_s, block_ms;
 } defaults[2] = {
-	{"0,1M,16M,256M,1G,4G", "0,1,512", 8, 24, 2000, 1, 3, 20},
+	{"0,1M,16M,256M,1G,4G", "0,1,512", 6, 12, 2000, 1, 3, 10},
 	/* 12: compare needs at least 9 samples per side to judge a change */
 	{"0,1M,64M,256M,1G", "0,512", 6, 12, 200, 1, 0.25, 4},
 };

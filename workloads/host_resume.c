@@ -1,8 +1,10 @@
 #include "host_resume.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "afile.h"
 #include "csv.h"
@@ -139,4 +141,23 @@ int host_resume_floor(const char *dir, struct host_floor *f, cb_error *e)
 	}
 	csv_free(t);
 	return 0;
+}
+
+void host_resume_clean(const char *dir)
+{
+	static const char *const ours[] = {"host.csv", "host-summary.csv", "host-floor.csv",
+					   "host-run.json"};
+	DIR *d = opendir(dir);
+	for (struct dirent *de; d && (de = readdir(d));) {
+		for (size_t i = 0; i < CB_ARRAY_SIZE(ours); i++) {
+			size_t n = strlen(ours[i]);
+			if (strncmp(de->d_name, ours[i], n) || strncmp(de->d_name + n, ".tmp.", 5))
+				continue;
+			char *path = cb_path_join(dir, de->d_name);
+			unlink(path);
+			free(path);
+		}
+	}
+	if (d)
+		closedir(d);
 }

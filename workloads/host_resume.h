@@ -16,6 +16,10 @@
 int host_resume_load(const char *dir, const struct host_matrix *m, unsigned rounds,
 		     struct host_result *results, cb_error *e);
 
+/* Removes the temporary files of host-*.csv / host-run.json writes that a
+ * kill cut short (afile.h: NAME.tmp.XXXXXX): they are never results. */
+void host_resume_clean(const char *dir);
+
 /* Loads the medians of DIR/host-floor.csv (the floor the interrupted
  * sweep measured); a header alone means it measured none. */
 int host_resume_floor(const char *dir, struct host_floor *f, cb_error *e);

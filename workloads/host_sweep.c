@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "hugepool.h"
@@ -62,8 +63,20 @@ struct sweep {
 	 * skipped for the rest of the run, so the note comes once and no
 	 * round waits for the pool again. */
 	bool *point_dead;
+	/* Regions kept populated between visits (see host_sweep.h). */
+	struct kept {
+		struct anon_mem reg;
+		bool keep, mapped;
+		double setup_s;	    /* its latest setup, 0 before any */
+		double pte_bytes;   /* its share of VmPTE */
+	} *kept;
+	bool keeps_chosen;
+	double hidden_pte; /* VmPTE of kept regions that are not being measured */
 	cb_error err;
 };
+
+/* A region is worth keeping when setting it up took at least this long. */
+#define HOST_KEEP_MIN_S 0.5
 
 enum run_rc { RUN_OK, RUN_FAIL, RUN_STOPPED };
 
@@ -139,7 +152,7 @@ static enum run_rc run_block(struct sweep *s, const struct anon_mem *reg, struct
 	struct smaps_range sr;
 	double huge = smaps_read(reg->base, reg->bytes, &sr) > 0 ? smaps_huge_fraction(&sr, reg->bytes)
 								   : NAN;
-	double pte = host_sys_pte_bytes();
+	double pte = host_sys_pte_bytes() - s->hidden_pte;
 	size_t from = r->n;
 	uint64_t start = cb_now_ns(), took;
 	for (;;) {
@@ -196,28 +209,112 @@ static void point_name(const struct host_point *pt, char *buf, size_t len)
 	snprintf(buf, len, "%s %s", host_page_names[pt->mode], format_size(pt->bytes, sz, sizeof(sz)));
 }
 
+/* The region of point p for a visit: kept from an earlier visit, or set
+ * up now (and timed, for keep_choose). */
+static int region_get(struct sweep *s, size_t p, struct anon_mem *local, struct anon_mem **reg)
+{
+	const struct host_point *pt = &s->in->m->points[p];
+	struct kept *k = &s->kept[p];
+	if (k->mapped) {
+		*reg = &k->reg;
+		s->hidden_pte -= k->pte_bytes;
+		/* Before the first child: its region must be the child's too. */
+		if (k->reg.bytes && madvise(k->reg.base, k->reg.bytes, MADV_DOFORK) < 0) {
+			cb_error_errno(&s->err, "madvise(MADV_DOFORK)");
+			return -1;
+		}
+		s->job.region = (char *)k->reg.base;
+		return 0;
+	}
+	double pte0 = host_sys_pte_bytes();
+	uint64_t t0 = cb_now_ns();
+	if (setup_point(s, pt, local) < 0)
+		return -1;
+	k->setup_s = (double)(cb_now_ns() - t0) / 1e9;
+	k->pte_bytes = host_sys_pte_bytes() - pte0;
+	*reg = local;
+	if (k->keep) {
+		k->reg = *local;
+		k->mapped = true;
+		*reg = &k->reg;
+	}
+	return 0;
+}
+
+static void region_put(struct sweep *s, size_t p, struct anon_mem *reg)
+{
+	struct kept *k = &s->kept[p];
+	if (!k->mapped) {
+		teardown_point(s, reg);
+		return;
+	}
+	/* A failure here only costs the next fork its page tables. */
+	if (k->reg.bytes)
+		madvise(k->reg.base, k->reg.bytes, MADV_DONTFORK);
+	s->hidden_pte += k->pte_bytes;
+	s->job.region = NULL;
+}
+
+/* After the first round this process set regions up in: keep the
+ * slowest to set up (at least HOST_KEEP_MIN_S) that fit in the budget,
+ * slowest first.  Hugetlb regions are never kept: their pool is held
+ * anyway (teardown_point) and mapping from it is quick. */
+static void keep_choose(struct sweep *s)
+{
+	const struct host_matrix *m = s->in->m;
+	bool any = false;
+	for (size_t p = 0; p < m->npoints; p++)
+		any |= s->kept[p].setup_s > 0;
+	if (!any || s->keeps_chosen)
+		return;
+	s->keeps_chosen = true;
+	uint64_t left = s->in->keep_budget;
+	for (;;) {
+		size_t best = m->npoints;
+		for (size_t p = 0; p < m->npoints; p++) {
+			const struct kept *k = &s->kept[p];
+			if (k->keep || k->setup_s < HOST_KEEP_MIN_S || mem_kinds[m->points[p].mode].pool_kib ||
+			    m->points[p].bytes > left)
+				continue;
+			if (best == m->npoints || k->setup_s > s->kept[best].setup_s)
+				best = p;
+		}
+		if (best == m->npoints)
+			return;
+		s->kept[best].keep = true;
+		left -= m->points[best].bytes;
+		char name[64];
+		point_name(&m->points[best], name, sizeof(name));
+		progress_note(&s->prog, "%s: set up in %.1f s: kept populated between rounds", name,
+			      s->kept[best].setup_s);
+	}
+}
+
 /* One point's visit in a round: the blocks of visits[0..n) that are
  * still wanted, on one populated region. */
 static enum run_rc visit_point(struct sweep *s, const struct host_visit *v, size_t n, int round)
 {
 	struct host_result *res = s->in->results;
-	const struct host_point *pt = &s->in->m->points[v[0].point];
+	size_t p = v[0].point;
+	const struct host_point *pt = &s->in->m->points[p];
 	size_t want = 0;
 	for (size_t i = 0; i < n; i++)
 		want += wants_block(&res[v[i].config], round);
 	char name[64];
 	point_name(pt, name, sizeof(name));
-	if (!want || s->point_dead[v[0].point]) {
+	if (!want || s->point_dead[p]) {
 		s->done += (double)n;
 		return RUN_OK;
 	}
 	progress_step(&s->prog, s->done, "round %d/%u: %s, %zu configurations", round,
 		      s->a->rounds, name, want);
-	struct anon_mem reg;
-	if (setup_point(s, pt, &reg) < 0) {
+	struct anon_mem local, *reg;
+	if (region_get(s, p, &local, &reg) < 0) {
+		if (s->kept[p].mapped) /* madvise failed: the machine, not the point */
+			return RUN_FAIL;
 		progress_note(&s->prog, "%s: skipped from round %d on: %s", name, round, s->err.msg);
 		s->err.msg[0] = '\0';
-		s->point_dead[v[0].point] = true;
+		s->point_dead[p] = true;
 		s->done += (double)n;
 		return RUN_OK;
 	}
@@ -225,10 +322,10 @@ static enum run_rc visit_point(struct sweep *s, const struct host_visit *v, size
 	for (size_t i = 0; i < n && rc == RUN_OK; i++) {
 		struct host_result *r = &res[v[i].config];
 		if (wants_block(r, round))
-			rc = run_block(s, &reg, r, round);
+			rc = run_block(s, reg, r, round);
 		s->done += 1;
 	}
-	teardown_point(s, &reg);
+	region_put(s, p, reg);
 	/* What finished is written even when the visit was cut short. */
 	if (host_out_write(s->in->out, res, s->in->m->nconfigs, &s->err) < 0)
 		return RUN_FAIL;
@@ -269,9 +366,37 @@ static int finish(struct sweep *s, int status)
 	else
 		progress_finish(&s->prog);
 	host_job_free(&s->job);
+	for (size_t p = 0; p < in->m->npoints; p++)
+		if (s->kept[p].mapped)
+			anon_mem_unmap(&s->kept[p].reg);
+	free(s->kept);
 	free(s->point_dead);
 	hugepool_restore_all();
 	return status;
+}
+
+/* Grows every hugepage pool the sweep needs before anything is
+ * populated: later, the memory the regions and other processes use leaves
+ * the kernel fewer contiguous gigabytes (a 4 GiB hugetlb1g point once got
+ * 4 of its 5 pages mid-sweep).  The biggest pages first.  What fails here
+ * is tried again point by point (setup_point), and skipped there. */
+static void reserve_pools(struct sweep *s)
+{
+	const struct host_matrix *m = s->in->m;
+	for (int mode = HOST_PAGE_COUNT - 1; mode >= 0; mode--) {
+		unsigned long kib = mem_kinds[mode].pool_kib;
+		uint64_t pages = 0;
+		for (size_t p = 0; p < m->npoints; p++) {
+			const struct host_point *pt = &m->points[p];
+			uint64_t n = host_page_pool_pages(pt->mode, pt->bytes, pt->cow_dirty_max);
+			if ((int)pt->mode == mode && !pt->skip[0] && n > pages)
+				pages = n;
+		}
+		cb_error e;
+		if (kib && pages && hugepool_reserve(kib, pages, &e) < 0)
+			progress_note(&s->prog, "%s: %s; each point tries again", host_page_names[mode],
+				      e.msg);
+	}
 }
 
 int host_sweep_run(const struct host_sweep_in *in)
@@ -279,6 +404,7 @@ int host_sweep_run(const struct host_sweep_in *in)
 	const struct host_matrix *m = in->m;
 	struct sweep s = {.in = in, .a = &in->o->adapt};
 	s.point_dead = cb_xcalloc(m->npoints ? m->npoints : 1, sizeof(*s.point_dead));
+	s.kept = cb_xcalloc(m->npoints ? m->npoints : 1, sizeof(*s.kept));
 	/* The label prefixes notes too: "cowbench: host: <what>: <why>". */
 	progress_init(&s.prog, "cowbench: host", (double)m->nconfigs * s.a->rounds);
 	progress_note(&s.prog, "%u rounds at most, seed %llu", s.a->rounds,
@@ -292,6 +418,7 @@ int host_sweep_run(const struct host_sweep_in *in)
 	}
 	if (host_job_init(&s.job, in->helper, &s.err) < 0)
 		return finish(&s, CB_EXIT_FAIL);
+	reserve_pools(&s);
 	struct host_visit *order = cb_xcalloc(m->nconfigs ? m->nconfigs : 1, sizeof(*order));
 	enum run_rc rc = RUN_OK;
 	for (unsigned round = 1; round <= s.a->rounds && rc == RUN_OK; round++) {
@@ -301,8 +428,10 @@ int host_sweep_run(const struct host_sweep_in *in)
 				;
 			rc = visit_point(&s, &order[i], j - i, (int)round);
 		}
-		if (rc == RUN_OK)
+		if (rc == RUN_OK) {
 			decide_round(&s, (int)round);
+			keep_choose(&s);
+		}
 	}
 	free(order);
 	if (rc == RUN_FAIL)
