@@ -1,5 +1,6 @@
 #include "aa.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,36 @@ static int load(struct loaded *l, const char *dir, cb_error *e)
 		l->col_metric[m] = csv_col(h, norm_raw_metrics[m]);
 	grouping_build(&l->g, h, run_host_keys, NULL, NULL);
 	return 0;
+}
+
+/* A number of host-run.json as text; "?" when it is not there. */
+static const char *num_text(json_t *v, double scale, char *buf, size_t len)
+{
+	if (json_is_number(v))
+		snprintf(buf, len, "%.2f", json_number_value(v) * scale);
+	else
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* "seed 42, load 0.10-0.30, steal 0.10%" from DIR/host-run.json. */
+static char *run_context(const char *dir)
+{
+	char *path = cb_path_join(dir, "host-run.json");
+	json_t *j = json_load_file(path, 0, NULL);
+	free(path);
+	char buf[160] = "no host-run.json";
+	if (j) {
+		json_t *load = json_object_get(j, "load_avg");
+		char l0[32], l1[32], st[32];
+		snprintf(buf, sizeof(buf), "seed %lld, load %s-%s, steal %s%%",
+			 (long long)json_integer_value(json_object_get(j, "seed")),
+			 num_text(json_array_get(load, 0), 1, l0, sizeof(l0)),
+			 num_text(json_array_get(load, 1), 1, l1, sizeof(l1)),
+			 num_text(json_object_get(j, "steal_fraction"), 100, st, sizeof(st)));
+		json_decref(j);
+	}
+	return cb_xstrdup(buf);
 }
 
 static void gather(const struct loaded *l, const struct group *g, struct samples *s)
@@ -262,9 +293,11 @@ int aa_table_build(const char *const *dirs, size_t k, bool all_variants, struct 
 	t->k = k;
 	t->dirs = cb_xcalloc(k, sizeof(*t->dirs));
 	t->states = cb_xcalloc(k, sizeof(*t->states));
+	t->context = cb_xcalloc(k, sizeof(*t->context));
 	size_t total = 0;
 	for (size_t i = 0; i < k; i++) {
 		t->dirs[i] = cb_xstrdup(dirs[i]);
+		t->context[i] = run_context(dirs[i]);
 		total += l[i].run.host->nrows;
 	}
 	double *pooled = cb_xcalloc(total ? total : 1, sizeof(double));
@@ -361,10 +394,9 @@ static void print_states(FILE *f, const char *who, const struct stats_states *s)
 {
 	char a[32], b[32];
 	if (s->k == 2)
-		fprintf(f, "  %-12s 2 states: %s (%.0f%% of probes) and %s (%.0f%%), threshold %s\n",
+		fprintf(f, "  %-12s 2 states: %s (%.0f%% of probes) and %s (%.0f%%), threshold %.0f ns\n",
 			who, fmt_ns(s->center[0], a, sizeof(a)), 100 * s->share[0],
-			fmt_ns(s->center[1], b, sizeof(b)), 100 * s->share[1],
-			fmt_ns(s->threshold, a, sizeof(a)));
+			fmt_ns(s->center[1], b, sizeof(b)), 100 * s->share[1], s->threshold);
 	else
 		fprintf(f, "  %-12s 1 state: %s\n", who, fmt_ns(s->center[0], a, sizeof(a)));
 }
@@ -383,6 +415,7 @@ void aa_table_print(const struct aa_table *t, FILE *f)
 		char who[32];
 		snprintf(who, sizeof(who), "run %zu", i + 1);
 		print_states(f, who, &t->states[i]);
+		fprintf(f, "  %-12s (%s)\n", "", t->context[i]);
 	}
 	print_states(f, "all pooled", &t->pooled);
 	bool fitted = false;
@@ -491,9 +524,12 @@ void aa_table_free(struct aa_table *t)
 		free(t->rows[r].cells);
 	}
 	free(t->rows);
-	for (size_t i = 0; i < t->k; i++)
+	for (size_t i = 0; i < t->k; i++) {
 		free(t->dirs ? t->dirs[i] : NULL);
+		free(t->context ? t->context[i] : NULL);
+	}
 	free(t->dirs);
+	free(t->context);
 	free(t->states);
 	memset(t, 0, sizeof(*t));
 }

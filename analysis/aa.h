@@ -44,6 +44,7 @@ struct aa_table {
 	size_t k; /* runs */
 	char **dirs;
 	struct stats_states *states; /* per run, of its probe_cpu_ns */
+	char **context;		     /* per run: seed, load, steal (host-run.json) */
 	struct stats_states pooled;  /* all runs together: the states cells are judged by */
 	double fit_cpu[8], fit_mem[8]; /* AA_FIT exponents per norm_raw_metrics entry */
 	struct aa_row *rows;

@@ -1,6 +1,7 @@
 #include "host_runfile.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,22 @@ static bool is_out_or_resume(char **argv, int i, int argc, int *skip)
 	return false;
 }
 
+/* The 1-minute load average: how busy the machine was besides us. */
+static double load_avg(void)
+{
+	char *text = cb_read_text("/proc/loadavg");
+	double v = NAN;
+	if (!text || sscanf(text, "%lf", &v) != 1)
+		v = NAN;
+	free(text);
+	return v;
+}
+
+static json_t *real_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
 void host_runfile_init(struct host_runfile *rf, int argc, char **argv, uint64_t seed,
 		       unsigned rounds, bool resumed)
 {
@@ -31,6 +48,7 @@ void host_runfile_init(struct host_runfile *rf, int argc, char **argv, uint64_t 
 		if (!is_out_or_resume(argv, i, argc, &skip))
 			rf->args[rf->nargs++] = cb_xstrdup(argv[i]);
 	rf->ticks_ok = env_read_ticks(&rf->ticks_before) == 0;
+	rf->load_before = load_avg();
 	rf->start_ns = cb_now_ns();
 }
 
@@ -51,7 +69,11 @@ int host_runfile_write(const struct host_runfile *rf, const char *dir, bool done
 		steal = env_steal_fraction(&rf->ticks_before, &now);
 	json_object_set_new(j, "elapsed_s",
 			    done ? json_real((double)(cb_now_ns() - rf->start_ns) / 1e9) : json_null());
-	json_object_set_new(j, "steal_fraction", isnan(steal) ? json_null() : json_real(steal));
+	json_object_set_new(j, "steal_fraction", real_or_null(steal));
+	json_t *load = json_array();
+	json_array_append_new(load, real_or_null(rf->load_before));
+	json_array_append_new(load, done ? real_or_null(load_avg()) : json_null());
+	json_object_set_new(j, "load_avg", load);
 	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	if (!text) {

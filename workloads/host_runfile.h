@@ -18,6 +18,7 @@ struct host_runfile {
 	bool resumed; /* this sweep continues an earlier one */
 	bool ticks_ok;
 	struct env_ticks ticks_before; /* /proc/stat when the sweep started */
+	double load_before;	       /* 1-minute load average then */
 	uint64_t start_ns;
 };
 
