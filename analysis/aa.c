@@ -7,6 +7,7 @@
 
 #include "afile.h"
 #include "csv.h"
+#include "fit.h"
 #include "fmt.h"
 #include "group.h"
 #include "norm.h"
@@ -202,51 +203,68 @@ static void score_row(struct aa_row *r, size_t k)
 	}
 }
 
-/* Least squares of log(raw) on log(cpu) and log(mem), each centred
- * within its (run, configuration): what of a sample's time the probes
- * beside it explain, apart from what the configuration costs. */
-struct fit_acc {
-	double s11, s12, s22, sx1y, sx2y; /* x1 = log cpu, x2 = log mem, y = log raw */
+/* The fitted mix: log(raw) on log(cpu) and log(mem), each centred within
+ * its configuration (over every run), so the fit sees what of a sample's
+ * time the probes beside it explain, within runs and between them, apart
+ * from what the configuration costs.  Robust (analysis/fit.h): a few
+ * interrupted samples do not drag it. */
+struct fit_rows {
+	double *x, *y; /* x: 2 per row */
+	size_t n, cap;
 };
 
-static void fit_add(struct fit_acc *f, const double *raw, const struct samples *s)
+static bool fit_usable(const double *raw, const struct samples *s, size_t i)
+{
+	return raw[i] > 0 && s->cpu[i] > 0 && s->mem[i] > 0;
+}
+
+/* One configuration's samples of metric m in all k runs. */
+static void fit_add(struct fit_rows *f, size_t m, const struct samples *s, size_t k)
 {
 	double m0 = 0, m1 = 0, m2 = 0;
 	size_t n = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		if (!(raw[i] > 0 && s->cpu[i] > 0 && s->mem[i] > 0))
-			continue;
-		m0 += log(raw[i]);
-		m1 += log(s->cpu[i]);
-		m2 += log(s->mem[i]);
-		n++;
+	for (size_t r = 0; r < k; r++) {
+		for (size_t i = 0; i < s[r].n; i++) {
+			if (!fit_usable(s[r].raw[m], &s[r], i))
+				continue;
+			m0 += log(s[r].raw[m][i]);
+			m1 += log(s[r].cpu[i]);
+			m2 += log(s[r].mem[i]);
+			n++;
+		}
 	}
 	if (n < 2)
 		return;
-	m0 /= (double)n;
-	m1 /= (double)n;
-	m2 /= (double)n;
-	for (size_t i = 0; i < s->n; i++) {
-		if (!(raw[i] > 0 && s->cpu[i] > 0 && s->mem[i] > 0))
-			continue;
-		double y = log(raw[i]) - m0, x1 = log(s->cpu[i]) - m1, x2 = log(s->mem[i]) - m2;
-		f->s11 += x1 * x1;
-		f->s12 += x1 * x2;
-		f->s22 += x2 * x2;
-		f->sx1y += x1 * y;
-		f->sx2y += x2 * y;
+	for (size_t r = 0; r < k; r++) {
+		for (size_t i = 0; i < s[r].n; i++) {
+			if (!fit_usable(s[r].raw[m], &s[r], i))
+				continue;
+			if (f->n == f->cap) {
+				f->cap = f->cap ? 2 * f->cap : 1024;
+				f->x = cb_xrealloc(f->x, 2 * f->cap * sizeof(double));
+				f->y = cb_xrealloc(f->y, f->cap * sizeof(double));
+			}
+			f->y[f->n] = log(s[r].raw[m][i]) - m0 / (double)n;
+			f->x[2 * f->n] = log(s[r].cpu[i]) - m1 / (double)n;
+			f->x[2 * f->n + 1] = log(s[r].mem[i]) - m2 / (double)n;
+			f->n++;
+		}
 	}
 }
 
-static void fit_solve(const struct fit_acc *f, double *b1, double *b2)
+/* The exponents; 0 where the data cannot tell. */
+static void fit_solve(struct fit_rows *f, double *b_cpu, double *b_mem)
 {
-	double det = f->s11 * f->s22 - f->s12 * f->s12;
-	if (!(fabs(det) > 1e-12)) {
-		*b1 = *b2 = 0;
-		return;
+	struct fit_result r;
+	cb_error e;
+	*b_cpu = *b_mem = 0;
+	if (fit_robust(f->x, f->y, f->n, 2, false, &r, &e) == 0) {
+		*b_cpu = r.identified[0] ? r.coef[0] : 0;
+		*b_mem = r.identified[1] ? r.coef[1] : 0;
 	}
-	*b1 = (f->sx1y * f->s22 - f->sx2y * f->s12) / det;
-	*b2 = (f->sx2y * f->s11 - f->sx1y * f->s12) / det;
+	free(f->x);
+	free(f->y);
+	memset(f, 0, sizeof(*f));
 }
 
 static char *config_name(const struct grouping *g, const struct group *grp)
@@ -319,7 +337,7 @@ int aa_table_build(const char *const *dirs, size_t k, bool all_variants, struct 
 	const struct group **grp = cb_xcalloc(k, sizeof(*grp));
 	struct samples *s = cb_xcalloc(k, sizeof(*s));
 	size_t nm = nmetrics(), nv = all_variants ? AA_VARIANTS : AA_NORM + 1;
-	struct fit_acc fit[8];
+	struct fit_rows fit[8];
 	memset(fit, 0, sizeof(fit));
 	/* Two passes: the fit needs every sample before any row uses it. */
 	for (int pass = 0; pass < 2; pass++) {
@@ -338,8 +356,7 @@ int aa_table_build(const char *const *dirs, size_t k, bool all_variants, struct 
 				if (!measured)
 					continue;
 				if (pass == 0) {
-					for (size_t i = 0; i < k; i++)
-						fit_add(&fit[m], s[i].raw[m], &s[i]);
+					fit_add(&fit[m], m, s, k);
 					continue;
 				}
 				for (size_t v = 0; v < nv; v++) {
@@ -422,7 +439,7 @@ void aa_table_print(const struct aa_table *t, FILE *f)
 	for (size_t r = 0; r < t->nrows; r++)
 		fitted |= t->rows[r].variant == AA_FIT;
 	if (fitted) {
-		fprintf(f, "\nfitted-mix exponents (log time on log probes, within configurations):\n");
+		fprintf(f, "\nfitted-mix exponents (log time on log probes, centred per configuration):\n");
 		for (size_t m = 0; norm_raw_metrics[m]; m++)
 			fprintf(f, "  %-16s cpu %.3f  mem %.3f\n", norm_raw_metrics[m], t->fit_cpu[m],
 				t->fit_mem[m]);

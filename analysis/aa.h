@@ -8,9 +8,9 @@
  * Variants: the raw metric, its normalized form (norm.h), and with
  * all_variants the candidates the normalization was chosen from: the CPU
  * probe alone, the memory probe alone, both with exponents fitted to
- * these runs (least squares of log time on log probes, within each
- * configuration), and the fast state only (the samples whose CPU probe
- * the pooled states put in the faster state). */
+ * these runs (a robust fit of log time on log probes, each centred within
+ * its configuration over all runs), and the fast state only (the samples
+ * whose CPU probe the pooled states put in the faster state). */
 #ifndef COWBENCH_AA_H
 #define COWBENCH_AA_H
 
