@@ -16,7 +16,8 @@
 
 const char *const aa_variant_names[AA_VARIANTS] = {
 	[AA_RAW] = "raw", [AA_NORM] = "norm", [AA_CPU] = "cpu-probe",
-	[AA_MEM] = "mem-probe", [AA_FIT] = "fitted-mix", [AA_FAST] = "fast-state",
+	[AA_MEM] = "mem-probe", [AA_FIT] = "fitted-mix", [AA_SIZE] = "cpu-by-size",
+	[AA_FAST] = "fast-state",
 };
 
 /* A share of a cell's samples in one state that names the cell's state. */
@@ -145,6 +146,12 @@ static double variant_value(const struct aa_table *t, enum aa_variant v, size_t 
 			return NAN;
 		return raw * pow(NORM_REF_CPU_NS / cpu, t->fit_cpu[m]) *
 		       pow(NORM_REF_MEM_NS / mem, t->fit_mem[m]);
+	case AA_SIZE: {
+		if (!(cpu > 0 && raw > 0))
+			return NAN;
+		double w = t->size_a[m] + t->size_b[m] * log10(raw / 1000);
+		return raw * pow(NORM_REF_CPU_NS / cpu, w);
+	}
 	case AA_FAST:
 		return stats_state_of(&t->pooled, cpu) == 0 ? raw : NAN;
 	default:
@@ -209,9 +216,13 @@ static void score_row(struct aa_row *r, size_t k)
  * from what the configuration costs.  Robust (analysis/fit.h): a few
  * interrupted samples do not drag it. */
 struct fit_rows {
-	double *x, *y; /* x: 2 per row */
+	double *x, *y; /* x: FIT_COLS per row */
 	size_t n, cap;
 };
+
+/* log cpu, log mem (centred), and log cpu times the configuration's
+ * magnitude, log10(median raw / 1 us) */
+#define FIT_COLS 3
 
 static bool fit_usable(const double *raw, const struct samples *s, size_t i)
 {
@@ -235,33 +246,48 @@ static void fit_add(struct fit_rows *f, size_t m, const struct samples *s, size_
 	}
 	if (n < 2)
 		return;
+	double size = (m0 / (double)n - log(1000)) / log(10); /* log10 of the geometric mean in us */
 	for (size_t r = 0; r < k; r++) {
 		for (size_t i = 0; i < s[r].n; i++) {
 			if (!fit_usable(s[r].raw[m], &s[r], i))
 				continue;
 			if (f->n == f->cap) {
 				f->cap = f->cap ? 2 * f->cap : 1024;
-				f->x = cb_xrealloc(f->x, 2 * f->cap * sizeof(double));
+				f->x = cb_xrealloc(f->x, FIT_COLS * f->cap * sizeof(double));
 				f->y = cb_xrealloc(f->y, f->cap * sizeof(double));
 			}
+			double *x = &f->x[FIT_COLS * f->n];
 			f->y[f->n] = log(s[r].raw[m][i]) - m0 / (double)n;
-			f->x[2 * f->n] = log(s[r].cpu[i]) - m1 / (double)n;
-			f->x[2 * f->n + 1] = log(s[r].mem[i]) - m2 / (double)n;
+			x[0] = log(s[r].cpu[i]) - m1 / (double)n;
+			x[1] = log(s[r].mem[i]) - m2 / (double)n;
+			x[2] = x[0] * size;
 			f->n++;
 		}
 	}
 }
 
-/* The exponents; 0 where the data cannot tell. */
-static void fit_solve(struct fit_rows *f, double *b_cpu, double *b_mem)
+/* Fits y on columns c0 and c1 of the rows; 0 where the data cannot tell. */
+static void fit_pair(const struct fit_rows *f, int c0, int c1, double *b0, double *b1)
 {
+	double *x = cb_xcalloc(2 * (f->n ? f->n : 1), sizeof(double));
+	for (size_t i = 0; i < f->n; i++) {
+		x[2 * i] = f->x[FIT_COLS * i + c0];
+		x[2 * i + 1] = f->x[FIT_COLS * i + c1];
+	}
 	struct fit_result r;
 	cb_error e;
-	*b_cpu = *b_mem = 0;
-	if (fit_robust(f->x, f->y, f->n, 2, false, &r, &e) == 0) {
-		*b_cpu = r.identified[0] ? r.coef[0] : 0;
-		*b_mem = r.identified[1] ? r.coef[1] : 0;
+	*b0 = *b1 = 0;
+	if (fit_robust(x, f->y, f->n, 2, false, &r, &e) == 0) {
+		*b0 = r.identified[0] ? r.coef[0] : 0;
+		*b1 = r.identified[1] ? r.coef[1] : 0;
 	}
+	free(x);
+}
+
+static void fit_solve(struct aa_table *t, size_t m, struct fit_rows *f)
+{
+	fit_pair(f, 0, 1, &t->fit_cpu[m], &t->fit_mem[m]);
+	fit_pair(f, 0, 2, &t->size_a[m], &t->size_b[m]);
 	free(f->x);
 	free(f->y);
 	memset(f, 0, sizeof(*f));
@@ -377,7 +403,7 @@ int aa_table_build(const char *const *dirs, size_t k, bool all_variants, struct 
 		}
 		if (pass == 0)
 			for (size_t m = 0; m < nm; m++)
-				fit_solve(&fit[m], &t->fit_cpu[m], &t->fit_mem[m]);
+				fit_solve(t, m, &fit[m]);
 	}
 	free(grp);
 	free(s);
@@ -441,8 +467,9 @@ void aa_table_print(const struct aa_table *t, FILE *f)
 	if (fitted) {
 		fprintf(f, "\nfitted-mix exponents (log time on log probes, centred per configuration):\n");
 		for (size_t m = 0; norm_raw_metrics[m]; m++)
-			fprintf(f, "  %-16s cpu %.3f  mem %.3f\n", norm_raw_metrics[m], t->fit_cpu[m],
-				t->fit_mem[m]);
+			fprintf(f, "  %-16s cpu %.3f  mem %.3f;  cpu-by-size: %.3f %+.3f log10(t / 1 us)\n",
+				norm_raw_metrics[m], t->fit_cpu[m], t->fit_mem[m], t->size_a[m],
+				t->size_b[m]);
 	}
 	fprintf(f, "\n%-30s %7s %7s %9s %18s %8s %8s\n", "metric", "configs", "pairs", "coverage",
 		"same-state cover", "spread~", "spread^");

@@ -9,8 +9,12 @@
  * all_variants the candidates the normalization was chosen from: the CPU
  * probe alone, the memory probe alone, both with exponents fitted to
  * these runs (a robust fit of log time on log probes, each centred within
- * its configuration over all runs), and the fast state only (the samples
- * whose CPU probe the pooled states put in the faster state). */
+ * its configuration over all runs), the CPU probe alone with an exponent
+ * that goes with the time's magnitude (fitted the same way: short
+ * operations follow the CPU's speed more than long, memory-bound ones), and
+ * the fast state only (the samples whose CPU probe the pooled states put
+ * in the faster state).  The fitted variants are fitted to the runs they
+ * are judged on: optimistic. */
 #ifndef COWBENCH_AA_H
 #define COWBENCH_AA_H
 
@@ -19,7 +23,7 @@
 #include "cb.h"
 #include "stats.h"
 
-enum aa_variant { AA_RAW, AA_NORM, AA_CPU, AA_MEM, AA_FIT, AA_FAST, AA_VARIANTS };
+enum aa_variant { AA_RAW, AA_NORM, AA_CPU, AA_MEM, AA_FIT, AA_SIZE, AA_FAST, AA_VARIANTS };
 
 extern const char *const aa_variant_names[AA_VARIANTS];
 
@@ -47,6 +51,7 @@ struct aa_table {
 	char **context;		     /* per run: seed, load, steal (host-run.json) */
 	struct stats_states pooled;  /* all runs together: the states cells are judged by */
 	double fit_cpu[8], fit_mem[8]; /* AA_FIT exponents per norm_raw_metrics entry */
+	double size_a[8], size_b[8];   /* AA_SIZE: CPU exponent a + b log10(raw / 1 us) */
 	struct aa_row *rows;
 	size_t nrows;
 };
