@@ -8,10 +8,11 @@
  * the normalized figure is the raw time rescaled to a fixed reference
  * machine state:
  *
- *   norm = raw * (NORM_REF_CPU_NS / probe_cpu_ns)^w_cpu
+ *   norm = raw * (NORM_REF_CPU_NS / probe_cpu_ns)^w_cpu(raw)
  *              * (NORM_REF_MEM_NS / probe_mem_ns)^w_mem
  *
- * with exponents per metric (norm.c says how they were chosen).  Its unit
+ * with exponents per metric, the CPU one falling with the time's own
+ * magnitude (norm.c says how they were chosen and why).  Its unit
  * is ns "at the reference speed": what the operation would have taken had
  * the probes read the reference values.  The report, compare and the
  * host-summary writer all compute it from host.csv through this function

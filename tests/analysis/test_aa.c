@@ -88,7 +88,22 @@ int main(void)
 	CHECK(norm_metric_name("cow_faults") == NULL);
 	double one = norm_value("create_ns", 1000, NORM_REF_CPU_NS, NORM_REF_MEM_NS);
 	double two = norm_value("create_ns", 1000, 2 * NORM_REF_CPU_NS, 2 * NORM_REF_MEM_NS);
-	CHECK(two < one && two >= one / 4); /* slower probes, smaller normalized time */
+	CHECK(two < one && two >= one / 2); /* slower probes, smaller normalized time */
+	/* the CPU exponent falls with the time: a short create follows the
+	 * probe more than a long one, and the two ends are where norm.c puts
+	 * them (0.65 up to 20 us, 0.38 from 4 ms on) */
+	double half = 2 * NORM_REF_CPU_NS;
+	CHECK_NEAR(norm_value("create_ns", 10e3, half, NAN), 10e3 * pow(0.5, 0.65), 1e-6);
+	CHECK_NEAR(norm_value("create_ns", 10e6, half, NAN), 10e6 * pow(0.5, 0.38), 1e-3);
+	double mid = norm_value("create_ns", 300e3, half, NAN) / 300e3;
+	CHECK(mid > pow(0.5, 0.65) && mid < pow(0.5, 0.38));
+	/* ... yet a longer raw time is never a shorter normalized one */
+	double prev = 0;
+	for (double t = 1e3; t < 1e8; t *= 1.1) {
+		double v = norm_value("total_ns", t, half, NAN);
+		CHECK(v > prev);
+		prev = v;
+	}
 	for (size_t i = 0; norm_raw_metrics[i]; i++)
 		CHECK(norm_metric_name(norm_raw_metrics[i]) != NULL);
 
