@@ -262,11 +262,13 @@ static json_t *spread_of(double *v, size_t n)
 }
 
 /* A short look at how steady the machine is before anything is measured:
- * STABILITY_PROBES machine-state probes a millisecond apart (long enough
- * apart to see the vCPU change speed, which it does every few ms to s),
+ * STABILITY_PROBES machine-state probes STABILITY_GAP_NS apart (25 ms in
+ * all: the vCPU changes speed every few ms to s, and every run folder's
+ * first subcommand pays this, `cowbench vm` before its first boot too),
  * the steal time over that window, and the raw /proc/stat counters so a
  * sweep can tell the steal over its own run. */
 #define STABILITY_PROBES 100
+#define STABILITY_GAP_NS 250000
 static json_t *collect_stability(void)
 {
 	json_t *st = json_object();
@@ -283,7 +285,7 @@ static json_t *collect_stability(void)
 		}
 		cpu[n] = r.cpu_ns;
 		mem[n] = r.mem_ns;
-		nanosleep(&(struct timespec){0, 1000000}, NULL);
+		nanosleep(&(struct timespec){0, STABILITY_GAP_NS}, NULL);
 	}
 	json_object_set_new(st, "probes", json_integer((json_int_t)n));
 	if (n > 0) {

@@ -5,11 +5,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
-#include "hugepool.h"
 #include "host_prim.h"
+#include "host_region.h"
+#include "hugepool.h"
 #include "host_rounds.h"
 #include "host_sample.h"
 #include "host_sys.h"
@@ -63,20 +63,9 @@ struct sweep {
 	 * skipped for the rest of the run, so the note comes once and no
 	 * round waits for the pool again. */
 	bool *point_dead;
-	/* Regions kept populated between visits (see host_sweep.h). */
-	struct kept {
-		struct anon_mem reg;
-		bool keep, mapped;
-		double setup_s;	    /* its latest setup, 0 before any */
-		double pte_bytes;   /* its share of VmPTE */
-	} *kept;
-	bool keeps_chosen;
-	double hidden_pte; /* VmPTE of kept regions that are not being measured */
+	struct host_regions regions;
 	cb_error err;
 };
-
-/* A region is worth keeping when setting it up took at least this long. */
-#define HOST_KEEP_MIN_S 0.5
 
 enum run_rc { RUN_OK, RUN_FAIL, RUN_STOPPED };
 
@@ -152,7 +141,7 @@ static enum run_rc run_block(struct sweep *s, const struct anon_mem *reg, struct
 	struct smaps_range sr;
 	double huge = smaps_read(reg->base, reg->bytes, &sr) > 0 ? smaps_huge_fraction(&sr, reg->bytes)
 								   : NAN;
-	double pte = host_sys_pte_bytes() - s->hidden_pte;
+	double pte = host_sys_pte_bytes() - host_regions_hidden_pte(&s->regions);
 	size_t from = r->n;
 	uint64_t start = cb_now_ns(), took;
 	for (;;) {
@@ -173,123 +162,6 @@ static enum run_rc run_block(struct sweep *s, const struct anon_mem *reg, struct
 	return RUN_OK;
 }
 
-/* Everything one point needs before its first configuration; on failure
- * the point is skipped with the reason in s->err. */
-static int setup_point(struct sweep *s, const struct host_point *pt, struct anon_mem *reg)
-{
-	unsigned long pool_kib = mem_kinds[pt->mode].pool_kib;
-	if (pool_kib && pt->bytes) {
-		uint64_t pages = host_page_pool_pages(pt->mode, pt->bytes, pt->cow_dirty_max);
-		if (hugepool_reserve(pool_kib, pages, &s->err) < 0)
-			return -1;
-	}
-	/* Every page resident before the first sample. */
-	if (anon_mem_map(reg, (enum mem_kind)pt->mode, pt->bytes, &s->err) < 0 ||
-	    anon_mem_populate(reg, &s->err) < 0) {
-		anon_mem_unmap(reg);
-		hugepool_restore_all();
-		return -1;
-	}
-	s->job.region = (char *)reg->base;
-	return 0;
-}
-
-/* The hugepage pool stays grown until the sweep ends: every round comes
- * back to the point, and growing a 1 GiB pool again (the kernel compacting
- * memory for contiguous gigabytes) took 8 to 17 s a round here. */
-static void teardown_point(struct sweep *s, struct anon_mem *reg)
-{
-	anon_mem_unmap(reg);
-	s->job.region = NULL;
-}
-
-static void point_name(const struct host_point *pt, char *buf, size_t len)
-{
-	char sz[32];
-	snprintf(buf, len, "%s %s", host_page_names[pt->mode], format_size(pt->bytes, sz, sizeof(sz)));
-}
-
-/* The region of point p for a visit: kept from an earlier visit, or set
- * up now (and timed, for keep_choose). */
-static int region_get(struct sweep *s, size_t p, struct anon_mem *local, struct anon_mem **reg)
-{
-	const struct host_point *pt = &s->in->m->points[p];
-	struct kept *k = &s->kept[p];
-	if (k->mapped) {
-		*reg = &k->reg;
-		s->hidden_pte -= k->pte_bytes;
-		/* Before the first child: its region must be the child's too. */
-		if (k->reg.bytes && madvise(k->reg.base, k->reg.bytes, MADV_DOFORK) < 0) {
-			cb_error_errno(&s->err, "madvise(MADV_DOFORK)");
-			return -1;
-		}
-		s->job.region = (char *)k->reg.base;
-		return 0;
-	}
-	double pte0 = host_sys_pte_bytes();
-	uint64_t t0 = cb_now_ns();
-	if (setup_point(s, pt, local) < 0)
-		return -1;
-	k->setup_s = (double)(cb_now_ns() - t0) / 1e9;
-	k->pte_bytes = host_sys_pte_bytes() - pte0;
-	*reg = local;
-	if (k->keep) {
-		k->reg = *local;
-		k->mapped = true;
-		*reg = &k->reg;
-	}
-	return 0;
-}
-
-static void region_put(struct sweep *s, size_t p, struct anon_mem *reg)
-{
-	struct kept *k = &s->kept[p];
-	if (!k->mapped) {
-		teardown_point(s, reg);
-		return;
-	}
-	/* A failure here only costs the next fork its page tables. */
-	if (k->reg.bytes)
-		madvise(k->reg.base, k->reg.bytes, MADV_DONTFORK);
-	s->hidden_pte += k->pte_bytes;
-	s->job.region = NULL;
-}
-
-/* After the first round this process set regions up in: keep the
- * slowest to set up (at least HOST_KEEP_MIN_S) that fit in the budget,
- * slowest first.  Hugetlb regions are never kept: their pool is held
- * anyway (teardown_point) and mapping from it is quick. */
-static void keep_choose(struct sweep *s)
-{
-	const struct host_matrix *m = s->in->m;
-	bool any = false;
-	for (size_t p = 0; p < m->npoints; p++)
-		any |= s->kept[p].setup_s > 0;
-	if (!any || s->keeps_chosen)
-		return;
-	s->keeps_chosen = true;
-	uint64_t left = s->in->keep_budget;
-	for (;;) {
-		size_t best = m->npoints;
-		for (size_t p = 0; p < m->npoints; p++) {
-			const struct kept *k = &s->kept[p];
-			if (k->keep || k->setup_s < HOST_KEEP_MIN_S || mem_kinds[m->points[p].mode].pool_kib ||
-			    m->points[p].bytes > left)
-				continue;
-			if (best == m->npoints || k->setup_s > s->kept[best].setup_s)
-				best = p;
-		}
-		if (best == m->npoints)
-			return;
-		s->kept[best].keep = true;
-		left -= m->points[best].bytes;
-		char name[64];
-		point_name(&m->points[best], name, sizeof(name));
-		progress_note(&s->prog, "%s: set up in %.1f s: kept populated between rounds", name,
-			      s->kept[best].setup_s);
-	}
-}
-
 /* One point's visit in a round: the blocks of visits[0..n) that are
  * still wanted, on one populated region. */
 static enum run_rc visit_point(struct sweep *s, const struct host_visit *v, size_t n, int round)
@@ -301,16 +173,17 @@ static enum run_rc visit_point(struct sweep *s, const struct host_visit *v, size
 	for (size_t i = 0; i < n; i++)
 		want += wants_block(&res[v[i].config], round);
 	char name[64];
-	point_name(pt, name, sizeof(name));
+	host_point_name(pt, name, sizeof(name));
 	if (!want || s->point_dead[p]) {
 		s->done += (double)n;
 		return RUN_OK;
 	}
 	progress_step(&s->prog, s->done, "round %d/%u: %s, %zu configurations", round,
 		      s->a->rounds, name, want);
-	struct anon_mem local, *reg;
-	if (region_get(s, p, &local, &reg) < 0) {
-		if (s->kept[p].mapped) /* madvise failed: the machine, not the point */
+	struct anon_mem *reg;
+	bool fatal;
+	if (host_regions_get(&s->regions, p, &reg, &fatal, &s->err) < 0) {
+		if (fatal)
 			return RUN_FAIL;
 		progress_note(&s->prog, "%s: skipped from round %d on: %s", name, round, s->err.msg);
 		s->err.msg[0] = '\0';
@@ -318,6 +191,7 @@ static enum run_rc visit_point(struct sweep *s, const struct host_visit *v, size
 		s->done += (double)n;
 		return RUN_OK;
 	}
+	s->job.region = (char *)reg->base;
 	enum run_rc rc = RUN_OK;
 	for (size_t i = 0; i < n && rc == RUN_OK; i++) {
 		struct host_result *r = &res[v[i].config];
@@ -325,7 +199,8 @@ static enum run_rc visit_point(struct sweep *s, const struct host_visit *v, size
 			rc = run_block(s, reg, r, round);
 		s->done += 1;
 	}
-	region_put(s, p, reg);
+	s->job.region = NULL;
+	host_regions_put(&s->regions, p);
 	/* What finished is written even when the visit was cut short. */
 	if (host_out_write(s->in->out, res, s->in->m->nconfigs, &s->err) < 0)
 		return RUN_FAIL;
@@ -366,37 +241,9 @@ static int finish(struct sweep *s, int status)
 	else
 		progress_finish(&s->prog);
 	host_job_free(&s->job);
-	for (size_t p = 0; p < in->m->npoints; p++)
-		if (s->kept[p].mapped)
-			anon_mem_unmap(&s->kept[p].reg);
-	free(s->kept);
+	host_regions_free(&s->regions);
 	free(s->point_dead);
-	hugepool_restore_all();
 	return status;
-}
-
-/* Grows every hugepage pool the sweep needs before anything is
- * populated: later, the memory the regions and other processes use leaves
- * the kernel fewer contiguous gigabytes (a 4 GiB hugetlb1g point once got
- * 4 of its 5 pages mid-sweep).  The biggest pages first.  What fails here
- * is tried again point by point (setup_point), and skipped there. */
-static void reserve_pools(struct sweep *s)
-{
-	const struct host_matrix *m = s->in->m;
-	for (int mode = HOST_PAGE_COUNT - 1; mode >= 0; mode--) {
-		unsigned long kib = mem_kinds[mode].pool_kib;
-		uint64_t pages = 0;
-		for (size_t p = 0; p < m->npoints; p++) {
-			const struct host_point *pt = &m->points[p];
-			uint64_t n = host_page_pool_pages(pt->mode, pt->bytes, pt->cow_dirty_max);
-			if ((int)pt->mode == mode && !pt->skip[0] && n > pages)
-				pages = n;
-		}
-		cb_error e;
-		if (kib && pages && hugepool_reserve(kib, pages, &e) < 0)
-			progress_note(&s->prog, "%s: %s; each point tries again", host_page_names[mode],
-				      e.msg);
-	}
 }
 
 int host_sweep_run(const struct host_sweep_in *in)
@@ -404,7 +251,7 @@ int host_sweep_run(const struct host_sweep_in *in)
 	const struct host_matrix *m = in->m;
 	struct sweep s = {.in = in, .a = &in->o->adapt};
 	s.point_dead = cb_xcalloc(m->npoints ? m->npoints : 1, sizeof(*s.point_dead));
-	s.kept = cb_xcalloc(m->npoints ? m->npoints : 1, sizeof(*s.kept));
+	host_regions_init(&s.regions, m, in->keep_budget);
 	/* The label prefixes notes too: "cowbench: host: <what>: <why>". */
 	progress_init(&s.prog, "cowbench: host", (double)m->nconfigs * s.a->rounds);
 	progress_note(&s.prog, "%u rounds at most, seed %llu", s.a->rounds,
@@ -412,13 +259,13 @@ int host_sweep_run(const struct host_sweep_in *in)
 	for (size_t i = 0; i < m->npoints; i++) {
 		if (m->points[i].skip[0]) {
 			char name[64];
-			point_name(&m->points[i], name, sizeof(name));
-			progress_note(&s.prog, "%s: skipped: %s", name, m->points[i].skip);
+			progress_note(&s.prog, "%s: skipped: %s",
+				      host_point_name(&m->points[i], name, sizeof(name)), m->points[i].skip);
 		}
 	}
 	if (host_job_init(&s.job, in->helper, &s.err) < 0)
 		return finish(&s, CB_EXIT_FAIL);
-	reserve_pools(&s);
+	host_regions_reserve_pools(&s.regions, &s.prog);
 	struct host_visit *order = cb_xcalloc(m->nconfigs ? m->nconfigs : 1, sizeof(*order));
 	enum run_rc rc = RUN_OK;
 	for (unsigned round = 1; round <= s.a->rounds && rc == RUN_OK; round++) {
@@ -430,7 +277,7 @@ int host_sweep_run(const struct host_sweep_in *in)
 		}
 		if (rc == RUN_OK) {
 			decide_round(&s, (int)round);
-			keep_choose(&s);
+			host_regions_choose(&s.regions, &s.prog);
 		}
 	}
 	free(order);

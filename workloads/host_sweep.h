@@ -4,16 +4,7 @@
  * configurations that is still sampling, in a fresh order too
  * (host_rounds.h); after each round the stopping rule (host_adapt.h)
  * decides which configurations need another.  The result files are
- * rewritten after every point visited.
- *
- * Populating a region again every round costs what the round measures
- * several times over when it is large (a 4 GiB THP region took 15 to 19 s
- * a round on the development VM, the kernel compacting memory for every
- * huge page), so after the first round the regions that were slowest to
- * set up, within keep_budget, stay populated for the rest of the sweep.
- * Between its visits such a region is MADV_DONTFORK: no child sees it and
- * fork copies none of its page tables, so it costs another point's fork
- * nothing (pte_bytes leaves it out too). */
+ * rewritten after every point visited.  Regions and pools: host_region.h. */
 #ifndef COWBENCH_HOST_SWEEP_H
 #define COWBENCH_HOST_SWEEP_H
 
@@ -38,7 +29,7 @@ struct host_sweep_in {
 	struct host_result *results;
 	struct host_out *out;
 	/* Bytes of regions the sweep may keep populated between their
-	 * visits (host_sweep.c, keep_choose); 0 keeps none. */
+	 * visits (host_region.h); 0 keeps none. */
 	uint64_t keep_budget;
 };
 

@@ -1,0 +1,64 @@
+/* The populated regions of the sweep's (page mode, size) points: set up
+ * for a visit, torn down after it or kept for the next one, and the
+ * hugepage pools behind them.
+ *
+ * Populating a region again every round costs what the round measures
+ * several times over when it is large (a 4 GiB THP region took 15 to 19 s
+ * a round on the development VM: the guest's free-page reporting hands
+ * the 2 MiB blocks THP wants back to the hypervisor, and each comes back
+ * through a host fault), so after the first round the regions that were
+ * slowest to set up, within a memory budget, stay populated for the rest
+ * of the sweep.  Between its visits such a region is MADV_DONTFORK: no
+ * child sees it and fork copies none of its page tables, so it costs
+ * another point's fork nothing, and host_regions_hidden_pte() says how
+ * much of VmPTE it holds.  Hugetlb regions are mapped from their pool each
+ * visit; the pools stay grown from the sweep's start to its end (every
+ * round comes back, and growing a 1 GiB pool again took 8 to 17 s a round
+ * here, the kernel compacting memory for contiguous gigabytes). */
+#ifndef COWBENCH_HOST_REGION_H
+#define COWBENCH_HOST_REGION_H
+
+#include "anonmem.h"
+#include "host_matrix.h"
+#include "progress.h"
+
+struct host_region {
+	struct anon_mem mem;
+	bool keep, mapped;
+	double setup_s;	  /* its latest setup, 0 before any */
+	double pte_bytes; /* its share of VmPTE */
+};
+
+struct host_regions {
+	const struct host_matrix *m;
+	uint64_t budget; /* bytes that may stay populated between visits */
+	struct host_region *r; /* one per point */
+	struct anon_mem local; /* the region of a visit that is not kept */
+	bool chosen;
+	double hidden_pte;
+};
+
+void host_regions_init(struct host_regions *h, const struct host_matrix *m, uint64_t budget);
+/* Grows every hugepage pool the matrix needs, biggest pages first, before
+ * anything is populated (later, memory is more fragmented: a 4 GiB
+ * hugetlb1g point once got 4 of its 5 pages mid-sweep).  What fails is
+ * noted and tried again point by point. */
+void host_regions_reserve_pools(struct host_regions *h, struct progress *prog);
+/* The populated region of point p for a visit; -1 with e set when it
+ * cannot be had (*fatal: because of the machine, not the point). */
+int host_regions_get(struct host_regions *h, size_t p, struct anon_mem **mem, bool *fatal,
+		     cb_error *e);
+/* The visit is over: tears the region down or hides it until the next. */
+void host_regions_put(struct host_regions *h, size_t p);
+/* Once some regions have been set up and timed: picks the ones to keep,
+ * slowest first (at least HOST_KEEP_MIN_S), within the budget. */
+void host_regions_choose(struct host_regions *h, struct progress *prog);
+/* VmPTE of kept regions that are not being visited. */
+double host_regions_hidden_pte(const struct host_regions *h);
+/* Unmaps what is kept and puts the hugepage pools back. */
+void host_regions_free(struct host_regions *h);
+
+/* "4k 256M" */
+const char *host_point_name(const struct host_point *pt, char *buf, size_t len);
+
+#endif
