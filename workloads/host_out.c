@@ -144,6 +144,8 @@ void host_out_init(struct host_out *o, const char *dir, const struct host_floor 
 void host_out_add_block(struct host_out *o, const struct host_result *r, size_t from)
 {
 	for (size_t i = from; i < r->n; i++) {
+		/* a resumed sweep adds all its earlier blocks at once */
+		o->blocks += i == from || r->round[i] != r->round[i - 1];
 		put_config(&o->rows.w, r);
 		csv_u64(&o->rows.w, i);
 		csv_i64(&o->rows.w, r->round[i]);
@@ -156,15 +158,14 @@ void host_out_add_block(struct host_out *o, const struct host_result *r, size_t 
 		}
 		csv_end_row(&o->rows.w);
 	}
-	o->blocks++;
 }
 
 /* One host-summary.csv row: the statistics of x (a metric's samples, or
  * their normalized form) under the name `metric`. */
-static void put_summary_row(struct host_out *o, const struct host_result *r, const char *metric,
-			    const double *x, double floor, double huge, double pte)
+static void put_summary_row(struct csv_writer *w, const struct host_out *o,
+			    const struct host_result *r, const char *metric, const double *x,
+			    double floor, double huge, double pte)
 {
-	struct csv_writer *w = &o->summary.w;
 	struct stats_summary s;
 	struct stats_rounds rd;
 	stats_summarize(x, r->n, &s);
@@ -188,12 +189,12 @@ static void put_summary_row(struct host_out *o, const struct host_result *r, con
 	csv_end_row(w);
 }
 
-static void put_summary(struct host_out *o, const struct host_result *r)
+static void put_summary(struct csv_writer *w, const struct host_out *o, const struct host_result *r)
 {
 	double huge = median_of(r, HOST_M_HUGE), pte = median_of(r, HOST_M_PTE);
 	for (int m = 0; m < HOST_M_COUNT; m++)
 		if (host_metrics[m].summary)
-			put_summary_row(o, r, host_metrics[m].name, r->v[m],
+			put_summary_row(w, o, r, host_metrics[m].name, r->v[m],
 					host_out_floor_ns(o->floor, r, (enum host_metric)m), huge, pte);
 	/* The normalized forms, from each sample and the probe beside it. */
 	double *x = cb_xmalloc(r->n * sizeof(*x));
@@ -204,9 +205,34 @@ static void put_summary(struct host_out *o, const struct host_result *r)
 		for (size_t i = 0; i < r->n; i++)
 			x[i] = norm_value(host_metrics[m].name, r->v[m][i], r->v[HOST_M_PROBE_CPU][i],
 					  r->v[HOST_M_PROBE_MEM][i]);
-		put_summary_row(o, r, name, x, NAN, huge, pte);
+		put_summary_row(w, o, r, name, x, NAN, huge, pte);
 	}
 	free(x);
+}
+
+/* A configuration's summary rows, rendered again only when it has new
+ * samples or a new stop: the statistics of every configuration after every
+ * point visited would cost a second or more of a full sweep's every
+ * minute. */
+static const struct host_out_cached *summary_of(struct host_out *o, size_t i,
+						const struct host_result *r)
+{
+	struct host_out_cached *c = &o->cache[i];
+	if (c->text && c->n == r->n && c->stop == r->stop)
+		return c;
+	free(c->text);
+	c->text = NULL;
+	c->len = 0;
+	FILE *fp = open_memstream(&c->text, &c->len);
+	if (!fp)
+		cb_die(CB_EXIT_FAIL, "memory", "cannot buffer host-summary.csv");
+	struct csv_writer w;
+	csv_writer_init(&w, fp);
+	put_summary(&w, o, r);
+	fclose(fp);
+	c->n = r->n;
+	c->stop = r->stop;
+	return c;
 }
 
 static int file_write(const char *dir, struct host_out_file *f, cb_error *e)
@@ -223,9 +249,16 @@ int host_out_write(struct host_out *o, const struct host_result *results, size_t
 {
 	file_close(&o->summary);
 	file_open(&o->summary, "host-summary.csv", summary_header);
-	for (size_t i = 0; i < n; i++)
-		if (results[i].n)
-			put_summary(o, &results[i]);
+	if (!o->cache) {
+		o->cache = cb_xcalloc(n ? n : 1, sizeof(*o->cache));
+		o->ncache = n;
+	}
+	for (size_t i = 0; i < n && i < o->ncache; i++) {
+		if (!results[i].n)
+			continue;
+		const struct host_out_cached *c = summary_of(o, i, &results[i]);
+		fwrite(c->text, 1, c->len, o->summary.fp);
+	}
 	/* The summary first: a kill between the two renames then leaves a
 	 * summary that describes at least every block in host.csv. */
 	if (file_write(o->dir, &o->summary, e) < 0 || file_write(o->dir, &o->rows, e) < 0 ||
@@ -236,6 +269,9 @@ int host_out_write(struct host_out *o, const struct host_result *results, size_t
 
 void host_out_free(struct host_out *o)
 {
+	for (size_t i = 0; i < o->ncache; i++)
+		free(o->cache[i].text);
+	free(o->cache);
 	file_close(&o->rows);
 	file_close(&o->summary);
 	file_close(&o->floors);

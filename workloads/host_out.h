@@ -22,6 +22,14 @@ struct host_out_file {
 	struct csv_writer w;
 };
 
+/* One configuration's host-summary.csv rows as last rendered. */
+struct host_out_cached {
+	size_t n;
+	enum host_stop stop;
+	char *text;
+	size_t len;
+};
+
 struct host_out {
 	char *dir;
 	const struct host_floor *floor; /* NULL: not measured */
@@ -30,11 +38,14 @@ struct host_out {
 	/* host.csv, host-summary.csv, host-floor.csv (complete from init) */
 	struct host_out_file rows, summary, floors;
 	size_t blocks; /* finished blocks added */
+	struct host_out_cached *cache; /* per configuration, from the first write */
+	size_t ncache;
 };
 
 void host_out_init(struct host_out *o, const char *dir, const struct host_floor *floor,
 		   bool write_floor, uint64_t seed);
-/* Adds samples [from, r->n) of a configuration: a finished block. */
+/* Adds samples [from, r->n) of a configuration: a finished block (or,
+ * resuming, every block it had). */
 void host_out_add_block(struct host_out *o, const struct host_result *r, size_t from);
 /* Rewrites host-summary.csv from results[0..n) (configurations without
  * samples have no rows), then host.csv and host-floor.csv. */

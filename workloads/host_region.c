@@ -85,7 +85,10 @@ int host_regions_get(struct host_regions *h, size_t p, struct anon_mem **mem, bo
 	uint64_t t0 = cb_now_ns();
 	if (setup(&h->m->points[p], &h->local, e) < 0)
 		return -1;
-	k->setup_s = (double)(cb_now_ns() - t0) / 1e9;
+	double took = (double)(cb_now_ns() - t0) / 1e9;
+	if (k->setup_s == 0 || took < k->setup_s)
+		k->setup_s = took;
+	h->setups_now = true;
 	k->pte_bytes = host_sys_pte_bytes() - pte0;
 	*mem = &h->local;
 	if (k->keep) {
@@ -112,10 +115,9 @@ void host_regions_put(struct host_regions *h, size_t p)
 void host_regions_choose(struct host_regions *h, struct progress *prog)
 {
 	const struct host_matrix *m = h->m;
-	bool any = false;
-	for (size_t p = 0; p < m->npoints; p++)
-		any |= h->r[p].setup_s > 0;
-	if (!any || h->chosen)
+	h->setup_rounds += h->setups_now;
+	h->setups_now = false;
+	if (h->setup_rounds < 2 || h->chosen)
 		return;
 	h->chosen = true;
 	uint64_t left = h->budget;

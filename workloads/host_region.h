@@ -6,9 +6,13 @@
  * several times over when it is large (a 4 GiB THP region took 15 to 19 s
  * a round on the development VM: the guest's free-page reporting hands
  * the 2 MiB blocks THP wants back to the hypervisor, and each comes back
- * through a host fault), so after the first round the regions that were
+ * through a host fault), so after the second round the regions that were
  * slowest to set up, within a memory budget, stay populated for the rest
- * of the sweep.  Between its visits such a region is MADV_DONTFORK: no
+ * of the sweep.  Not after the first: the first touch of memory the
+ * hypervisor has not backed yet makes every region slow once (a 4 GiB 4k
+ * region took 17 s then and 2.7 s a round after, its THP twin 15-19 s
+ * every round), so each region is judged by the faster of its first two
+ * setups.  Between its visits such a region is MADV_DONTFORK: no
  * child sees it and fork copies none of its page tables, so it costs
  * another point's fork nothing, and host_regions_hidden_pte() says how
  * much of VmPTE it holds.  Hugetlb regions are mapped from their pool each
@@ -25,7 +29,7 @@
 struct host_region {
 	struct anon_mem mem;
 	bool keep, mapped;
-	double setup_s;	  /* its latest setup, 0 before any */
+	double setup_s;	  /* its fastest setup so far, 0 before any */
 	double pte_bytes; /* its share of VmPTE */
 };
 
@@ -34,6 +38,8 @@ struct host_regions {
 	uint64_t budget; /* bytes that may stay populated between visits */
 	struct host_region *r; /* one per point */
 	struct anon_mem local; /* the region of a visit that is not kept */
+	unsigned setup_rounds; /* rounds in which regions were set up */
+	bool setups_now;       /* ... including the current one */
 	bool chosen;
 	double hidden_pte;
 };
@@ -50,8 +56,9 @@ int host_regions_get(struct host_regions *h, size_t p, struct anon_mem **mem, bo
 		     cb_error *e);
 /* The visit is over: tears the region down or hides it until the next. */
 void host_regions_put(struct host_regions *h, size_t p);
-/* Once some regions have been set up and timed: picks the ones to keep,
- * slowest first (at least HOST_KEEP_MIN_S), within the budget. */
+/* At the end of a round: after the second one that set regions up, picks
+ * the ones to keep, slowest first (at least HOST_KEEP_MIN_S), within the
+ * budget. */
 void host_regions_choose(struct host_regions *h, struct progress *prog);
 /* VmPTE of kept regions that are not being visited. */
 double host_regions_hidden_pte(const struct host_regions *h);
