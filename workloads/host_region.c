@@ -88,6 +88,7 @@ int host_regions_get(struct host_regions *h, size_t p, struct anon_mem **mem, bo
 	double took = (double)(cb_now_ns() - t0) / 1e9;
 	if (k->setup_s == 0 || took < k->setup_s)
 		k->setup_s = took;
+	k->setups++;
 	h->setups_now = true;
 	k->pte_bytes = host_sys_pte_bytes() - pte0;
 	*mem = &h->local;
@@ -99,9 +100,33 @@ int host_regions_get(struct host_regions *h, size_t p, struct anon_mem **mem, bo
 	return 0;
 }
 
+/* Worth keeping: slow to set up twice over, not from a pool. */
+static bool worth(const struct host_regions *h, size_t p)
+{
+	const struct host_region *k = &h->r[p];
+	return k->setups >= 2 && k->setup_s >= HOST_KEEP_MIN_S &&
+	       !mem_kinds[h->m->points[p].mode].pool_kib;
+}
+
+static uint64_t mapped_bytes(const struct host_regions *h)
+{
+	uint64_t b = 0;
+	for (size_t p = 0; p < h->m->npoints; p++)
+		b += h->r[p].mapped ? h->r[p].mem.bytes : 0;
+	return b;
+}
+
 void host_regions_put(struct host_regions *h, size_t p)
 {
 	struct host_region *k = &h->r[p];
+	/* Its second setup, before the choice: kept for now if it fits, so
+	 * the region the choice keeps is not set up a third time. */
+	if (!k->mapped && !h->chosen && worth(h, p) &&
+	    mapped_bytes(h) + h->local.bytes <= h->budget) {
+		k->mem = h->local;
+		k->mapped = true;
+		memset(&h->local, 0, sizeof(h->local));
+	}
 	if (!k->mapped) {
 		anon_mem_unmap(&h->local);
 		return;
@@ -125,19 +150,27 @@ void host_regions_choose(struct host_regions *h, struct progress *prog)
 		size_t best = m->npoints;
 		for (size_t p = 0; p < m->npoints; p++) {
 			const struct host_region *k = &h->r[p];
-			if (k->keep || k->setup_s < HOST_KEEP_MIN_S ||
-			    mem_kinds[m->points[p].mode].pool_kib || m->points[p].bytes > left)
+			if (k->keep || !worth(h, p) || m->points[p].bytes > left)
 				continue;
 			if (best == m->npoints || k->setup_s > h->r[best].setup_s)
 				best = p;
 		}
 		if (best == m->npoints)
-			return;
+			break;
 		h->r[best].keep = true;
 		left -= m->points[best].bytes;
 		char name[64];
 		progress_note(prog, "%s: set up in %.1f s: kept populated between rounds",
 			      host_point_name(&m->points[best], name, sizeof(name)), h->r[best].setup_s);
+	}
+	/* What was kept for now but not chosen goes. */
+	for (size_t p = 0; p < m->npoints; p++) {
+		struct host_region *k = &h->r[p];
+		if (k->mapped && !k->keep) {
+			anon_mem_unmap(&k->mem);
+			k->mapped = false;
+			h->hidden_pte -= k->pte_bytes;
+		}
 	}
 }
 

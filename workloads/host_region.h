@@ -30,6 +30,7 @@ struct host_region {
 	struct anon_mem mem;
 	bool keep, mapped;
 	double setup_s;	  /* its fastest setup so far, 0 before any */
+	unsigned setups;
 	double pte_bytes; /* its share of VmPTE */
 };
 
