@@ -19,22 +19,11 @@
 #include "host_sys.h"
 #include "workloads.h"
 
-/* The most memory one point holds at once: its region, what fork
- * children copy (whole huge pages under hugetlb), and 4 KiB page tables. */
-static uint64_t point_need(const struct host_point *pt)
-{
-	unsigned long pool_kib = mem_kinds[pt->mode].pool_kib;
-	if (pool_kib)
-		return host_page_pool_pages(pt->mode, pt->bytes, pt->cow_dirty_max) * pool_kib * 1024;
-	return pt->bytes + pt->cow_dirty_max * 4096 + pt->bytes / 512;
-}
-
 /* The sweep holds each hugepage pool at its largest point's size until it
- * ends (host_sweep.c), so at any moment it may hold every pool and one
- * point's region besides.  Returns what is left for regions kept
- * populated between rounds: three quarters of what the worst moment
- * leaves (MemAvailable is a reading at the start, and other processes
- * grow). */
+ * ends (host_region.h), so at any moment it may hold every pool and one
+ * point's region besides.  Returns the memory left for regions once the
+ * pools are held: what host_region.c may keep populated between rounds
+ * (regions kept plus the largest one not kept) must fit in it. */
 static uint64_t check_memory(const struct host_matrix *m)
 {
 	uint64_t margin, avail = host_sys_mem_available(&margin);
@@ -44,17 +33,14 @@ static uint64_t check_memory(const struct host_matrix *m)
 	uint64_t pools[HOST_PAGE_COUNT] = {0}, held = 0;
 	for (size_t i = 0; i < m->npoints; i++) {
 		const struct host_point *pt = &m->points[i];
-		if (!pt->skip[0] && mem_kinds[pt->mode].pool_kib && point_need(pt) > pools[pt->mode])
-			pools[pt->mode] = point_need(pt);
+		if (!pt->skip[0] && mem_kinds[pt->mode].pool_kib && host_point_need(pt) > pools[pt->mode])
+			pools[pt->mode] = host_point_need(pt);
 	}
 	for (int k = 0; k < HOST_PAGE_COUNT; k++)
 		held += pools[k];
-	uint64_t worst = held;
 	for (size_t i = 0; i < m->npoints; i++) {
 		const struct host_point *pt = &m->points[i];
-		uint64_t need = (mem_kinds[pt->mode].pool_kib ? 0 : point_need(pt)) + held;
-		if (!pt->skip[0] && need > worst)
-			worst = need;
+		uint64_t need = (mem_kinds[pt->mode].pool_kib ? 0 : host_point_need(pt)) + held;
 		if (pt->skip[0] || need <= room)
 			continue;
 		char sz[32], nd[32], rm[32], av[32], mg[32];
@@ -67,7 +53,7 @@ static uint64_t check_memory(const struct host_matrix *m)
 		       format_size(avail >> 20 << 20, av, sizeof(av)),
 		       format_size(margin >> 20 << 20, mg, sizeof(mg)));
 	}
-	return (room - worst) / 4 * 3;
+	return room > held ? room - held : 0;
 }
 
 static bool needs_helper(const struct host_opts *o)
@@ -131,7 +117,7 @@ int host_main(int argc, char **argv)
 	if (m.nconfigs == 0)
 		cb_die(CB_EXIT_USAGE, "--sizes", "nothing to measure: %s",
 		       m.npoints ? m.points[0].skip : "no size given");
-	uint64_t keep_budget = check_memory(&m);
+	uint64_t region_room = check_memory(&m);
 	char *helper = NULL;
 	if (needs_helper(&o) && !(helper = host_sys_find_helper(&e)))
 		cb_die_err(CB_EXIT_USAGE, "exec helper", &e);
@@ -182,7 +168,7 @@ int host_main(int argc, char **argv)
 	if (host_out_write(&out, results, m.nconfigs, &e) < 0)
 		cb_die_err(CB_EXIT_FAIL, "--out", &e);
 	int status = host_sweep_run(
-		&(struct host_sweep_in){&o, &m, seed, helper, cpu, results, &out, keep_budget});
+		&(struct host_sweep_in){&o, &m, seed, helper, cpu, results, &out, region_room});
 	if (host_runfile_write(&rf, o.out, true, status, &e) < 0 && status == 0) {
 		cb_warn("--out", "%s", e.msg);
 		status = CB_EXIT_FAIL;

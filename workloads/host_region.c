@@ -19,11 +19,11 @@ const char *host_point_name(const struct host_point *pt, char *buf, size_t len)
 	return buf;
 }
 
-void host_regions_init(struct host_regions *h, const struct host_matrix *m, uint64_t budget)
+void host_regions_init(struct host_regions *h, const struct host_matrix *m, uint64_t room)
 {
 	memset(h, 0, sizeof(*h));
 	h->m = m;
-	h->budget = budget;
+	h->room = room;
 	h->r = cb_xcalloc(m->npoints ? m->npoints : 1, sizeof(*h->r));
 }
 
@@ -108,12 +108,23 @@ static bool worth(const struct host_regions *h, size_t p)
 	       !mem_kinds[h->m->points[p].mode].pool_kib;
 }
 
-static uint64_t mapped_bytes(const struct host_regions *h)
+/* Whether the regions held (kept, or mapped for now) plus point extra
+ * plus the largest region of the rest fit in 90% of the room: MemAvailable
+ * was read once at the start, and other processes grow. */
+static bool fits(const struct host_regions *h, size_t extra, bool by_keep)
 {
-	uint64_t b = 0;
-	for (size_t p = 0; p < h->m->npoints; p++)
-		b += h->r[p].mapped ? h->r[p].mem.bytes : 0;
-	return b;
+	uint64_t held = 0, rest = 0;
+	for (size_t p = 0; p < h->m->npoints; p++) {
+		const struct host_point *pt = &h->m->points[p];
+		if (pt->skip[0] || mem_kinds[pt->mode].pool_kib)
+			continue;
+		uint64_t need = host_point_need(pt);
+		if (p == extra || (by_keep ? h->r[p].keep : h->r[p].mapped))
+			held += need;
+		else if (need > rest)
+			rest = need;
+	}
+	return held + rest <= h->room / 10 * 9;
 }
 
 void host_regions_put(struct host_regions *h, size_t p)
@@ -121,8 +132,7 @@ void host_regions_put(struct host_regions *h, size_t p)
 	struct host_region *k = &h->r[p];
 	/* Its second setup, before the choice: kept for now if it fits, so
 	 * the region the choice keeps is not set up a third time. */
-	if (!k->mapped && !h->chosen && worth(h, p) &&
-	    mapped_bytes(h) + h->local.bytes <= h->budget) {
+	if (!k->mapped && !h->chosen && worth(h, p) && fits(h, p, false)) {
 		k->mem = h->local;
 		k->mapped = true;
 		memset(&h->local, 0, sizeof(h->local));
@@ -145,12 +155,11 @@ void host_regions_choose(struct host_regions *h, struct progress *prog)
 	if (h->setup_rounds < 2 || h->chosen)
 		return;
 	h->chosen = true;
-	uint64_t left = h->budget;
 	for (;;) {
 		size_t best = m->npoints;
 		for (size_t p = 0; p < m->npoints; p++) {
 			const struct host_region *k = &h->r[p];
-			if (k->keep || !worth(h, p) || m->points[p].bytes > left)
+			if (k->keep || !worth(h, p) || !fits(h, p, true))
 				continue;
 			if (best == m->npoints || k->setup_s > h->r[best].setup_s)
 				best = p;
@@ -158,7 +167,6 @@ void host_regions_choose(struct host_regions *h, struct progress *prog)
 		if (best == m->npoints)
 			break;
 		h->r[best].keep = true;
-		left -= m->points[best].bytes;
 		char name[64];
 		progress_note(prog, "%s: set up in %.1f s: kept populated between rounds",
 			      host_point_name(&m->points[best], name, sizeof(name)), h->r[best].setup_s);

@@ -7,8 +7,9 @@
  * a round on the development VM: the guest's free-page reporting hands
  * the 2 MiB blocks THP wants back to the hypervisor, and each comes back
  * through a host fault), so after the second round the regions that were
- * slowest to set up, within a memory budget, stay populated for the rest
- * of the sweep.  Not after the first: the first touch of memory the
+ * slowest to set up stay populated for the rest of the sweep, as long as
+ * they and the largest region not kept fit in 90% of the memory left
+ * beside the pools.  Not after the first: the first touch of memory the
  * hypervisor has not backed yet makes every region slow once (a 4 GiB 4k
  * region took 17 s then and 2.7 s a round after, its THP twin 15-19 s
  * every round), so each region is judged by the faster of its first two
@@ -36,7 +37,7 @@ struct host_region {
 
 struct host_regions {
 	const struct host_matrix *m;
-	uint64_t budget; /* bytes that may stay populated between visits */
+	uint64_t room; /* memory for regions beside the pools */
 	struct host_region *r; /* one per point */
 	struct anon_mem local; /* the region of a visit that is not kept */
 	unsigned setup_rounds; /* rounds in which regions were set up */
@@ -45,7 +46,7 @@ struct host_regions {
 	double hidden_pte;
 };
 
-void host_regions_init(struct host_regions *h, const struct host_matrix *m, uint64_t budget);
+void host_regions_init(struct host_regions *h, const struct host_matrix *m, uint64_t room);
 /* Grows every hugepage pool the matrix needs, biggest pages first, before
  * anything is populated (later, memory is more fragmented: a 4 GiB
  * hugetlb1g point once got 4 of its 5 pages mid-sweep).  What fails is
@@ -58,8 +59,8 @@ int host_regions_get(struct host_regions *h, size_t p, struct anon_mem **mem, bo
 /* The visit is over: tears the region down or hides it until the next. */
 void host_regions_put(struct host_regions *h, size_t p);
 /* At the end of a round: after the second one that set regions up, picks
- * the ones to keep, slowest first (at least HOST_KEEP_MIN_S), within the
- * budget. */
+ * the ones to keep, slowest first (at least HOST_KEEP_MIN_S), while they
+ * fit. */
 void host_regions_choose(struct host_regions *h, struct progress *prog);
 /* VmPTE of kept regions that are not being visited. */
 double host_regions_hidden_pte(const struct host_regions *h);

@@ -111,8 +111,8 @@ static double median_total(const struct host_result *r)
 
 /* One block: warm-up runs, then samples until the block rule says enough.
  * An interrupted block leaves nothing behind. */
-static enum run_rc run_block(struct sweep *s, const struct anon_mem *reg, struct host_result *r,
-			     int round)
+static enum run_rc run_block(struct sweep *s, const struct anon_mem *reg, double huge,
+			     struct host_result *r, int round)
 {
 	const struct host_prim *p = &host_prims[r->cfg->prim];
 	struct host_sample smp;
@@ -134,13 +134,6 @@ static enum run_rc run_block(struct sweep *s, const struct anon_mem *reg, struct
 		if (rc != RUN_OK)
 			return rc;
 	}
-	/* Read once per block, not per sample: a walk of a 4 GiB region's
-	 * smaps takes longer than most samples, and the parent's page tables
-	 * do not change between samples (a child's COW copies and huge-page
-	 * splits happen in the child's own tables). */
-	struct smaps_range sr;
-	double huge = smaps_read(reg->base, reg->bytes, &sr) > 0 ? smaps_huge_fraction(&sr, reg->bytes)
-								   : NAN;
 	double pte = host_sys_pte_bytes() - host_regions_hidden_pte(&s->regions);
 	size_t from = r->n;
 	uint64_t start = cb_now_ns(), took;
@@ -192,11 +185,18 @@ static enum run_rc visit_point(struct sweep *s, const struct host_visit *v, size
 		return RUN_OK;
 	}
 	s->job.region = (char *)reg->base;
+	/* Read once per visit, not per block or sample: reading smaps walks
+	 * the page tables of every mapping, the kept 4 GiB regions too, and
+	 * the parent's tables do not change between samples (a child's COW
+	 * copies and huge-page splits happen in the child's own tables). */
+	struct smaps_range sr;
+	double huge = smaps_read(reg->base, reg->bytes, &sr) > 0 ? smaps_huge_fraction(&sr, reg->bytes)
+								   : NAN;
 	enum run_rc rc = RUN_OK;
 	for (size_t i = 0; i < n && rc == RUN_OK; i++) {
 		struct host_result *r = &res[v[i].config];
 		if (wants_block(r, round))
-			rc = run_block(s, reg, r, round);
+			rc = run_block(s, reg, huge, r, round);
 		s->done += 1;
 	}
 	s->job.region = NULL;
@@ -251,7 +251,7 @@ int host_sweep_run(const struct host_sweep_in *in)
 	const struct host_matrix *m = in->m;
 	struct sweep s = {.in = in, .a = &in->o->adapt};
 	s.point_dead = cb_xcalloc(m->npoints ? m->npoints : 1, sizeof(*s.point_dead));
-	host_regions_init(&s.regions, m, in->keep_budget);
+	host_regions_init(&s.regions, m, in->region_room);
 	/* The label prefixes notes too: "cowbench: host: <what>: <why>". */
 	progress_init(&s.prog, "cowbench: host", (double)m->nconfigs * s.a->rounds);
 	progress_note(&s.prog, "%u rounds at most, seed %llu", s.a->rounds,

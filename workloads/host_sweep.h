@@ -28,9 +28,10 @@ struct host_sweep_in {
 	 * blocks already done, which are not taken again. */
 	struct host_result *results;
 	struct host_out *out;
-	/* Bytes of regions the sweep may keep populated between their
-	 * visits (host_region.h); 0 keeps none. */
-	uint64_t keep_budget;
+	/* Memory for regions once the hugepage pools are held: what the
+	 * regions kept populated between visits and the largest other one
+	 * may use at once (host_region.h); 0 keeps none. */
+	uint64_t region_room;
 };
 
 /* Returns the exit status: 0, CB_EXIT_FAIL, or 128 + signal when
