@@ -28,6 +28,7 @@ struct col_spec {
 #define NUM(n) {n, COL_NUM, false}
 #define BOOL(n) {n, COL_BOOL, false}
 #define OPT_NUM(n) {n, COL_NUM, true}
+#define OPT_BOOL(n) {n, COL_BOOL, true}
 #define END {NULL, COL_STR, false}
 
 static const struct col_spec host_cols[] = {
@@ -35,7 +36,10 @@ static const struct col_spec host_cols[] = {
 	NUM("dirty_pages"), NUM("rep"), NUM("create_ns"),
 	NUM("child_start_ns"), NUM("total_ns"), NUM("cow_ns"),
 	OPT_NUM("cow_faults"), OPT_NUM("minflt"), OPT_NUM("pte_bytes"),
-	OPT_NUM("huge_fraction"), OPT_NUM("cpu"), END,
+	OPT_NUM("huge_fraction"), OPT_NUM("cpu"),
+	/* randomized interleaved rounds and the machine-state probe: runs
+	 * made before them have neither */
+	OPT_NUM("round"), OPT_NUM("probe_cpu_ns"), OPT_NUM("probe_mem_ns"), END,
 };
 
 static const struct col_spec host_summary_cols[] = {
@@ -46,7 +50,8 @@ static const struct col_spec host_summary_cols[] = {
 	OPT_NUM("p99"), OPT_NUM("max"), OPT_NUM("stddev"),
 	OPT_NUM("ci_rel_width"), OPT_NUM("huge_fraction"),
 	OPT_NUM("pte_bytes"), OPT_NUM("floor_ns"),
-	OPT_NUM("ratio_to_floor"), END,
+	OPT_NUM("ratio_to_floor"), OPT_NUM("rounds"), OPT_NUM("seed"),
+	OPT_BOOL("rounds_agree"), OPT_NUM("agree_p"), OPT_NUM("rounds_spread"), END,
 };
 
 static const struct col_spec host_floor_cols[] = {
