@@ -54,8 +54,10 @@ int host_account_init(struct host_account *a, cb_error *e)
 		cb_error_errno(e, "mmap of the pagemap buffers");
 		return -1;
 	}
-	/* no child has them: the parent's reads after fork copy nothing */
+	/* no child has them, and they are resident from here on: a first
+	 * touch between two Pss readings would count as a copy */
 	madvise(p, bytes, MADV_DONTFORK);
+	memset(p, 0, bytes);
 	a->a = p;
 	a->b = a->a + CHUNK;
 	const char *force = getenv("COWBENCH_COPIED_BY");

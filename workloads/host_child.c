@@ -33,7 +33,7 @@ _Noreturn void host_child_run(struct host_job *j)
 	}
 	struct host_writes w = {j->region, j->pages, j->writer_parent ? 0 : j->dirty_pages,
 				j->new_value, &j->timer, j->lat};
-	host_window_prepare(&w);
+	host_window_prepare(&w, false);
 	if (j->live) {
 		host_live_set(&sh->child_step, HOST_LIVE_READY);
 		host_live_wait(&sh->parent_step, HOST_LIVE_GO);

@@ -29,8 +29,17 @@ size_t host_kev_open(struct host_kev_thread *t)
 	size_t n = perfev_open(&t->set, host_kev_perf_names, HOST_KEV_COUNT, 0, false);
 	for (size_t i = 0; i < t->set.n; i++)
 		t->kind[i] = kind_of(t->set.ev[i].name);
-	perfev_start(&t->set);
 	return n;
+}
+
+void host_kev_enable(struct host_kev_thread *const *t, size_t n, bool on)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (on)
+			perfev_start(&t[i]->set);
+		else
+			perfev_stop(&t[i]->set);
+	}
 }
 
 void host_kev_close(struct host_kev_thread *t)
@@ -63,21 +72,40 @@ double host_kev_tlb_line(const char *text)
 	return NAN;
 }
 
-/* /proc/interrupts into a buffer of our own: no allocation, so a read
- * between fork and the writes cannot make the parent's heap copy pages. */
-static double read_tlb(void)
+double host_kev_vmstat(const char *text, const char *field)
+{
+	size_t n = strlen(field);
+	for (const char *line = text; line && *line;) {
+		if (!strncmp(line, field, n) && line[n] == ' ')
+			return strtod(line + n + 1, NULL);
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return NAN;
+}
+
+/* A /proc file into a buffer of our own, read only before the fork and
+ * after the reap. */
+static const char *read_proc(const char *path)
 {
 	static char buf[65536];
-	int fd = open("/proc/interrupts", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return NAN;
+		return NULL;
 	size_t len = 0;
 	ssize_t r;
 	while (len < sizeof(buf) - 1 && (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
 		len += (size_t)r;
 	close(fd);
 	buf[len] = '\0';
-	return host_kev_tlb_line(buf);
+	return buf;
+}
+
+static double read_tlb(void)
+{
+	const char *t = read_proc("/proc/interrupts");
+	return t ? host_kev_tlb_line(t) : NAN;
 }
 
 void host_kev_read(struct host_kev_thread *const *t, size_t n, struct host_kev_reading *out)
@@ -95,6 +123,16 @@ void host_kev_read(struct host_kev_thread *const *t, size_t n, struct host_kev_r
 		}
 	}
 	out->tlb_shootdowns = read_tlb();
+	const char *vm = read_proc("/proc/vmstat");
+	out->thp_split_pmd = vm ? host_kev_vmstat(vm, "thp_split_pmd") : NAN;
+}
+
+void host_kev_read_tlb(struct host_kev_reading *out)
+{
+	for (int k = 0; k < HOST_KEV_COUNT; k++)
+		out->v[k] = NAN;
+	out->tlb_shootdowns = read_tlb();
+	out->thp_split_pmd = NAN;
 }
 
 void host_kev_delta(const struct host_kev_reading *before, const struct host_kev_reading *after,
@@ -103,6 +141,7 @@ void host_kev_delta(const struct host_kev_reading *before, const struct host_kev
 	for (int k = 0; k < HOST_KEV_COUNT; k++)
 		out->v[k] = after->v[k] - before->v[k];
 	out->tlb_shootdowns = after->tlb_shootdowns - before->tlb_shootdowns;
+	out->thp_split_pmd = after->thp_split_pmd - before->thp_split_pmd;
 }
 
 void host_kev_setup(char *note, size_t len)

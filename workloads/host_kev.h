@@ -8,10 +8,15 @@
  * fork of a small process 50 us slower here (66 -> 124 us), which is the
  * very thing measured.  So the child's own faults are counted by the child
  * (cow_faults, getrusage around its writes); these say what the parent's
- * side cost.  They run for the whole sweep and are read before and after
- * each sample: a read is one system call per counter, outside every timed
- * window.  What this kernel lacks (a tracepoint, tracefs, permission) is
- * named in host-run.json and its column stays empty. */
+ * side cost.  Even uninherited, an enabled counter costs its thread at
+ * every context switch (a vfork, which switches twice, took 0.7 us longer
+ * with 3 tracepoints enabled and 2.5 us with 9, measured here), so they
+ * are enabled for one sample per block only, the sweep's observed sample,
+ * and read before and after it: reads are one system call per counter,
+ * outside every timed window.  The TLB shootdown interrupts cost nothing
+ * to count and are read around every sample.  What this kernel lacks (a
+ * tracepoint, tracefs, permission) is named in host-run.json and its
+ * column stays empty. */
 #ifndef COWBENCH_HOST_KEV_H
 #define COWBENCH_HOST_KEV_H
 
@@ -36,21 +41,32 @@ struct host_kev_thread {
 	int kind[PERFEV_MAX]; /* set.ev[i] counts into this HOST_KEV_* */
 };
 
-/* Opens the counters for the calling thread.  Returns how many opened;
- * what could not be is in t->set.missing. */
+/* Opens the counters for the calling thread, disabled.  Returns how many
+ * opened; what could not be is in t->set.missing. */
 size_t host_kev_open(struct host_kev_thread *t);
 void host_kev_close(struct host_kev_thread *t);
+/* Enables (zeroed) or disables the counters of n threads. */
+void host_kev_enable(struct host_kev_thread *const *t, size_t n, bool on);
 
 /* A reading of n threads' counters and of the machine's TLB shootdown
  * interrupts.  NaN where a kind has no counter open. */
 struct host_kev_reading {
 	double v[HOST_KEV_COUNT];
 	double tlb_shootdowns; /* /proc/interrupts "TLB", every CPU */
+	/* /proc/vmstat thp_split_pmd, the whole machine: this kernel has no
+	 * tracepoint for the PMD split a THP's COW makes (huge_memory:* are
+	 * khugepaged's collapses); NaN unless observed */
+	double thp_split_pmd;
 };
 void host_kev_read(struct host_kev_thread *const *t, size_t n, struct host_kev_reading *out);
+/* The shootdown interrupts alone; v[] all NaN. */
+void host_kev_read_tlb(struct host_kev_reading *out);
 /* after - before, kind by kind (NaN stays NaN). */
 void host_kev_delta(const struct host_kev_reading *before, const struct host_kev_reading *after,
 		    struct host_kev_reading *out);
+
+/* The value of `field` in /proc/vmstat text, NaN when absent. */
+double host_kev_vmstat(const char *text, const char *field);
 
 /* The sum of the "TLB:" line of /proc/interrupts text (the shootdown IPIs
  * each CPU took), or NaN when there is none. */

@@ -46,6 +46,7 @@ void host_result_push(struct host_result *r, const struct host_sample *s, int ro
 		[HOST_M_COPIED] = s->copied_bytes,
 		[HOST_M_POOL_COPIED] = s->pool_copied_bytes,
 		[HOST_M_SHOOTDOWNS] = s->kev.tlb_shootdowns,
+		[HOST_M_THP_SPLIT] = s->kev.thp_split_pmd,
 	};
 #define KEV_ROW_(E, col, perf, unused) row[HOST_M_K_##E] = s->kev.v[HOST_KEV_##E];
 	HOST_KEVENTS(KEV_ROW_, )

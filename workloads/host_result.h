@@ -33,6 +33,7 @@
 	X(COPIED, copied_bytes, HOST_ROW_WHOLE, false)                \
 	X(POOL_COPIED, pool_copied_bytes, HOST_ROW_WHOLE, false)      \
 	X(SHOOTDOWNS, tlb_shootdowns, HOST_ROW_WHOLE, true)           \
+	X(THP_SPLIT, thp_split_pmd, HOST_ROW_WHOLE, false)            \
 	HOST_KEVENTS(HOST_KEV_METRIC_, X)
 
 enum host_row_kind { HOST_ROW_NONE, HOST_ROW_WHOLE, HOST_ROW_FRACTION };

@@ -121,6 +121,7 @@ static int load_row(const struct csv_table *t, size_t row, const struct cols *c,
 		.copied_bytes = v[HOST_M_COPIED],
 		.pool_copied_bytes = v[HOST_M_POOL_COPIED],
 		.kev.tlb_shootdowns = v[HOST_M_SHOOTDOWNS],
+		.kev.thp_split_pmd = v[HOST_M_THP_SPLIT],
 	};
 #define KEV_LOAD_(E, col, perf, unused) s.kev.v[HOST_KEV_##E] = v[HOST_M_K_##E];
 	HOST_KEVENTS(KEV_LOAD_, )

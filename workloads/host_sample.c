@@ -196,8 +196,11 @@ static int live_parent(struct host_job *j, pid_t pid, struct host_sample *out)
 	if (wait_child(&sh->child_step, HOST_LIVE_READY, pid) < 0)
 		return -1;
 	struct host_writes w = {j->region, j->pages, j->dirty_pages, j->new_value, &j->timer, j->lat};
-	if (j->writer_parent)
-		host_window_prepare(&w);
+	/* Our own stack copies too: before the first reading, so that what
+	 * Pss_Anon counts between the readings is the region's copies. */
+	struct host_writes none = w;
+	none.n = 0;
+	host_window_prepare(j->writer_parent ? &w : &none, true);
 	if (j->account)
 		host_account_before(&j->acct, pid, mem_kinds[j->mode].pool_kib);
 	if (j->writer_parent) {
@@ -308,6 +311,7 @@ int host_sample_run(const struct host_prim *p, struct host_job *j, uint64_t seq,
 	j->old_value = (uint8_t)(2 * seq + 1);
 	j->new_value = (uint8_t)(2 * seq + 2);
 	/* a vfork child cannot wait for its parent, which waits for it */
+	j->account = j->observe && j->cow_child && j->dirty_pages;
 	j->live = j->cow_child && j->dirty_pages && (j->writer_parent || j->account);
 	if (!p->execs)
 		put_old(j);
@@ -317,7 +321,12 @@ int host_sample_run(const struct host_prim *p, struct host_job *j, uint64_t seq,
 		cache_flush((const void *)(j->region + ((uint64_t)j->flush[i] * j->flush_pages << 12)),
 			    j->flush_pages << 12);
 	struct host_kev_reading k0, k1;
-	host_kev_read(j->kev_threads, j->nkev, &k0);
+	if (j->observe) {
+		host_kev_enable(j->kev_threads, j->nkev, true);
+		host_kev_read(j->kev_threads, j->nkev, &k0);
+	} else {
+		host_kev_read_tlb(&k0);
+	}
 	/* Last before the call, so the reading describes the machine the
 	 * sample ran on as nearly as it can without being inside it. */
 	if (probe_take(&out->probe, e) < 0)
@@ -337,7 +346,12 @@ int host_sample_run(const struct host_prim *p, struct host_job *j, uint64_t seq,
 		cb_error_set(e, "the %s child exited before the parent's writes were done", p->name);
 		return -1;
 	}
-	host_kev_read(j->kev_threads, j->nkev, &k1);
+	if (j->observe) {
+		host_kev_read(j->kev_threads, j->nkev, &k1);
+		host_kev_enable(j->kev_threads, j->nkev, false);
+	} else {
+		host_kev_read_tlb(&k1);
+	}
 	host_kev_delta(&k0, &k1, &out->kev);
 	struct host_stamp st = sh->stamp;
 	if (st.seq != seq || st.start_ns == 0) {

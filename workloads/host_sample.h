@@ -31,6 +31,7 @@ struct host_job {
 	bool shares_vm;		 /* the child's writes are the parent's (vfork, clone_vm) */
 	bool cow_child;		 /* fork: the child maps the pages copy-on-write */
 	/* per sample */
+	bool observe;		 /* the block's observed sample: kernel counts, copies */
 	bool account;		 /* measure what the writes copied (host_account.h) */
 	bool live;		 /* the child steps through host_live_step */
 	uint8_t old_value, new_value;
@@ -63,7 +64,9 @@ struct host_sample {
 	double writes;		   /* first writes timed (their ticks are in job->lat) */
 	double verified_pages;	   /* pages each process saw as copy-on-write requires */
 	double copied_bytes, pool_copied_bytes; /* NaN unless accounted */
-	struct host_kev_reading kev; /* over the sample, the parent's threads */
+	/* over the sample, the parent's threads; the counters NaN unless
+	 * observed, the shootdowns always */
+	struct host_kev_reading kev;
 };
 
 /* helper may be NULL when no exec primitive runs. */

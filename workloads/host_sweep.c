@@ -143,9 +143,10 @@ static void add_writes(struct sweep *s, const struct host_sample *smp, struct lo
 }
 
 /* One block: warm-up runs, then samples until the block rule says enough.
- * An interrupted block leaves nothing behind.  Its first sample also
- * measures what the writes copied (host_account.h): that holds the child
- * while /proc is read, so the sample's total_ns is not recorded. */
+ * An interrupted block leaves nothing behind.  Its first sample is the
+ * observed one: it has the kernel's counts (host_kev.h), and measures
+ * what the writes copied (host_account.h), which holds the child while
+ * /proc is read, so that sample's total_ns is not recorded. */
 static enum run_rc run_block(struct sweep *s, double huge, struct host_result *r, int round)
 {
 	const struct host_prim *p = &host_prims[r->cfg->prim];
@@ -163,7 +164,7 @@ static enum run_rc run_block(struct sweep *s, double huge, struct host_result *r
 	if (r->n && median_total(r) > HOST_WARMUP_SKIP_NS)
 		warmup = 0;
 	enum run_rc rc = RUN_OK;
-	s->job.account = false;
+	s->job.observe = false;
 	for (size_t w = 0; w < warmup && rc == RUN_OK; w++)
 		rc = one_sample(s, p, &smp);
 	if (rc != RUN_OK) {
@@ -177,7 +178,7 @@ static enum run_rc run_block(struct sweep *s, double huge, struct host_result *r
 	uint64_t start = cb_now_ns(), took;
 	for (;;) {
 		int cpu = s->in->cpu == -2 ? sched_getcpu() : s->in->cpu;
-		s->job.account = r->n == from && s->job.cow_child && s->job.dirty_pages;
+		s->job.observe = r->n == from;
 		rc = one_sample(s, p, &smp);
 		if (rc != RUN_OK) {
 			host_result_truncate(r, from);

@@ -1,17 +1,28 @@
 #include "host_window.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
 
 /* Deeper than anything the window calls (getrusage, the vDSO clock). */
 #define STACK_TOUCH (16 * 1024)
+/* The parent's readings around its window go deeper (snprintf, /proc
+ * reads); what it touches is not timed. */
+#define STACK_TOUCH_PARENT (64 * 1024)
 
-static __attribute__((noinline)) void touch_stack(void)
-{
-	volatile char buf[STACK_TOUCH];
-	for (size_t i = 0; i < sizeof(buf); i += 64)
-		buf[i] = 0;
-}
+/* Two functions, not one with a size: a frame of the parent's size in a
+ * vfork child (on the parent's stack) would be probed page by page where
+ * the compiler guards against stack clashes. */
+#define TOUCH_STACK_(name, bytes)                                   \
+	static __attribute__((noinline)) void name(void)            \
+	{                                                           \
+		volatile char buf[bytes];                           \
+		for (size_t i = 0; i < sizeof(buf); i += 64)        \
+			buf[i] = 0;                                 \
+	}
+TOUCH_STACK_(touch_stack, STACK_TOUCH)
+TOUCH_STACK_(touch_stack_parent, STACK_TOUCH_PARENT)
+#undef TOUCH_STACK_
 
 /* Never instrumented: under ASan each store would first read the
  * region's shadow, and those shadow pages would fault in the window too. */
@@ -36,9 +47,16 @@ __attribute__((noinline, no_sanitize_address)) void host_window_run(const struct
 	out->faults = (uint64_t)(r1.ru_minflt - r0.ru_minflt);
 }
 
-void host_window_prepare(const struct host_writes *w)
+void host_window_prepare(const struct host_writes *w, bool parent)
 {
-	touch_stack();
+	if (parent)
+		touch_stack_parent();
+	else
+		touch_stack();
+	/* errno lives in the thread's TLS block, a private page: a futex
+	 * wait that returns EAGAIN writes it, and would copy it in the middle
+	 * of what is counted */
+	errno = 0;
 	for (uint64_t i = 0; i < w->n; i += 4096 / sizeof(*w->lat))
 		w->lat[i] = 0;
 	volatile char warm[64];

@@ -10,8 +10,8 @@
  * with anonymous pages) until it touches them.  So host_window_prepare()
  * touches everything the window touches once before it: the stack below
  * it, the latency buffer's pages (MAP_SHARED: never COW-shared, but not
- * mapped in a child yet), and a warm pass of the same code over a stack
- * buffer maps the text and the vDSO.  What the window counts is then the
+ * mapped in a child yet) and errno's TLS page, and a warm pass of the same
+ * code over a stack buffer maps the text and the vDSO.  What the window counts is then the
  * region's faults (getrusage(RUSAGE_THREAD): the parent's reading threads
  * fault too, elsewhere). */
 #ifndef COWBENCH_HOST_WINDOW_H
@@ -34,7 +34,9 @@ struct host_window_out {
 	uint64_t faults; /* minor faults of this thread inside it */
 };
 
-void host_window_prepare(const struct host_writes *w);
+/* parent: the parent's side, whose readings around the window need more
+ * stack than a child's window. */
+void host_window_prepare(const struct host_writes *w, bool parent);
 void host_window_run(const struct host_writes *w, struct host_window_out *out);
 
 #endif

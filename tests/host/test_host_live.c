@@ -72,6 +72,10 @@ static void four_k(const char *copied_by)
 			accounted++;
 			CHECK(isnan(run_num(t, r, "total_ns")));
 			CHECK(fabs(copied / (dirty * 4096) - 1) <= 0.1);
+			if (fabs(copied / (dirty * 4096) - 1) > 0.1)
+				fprintf(stderr, "  %s %s by %s: copied %.0f for %.0f pages\n",
+					run_str(t, r, "writer"), run_str(t, r, "pattern"),
+					copied_by ? copied_by : "pagemap", copied, dirty);
 		}
 	}
 	CHECK_EQ_U64(parents, 3 * 4);
