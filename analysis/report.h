@@ -30,19 +30,44 @@ struct report {
 	bool have_refs;
 	char refs_note[256]; /* why there is no overlay, when there is none */
 	size_t nplots;	     /* plots rendered and embedded */
-
-	/* What the VM section compares guest COW copies against. */
-	struct stats_summary host_cow_pp; /* host fork, 4k: ns per dirtied page */
-	char host_cow_cfg[96];		  /* which host configuration that is */
-	double floor_copy_4k_ns, floor_copy_2m_ns, floor_memcpy_bps; /* NaN when absent */
 };
 
-int report_host(struct report *r, cb_error *e);
-int report_vm(struct report *r, cb_error *e);
+/* What a section found that later sections (and the summary's findings)
+ * build on.  Each section fills its own and reads only earlier ones. */
+
+/* Whether a published point was drawn on the fork-latency plot, and if not why. */
+struct ref_use {
+	bool plotted;
+	char why[128];
+};
+
+struct host_findings {
+	/* The host's per-page COW cost the VM section compares guest copies
+	 * with (cow_pp.n == 0 when the run has no such configuration). */
+	struct stats_summary cow_pp; /* host fork, 4k: ns per dirtied page */
+	char cow_cfg[96];	     /* which host configuration that is */
+	/* host-floor.csv; NaN when absent */
+	double floor_copy_4k_ns, floor_copy_2m_ns, floor_memcpy_bps;
+	struct ref_use *refs; /* one per r->refs.p, NULL without refs */
+};
+
+struct findings {
+	struct host_findings host;
+};
+
+/* The flags of the whole run (from meta.json), before any section. */
+void report_run_flags(struct report *r);
+
+/* The sections, in the order summary.md shows them (report.c lists them). */
+void report_env(struct report *r);
+int report_host(struct report *r, struct host_findings *out, cb_error *e);
+int report_vm(struct report *r, const struct host_findings *host, cb_error *e);
 /* The QEMU cross-check table, when the run has qemu-crosscheck.csv. */
 void report_crosscheck(struct report *r);
-/* The published figures table (after report_host drew what it could). */
-void report_refs_table(struct report *r);
+/* The published figures table, saying which points the host section drew. */
+void report_refs_table(struct report *r, const struct host_findings *host);
+/* Loads the published figures (from dir, or the default folder). */
+void report_refs_load(struct report *r, const char *dir, bool explicit_dir);
 
 /* Writes one "> ⚠ ..." line per flag set, under a table or figure. */
 void report_flags(struct report *r, unsigned flags);

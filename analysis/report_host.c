@@ -20,6 +20,7 @@ struct hcfg {
 
 struct host {
 	struct report *r;
+	struct host_findings *fd; /* what this section finds */
 	struct grouping gr;
 	struct hcfg *c;
 	size_t n;
@@ -69,14 +70,14 @@ static double floor_metric(const struct csv_table *fl, const char *metric)
  * parent's page tables at memcpy speed; COW = the copies its faults must
  * make, one 4 KiB page each, or a whole hugetlb page each when the faults
  * show that (fewer faults than dirtied pages under hugetlb). */
-static double floor_create(const struct report *r, const struct hcfg *c)
+static double floor_create(const struct host_findings *r, const struct hcfg *c)
 {
 	if (strcmp(c->prim, "fork") || !(c->pte > 0) || !(r->floor_memcpy_bps > 0) || !c->create.n)
 		return NAN;
 	return c->pte / r->floor_memcpy_bps * 1e9;
 }
 
-static double floor_cow_pp(const struct report *r, const struct hcfg *c, char *how, size_t len)
+static double floor_cow_pp(const struct host_findings *r, const struct hcfg *c, char *how, size_t len)
 {
 	if (strcmp(c->prim, "fork") || !(c->dirty > 0) || !c->faults.n || !c->cow_pp.n)
 		return NAN;
@@ -172,21 +173,22 @@ static void refs_assign(struct host *h, const struct lat_spec *s)
 {
 	struct report *r = h->r;
 	for (size_t i = 0; i < r->refs.n; i++) {
-		struct ref_point *p = &r->refs.p[i];
+		const struct ref_point *p = &r->refs.p[i];
+		struct ref_use *u = &h->fd->refs[i];
 		const char *mode = refs_page_mode(p->page_mode);
-		p->plotted = false;
+		u->plotted = false;
 		if (!refs_metric_is_create(p->metric))
-			snprintf(p->why, sizeof(p->why), "no: %s is not a create latency", p->metric);
+			snprintf(u->why, sizeof(u->why), "no: %s is not a create latency", p->metric);
 		else if (isnan(p->mem_bytes) || p->mem_bytes <= 0)
-			snprintf(p->why, sizeof(p->why), "no: the source gives no parent size");
+			snprintf(u->why, sizeof(u->why), "no: the source gives no parent size");
 		else if (!mode)
-			snprintf(p->why, sizeof(p->why), "no: page mode %s has no counterpart here",
+			snprintf(u->why, sizeof(u->why), "no: page mode %s has no counterpart here",
 				 p->page_mode);
 		else if (!panel_has_prim(h, s, mode, p->primitive))
-			snprintf(p->why, sizeof(p->why), "no: this run has no %s at %s", p->primitive,
+			snprintf(u->why, sizeof(u->why), "no: this run has no %s at %s", p->primitive,
 				 mode);
 		else
-			p->plotted = true;
+			u->plotted = true;
 	}
 }
 
@@ -295,14 +297,14 @@ static void write_refs(struct host *h, struct gp_plot *p, const struct axes *a, 
 	struct report *r = h->r;
 	size_t n = 0;
 	for (size_t i = 0; i < r->refs.n; i++)
-		n += r->refs.p[i].plotted && !strcmp(refs_page_mode(r->refs.p[i].page_mode), mode);
+		n += h->fd->refs[i].plotted && !strcmp(refs_page_mode(r->refs.p[i].page_mode), mode);
 	if (!n)
 		return;
 	struct ref_point **pts = cb_xcalloc(n, sizeof(*pts));
 	struct placed *pl = cb_xcalloc(n, sizeof(*pl));
 	n = 0;
 	for (size_t i = 0; i < r->refs.n; i++)
-		if (r->refs.p[i].plotted && !strcmp(refs_page_mode(r->refs.p[i].page_mode), mode))
+		if (h->fd->refs[i].plotted && !strcmp(refs_page_mode(r->refs.p[i].page_mode), mode))
 			pts[n++] = &r->refs.p[i];
 	/* lowest first, so labels are only ever pushed upwards */
 	for (size_t i = 1; i < n; i++)
@@ -410,16 +412,16 @@ static int lat_plot(struct host *h, const struct lat_spec *s, unsigned *flags_ou
 		return 1; /* nothing to draw */
 	if (s->refs && r->have_refs)
 		for (size_t i = 0; i < r->refs.n; i++)
-			if (r->refs.p[i].plotted) {
+			if (h->fd->refs[i].plotted) {
 				axes_add_x(&a, r->refs.p[i].mem_bytes);
 				axes_add_y(&a, r->refs.p[i].value_ns);
 			}
 	if (s->floors) {
-		axes_add_y(&a, r->floor_copy_4k_ns);
+		axes_add_y(&a, h->fd->floor_copy_4k_ns);
 		for (size_t i = 0; i < h->n; i++) {
 			char how[96];
 			if (selected(h, i, s))
-				axes_add_y(&a, floor_cow_pp(r, &h->c[i], how, sizeof(how)));
+				axes_add_y(&a, floor_cow_pp(h->fd, &h->c[i], how, sizeof(how)));
 		}
 	}
 	axes_finish(&a);
@@ -492,10 +494,10 @@ static int lat_plot(struct host *h, const struct lat_spec *s, unsigned *flags_ou
 				report_color(c->prim), c->prim);
 			first = false;
 		}
-		if (s->floors && r->floor_copy_4k_ns > 0) {
+		if (s->floors && h->fd->floor_copy_4k_ns > 0) {
 			char v[32];
 			fprintf(f, ", \\\n  %g with lines dt 2 lw 2 lc rgb \"#d62728\" title \"one 4 KiB copy (%s)\"",
-				r->floor_copy_4k_ns * 1e-9, fmt_ns(r->floor_copy_4k_ns, v, sizeof(v)));
+				h->fd->floor_copy_4k_ns * 1e-9, fmt_ns(h->fd->floor_copy_4k_ns, v, sizeof(v)));
 		}
 		/* Under hugetlb a fault copies a whole huge page: fork's floor
 		 * then depends on how many pages were dirtied, point by point. */
@@ -504,13 +506,13 @@ static int lat_plot(struct host *h, const struct lat_spec *s, unsigned *flags_ou
 			for (size_t i = 0; i < h->n; i++) {
 				char how[96];
 				nf += !strcmp(h->c[i].mode, mode) && selected(h, i, s) &&
-				      floor_cow_pp(r, &h->c[i], how, sizeof(how)) > 0;
+				      floor_cow_pp(h->fd, &h->c[i], how, sizeof(how)) > 0;
 			}
 			if (nf) {
 				int blk = gp_block(&p, "fork's floor per page: x (bytes), seconds");
 				for (size_t i = 0; i < h->n; i++) {
 					char how[96];
-					double fl = floor_cow_pp(r, &h->c[i], how, sizeof(how));
+					double fl = floor_cow_pp(h->fd, &h->c[i], how, sizeof(how));
 					if (!strcmp(h->c[i].mode, mode) && selected(h, i, s) && fl > 0)
 						fprintf(gp_data(&p), "%g %g\n", plot_x(&a, h->c[i].mem), fl * 1e-9);
 				}
@@ -597,7 +599,7 @@ static void floor_tables(struct host *h)
 			if (strcmp(c->mode, h->modes[m]))
 				continue;
 			char sz[32], med[32], fls[32], pt[32], how[96], fc[160], ratio[32];
-			double floor = floor_create(r, c);
+			double floor = floor_create(h->fd, c);
 			if (floor > 0) {
 				fprintf(f, "| %s | %s | %s | %.0f | create_ns | %s | %s | %s of page tables at memcpy speed | %s | %s |\n",
 					c->prim, c->mode, fmt_bytes(c->mem, sz, sizeof(sz)), c->dirty,
@@ -607,7 +609,7 @@ static void floor_tables(struct host *h)
 					report_flag_codes(c->flags, fc, sizeof(fc)));
 				flags |= c->flags;
 			}
-			floor = floor_cow_pp(r, c, how, sizeof(how));
+			floor = floor_cow_pp(h->fd, c, how, sizeof(how));
 			if (floor > 0) {
 				fprintf(f, "| %s | %s | %s | %.0f | cow_ns / dirty_pages | %s | %s | %s | %s | %s |\n",
 					c->prim, c->mode, fmt_bytes(c->mem, sz, sizeof(sz)), c->dirty,
@@ -647,7 +649,6 @@ static void all_configs_table(struct host *h)
  * fork at 4 KiB pages, the configuration with the most dirtied pages. */
 static void pick_host_cow(struct host *h)
 {
-	struct report *r = h->r;
 	const struct hcfg *best = NULL;
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hcfg *c = &h->c[i];
@@ -658,9 +659,9 @@ static void pick_host_cow(struct host *h)
 	}
 	if (!best)
 		return;
-	r->host_cow_pp = best->cow_pp;
+	h->fd->cow_pp = best->cow_pp;
 	char sz[32];
-	snprintf(r->host_cow_cfg, sizeof(r->host_cow_cfg), "host fork, 4k pages, %s parent, %.0f pages dirtied",
+	snprintf(h->fd->cow_cfg, sizeof(h->fd->cow_cfg), "host fork, 4k pages, %s parent, %.0f pages dirtied",
 		 fmt_bytes(best->mem, sz, sizeof(sz)), best->dirty);
 }
 
@@ -695,12 +696,14 @@ static const char *const spec_text[] = {
 	"floor for that many dirtied pages (see the next section).",
 };
 
-int report_host(struct report *r, cb_error *e)
+int report_host(struct report *r, struct host_findings *out, cb_error *e)
 {
 	FILE *f = r->md;
-	r->floor_copy_4k_ns = floor_metric(r->run.host_floor, "copy_4k_ns");
-	r->floor_copy_2m_ns = floor_metric(r->run.host_floor, "copy_2m_ns");
-	r->floor_memcpy_bps = floor_metric(r->run.host_floor, "memcpy_bytes_per_s");
+	memset(out, 0, sizeof(*out));
+	out->refs = cb_xcalloc(r->refs.n + 1, sizeof(*out->refs));
+	out->floor_copy_4k_ns = floor_metric(r->run.host_floor, "copy_4k_ns");
+	out->floor_copy_2m_ns = floor_metric(r->run.host_floor, "copy_2m_ns");
+	out->floor_memcpy_bps = floor_metric(r->run.host_floor, "memcpy_bytes_per_s");
 	fputs("\n## Host: process creation\n", f);
 	if (!r->run.host || !r->run.host->nrows) {
 		fprintf(f, "\n**The host part is missing from this run:** %s, so there is no host "
@@ -709,10 +712,10 @@ int report_host(struct report *r, cb_error *e)
 				    : "there is no host.csv (`cowbench host` did not run or did not "
 				      "finish a configuration)");
 		for (size_t i = 0; i < r->refs.n; i++)
-			snprintf(r->refs.p[i].why, sizeof(r->refs.p[i].why), "no: no host rows in this run");
+			snprintf(out->refs[i].why, sizeof(out->refs[i].why), "no: no host rows in this run");
 		return 0;
 	}
-	struct host h = {.r = r};
+	struct host h = {.r = r, .fd = out};
 	host_build(&h);
 	if (r->have_refs)
 		refs_assign(&h, &specs[0]);

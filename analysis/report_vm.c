@@ -228,7 +228,7 @@ static void boots_note(struct report *r)
 		}
 }
 
-int report_vm(struct report *r, cb_error *e)
+int report_vm(struct report *r, const struct host_findings *host, cb_error *e)
 {
 	FILE *f = r->md;
 	fputs("\n## Virtual machine: guest COW faults and VM exits\n", f);
@@ -237,7 +237,7 @@ int report_vm(struct report *r, cb_error *e)
 		vm_missing(r);
 		return 0;
 	}
-	struct vm v = {.r = r};
+	struct vm v = {.r = r, .host = host};
 	vm_build(&v);
 	int rc = 0;
 	if (!v.nfaults)

@@ -124,10 +124,10 @@ int report_vm_cost_per_copy(struct vm *v, cb_error *e)
 	      "with the TSC frequency KVM reports; `cycles` in the table) divided by its COW "
 	      "copies, beside the host's own per-page COW cost and the 4 KiB copy floor.",
 	      f);
-	if (r->host_cow_pp.n) {
+	if (v->host->cow_pp.n) {
 		char a[32];
-		fprintf(f, " Host: %s, %s per page.\n\n", r->host_cow_cfg,
-			fmt_ns(r->host_cow_pp.median, a, sizeof(a)));
+		fprintf(f, " Host: %s, %s per page.\n\n", v->host->cow_cfg,
+			fmt_ns(v->host->cow_pp.median, a, sizeof(a)));
 	} else {
 		fputs(" This run has no host fork rows at 4 KiB pages to compare with.\n\n", f);
 	}
@@ -147,7 +147,7 @@ int report_vm_cost_per_copy(struct vm *v, cb_error *e)
 		fputs("\nNo dirty-phase row has `ns`: nothing to draw.\n", f);
 		return 0;
 	}
-	double refs[] = {r->host_cow_pp.n ? r->host_cow_pp.median : NAN, r->floor_copy_4k_ns};
+	double refs[] = {v->host->cow_pp.n ? v->host->cow_pp.median : NAN, v->host->floor_copy_4k_ns};
 	for (size_t i = 0; i < CB_ARRAY_SIZE(refs); i++)
 		if (refs[i] > 0) {
 			ylo = fmin(ylo, refs[i]);
@@ -201,12 +201,12 @@ int report_vm_cost_per_copy(struct vm *v, cb_error *e)
 			   " lc rgb \"#d62728\" title \"guest, NOT hardware time (emulated)\"",
 			sep, blk[1]);
 	char a[32];
-	if (r->host_cow_pp.n)
+	if (v->host->cow_pp.n)
 		fprintf(s, ", \\\n  %g with lines dt 2 lw 2 lc rgb \"#2ca02c\" title \"host fork COW per page (%s)\"",
-			r->host_cow_pp.median * 1e-9, fmt_ns(r->host_cow_pp.median, a, sizeof(a)));
-	if (r->floor_copy_4k_ns > 0)
+			v->host->cow_pp.median * 1e-9, fmt_ns(v->host->cow_pp.median, a, sizeof(a)));
+	if (v->host->floor_copy_4k_ns > 0)
 		fprintf(s, ", \\\n  %g with lines dt 3 lw 2 lc rgb \"#7f7f7f\" title \"host floor: one 4 KiB copy (%s)\"",
-			r->floor_copy_4k_ns * 1e-9, fmt_ns(r->floor_copy_4k_ns, a, sizeof(a)));
+			v->host->floor_copy_4k_ns * 1e-9, fmt_ns(v->host->floor_copy_4k_ns, a, sizeof(a)));
 	fputc('\n', s);
 	if (report_figure(r, &p, "Guest time per COW copy vs the host", e) < 0)
 		return -1;
@@ -217,7 +217,7 @@ int report_vm_cost_per_copy(struct vm *v, cb_error *e)
 		const struct fault_cfg *fc = &v->faults[i];
 		char b[32], c[64], d[32], fl[160];
 		fault_row_start(v, i);
-		double ratio = r->host_cow_pp.n ? fc->ns.median / r->host_cow_pp.median : NAN;
+		double ratio = v->host->cow_pp.n ? fc->ns.median / v->host->cow_pp.median : NAN;
 		fprintf(f, " | %zu | %s | %s | %s | %s%s | %s |\n", fc->ns.n,
 			fmt_num(fc->cycles.median, a, sizeof(a)), fmt_ns(fc->ns.median, b, sizeof(b)),
 			fmt_ns_ci(fc->ns.ci_lo, fc->ns.ci_hi, c, sizeof(c)),
