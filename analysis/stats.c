@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "cb.h"
+#include "stats_impl.h"
 
-static int cmp_double(const void *a, const void *b)
+int stats_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
@@ -15,7 +16,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* Quantile of sorted data, linear interpolation between order statistics
  * (Hyndman & Fan type 7, as R and numpy default to). */
-static double quantile_sorted(const double *s, size_t n, double q)
+double stats_quantile_sorted(const double *s, size_t n, double q)
 {
 	if (n == 0)
 		return NAN;
@@ -78,12 +79,12 @@ void stats_summarize(const double *x, size_t n, struct stats_summary *out)
 		free(s);
 		return;
 	}
-	qsort(s, m, sizeof(*s), cmp_double);
+	qsort(s, m, sizeof(*s), stats_cmp_double);
 	out->min = s[0];
 	out->max = s[m - 1];
-	out->median = quantile_sorted(s, m, 0.5);
-	out->p90 = quantile_sorted(s, m, 0.90);
-	out->p99 = quantile_sorted(s, m, 0.99);
+	out->median = stats_quantile_sorted(s, m, 0.5);
+	out->p90 = stats_quantile_sorted(s, m, 0.90);
+	out->p99 = stats_quantile_sorted(s, m, 0.99);
 	/* Welford: stable for large latencies with small spread. */
 	double mean = 0, m2 = 0;
 	for (size_t i = 0; i < m; i++) {
@@ -107,20 +108,41 @@ double stats_ci_rel_width(const struct stats_summary *s)
 	return (s->ci_hi - s->ci_lo) / fabs(s->median);
 }
 
-/* Standard normal upper-tail probability. */
-static double normal_sf(double z)
+double stats_normal_sf(double z)
 {
 	return 0.5 * erfc(z / sqrt(2.0));
 }
 
 struct ranked {
 	double v;
-	int group;
+	size_t at;
 };
 
 static int cmp_ranked(const void *a, const void *b)
 {
-	return cmp_double(&((const struct ranked *)a)->v, &((const struct ranked *)b)->v);
+	return stats_cmp_double(&((const struct ranked *)a)->v, &((const struct ranked *)b)->v);
+}
+
+double stats_midranks(const double *v, size_t n, double *rank)
+{
+	struct ranked *r = cb_xmalloc((n ? n : 1) * sizeof(*r));
+	for (size_t i = 0; i < n; i++)
+		r[i] = (struct ranked){v[i], i};
+	qsort(r, n, sizeof(*r), cmp_ranked);
+	double tie_term = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && r[j + 1].v == r[i].v)
+			j++;
+		double avg = ((double)i + (double)j) / 2 + 1; /* 1-based average rank */
+		double t = (double)(j - i + 1);
+		tie_term += t * t * t - t;
+		for (size_t k = i; k <= j; k++)
+			rank[r[k].at] = avg;
+		i = j + 1;
+	}
+	free(r);
+	return tie_term;
 }
 
 /* Exact two-sided p for U without ties: count the ways to reach each U
@@ -166,30 +188,16 @@ double stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t 
 	if (na == 0 || nb == 0)
 		return NAN;
 	size_t n = na + nb;
-	struct ranked *r = cb_xmalloc(n * sizeof(*r));
+	double *v = cb_xmalloc(n * sizeof(*v)), *rank = cb_xmalloc(n * sizeof(*rank));
+	memcpy(v, a, na * sizeof(*v));
+	memcpy(v + na, b, nb * sizeof(*v));
+	double tie_term = stats_midranks(v, n, rank);
+	bool ties = tie_term > 0;
+	double rank_sum_a = 0;
 	for (size_t i = 0; i < na; i++)
-		r[i] = (struct ranked){a[i], 0};
-	for (size_t i = 0; i < nb; i++)
-		r[na + i] = (struct ranked){b[i], 1};
-	qsort(r, n, sizeof(*r), cmp_ranked);
-	double rank_sum_a = 0, tie_term = 0;
-	bool ties = false;
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		while (j + 1 < n && r[j + 1].v == r[i].v)
-			j++;
-		double avg = ((double)i + (double)j) / 2 + 1; /* 1-based average rank */
-		size_t t = j - i + 1;
-		if (t > 1) {
-			ties = true;
-			tie_term += (double)t * t * t - (double)t;
-		}
-		for (size_t k = i; k <= j; k++)
-			if (r[k].group == 0)
-				rank_sum_a += avg;
-		i = j + 1;
-	}
-	free(r);
+		rank_sum_a += rank[i];
+	free(v);
+	free(rank);
 	double u = rank_sum_a - (double)na * (double)(na + 1) / 2;
 	if (!ties && na * nb <= 2500)
 		return mw_exact(na, nb, u);
@@ -201,6 +209,6 @@ double stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t 
 	double z = (fabs(u - mu) - 0.5) / sqrt(var);
 	if (z < 0)
 		z = 0;
-	double p = 2 * normal_sf(z);
+	double p = 2 * stats_normal_sf(z);
 	return p > 1 ? 1 : p;
 }
