@@ -1,9 +1,13 @@
 #!/bin/bash
-# cowbench compare on synthetic runs: same distribution -> no regression,
-# exit 0; a 20% slowdown of one metric -> exit 1, named in verdict.md and
-# on stdout; a different machine fingerprint -> exit 2 unless
-# --allow-env-change; too few samples -> "too noisy"; bench.json and
-# bmf.json have the shapes github-action-benchmark and Bencher read.
+# cowbench compare on synthetic runs (tests/analysis/synth_run, so nothing
+# depends on this machine's timings): A/A -- one run against another, and
+# a 3-run baseline against a 4th run, with drift between runs -- exits 0;
+# a 20% or 30% slowdown of fork's create_ns exits 1 and names fork, nothing
+# else; a different machine fingerprint, or a baseline that mixes machine
+# classes, exits 2 unless --allow-env-change; runs without rounds against
+# one base run are "too noisy"; every verdict carries its minimum
+# detectable effect; bench.json and bmf.json have the shapes
+# github-action-benchmark and Bencher read.
 set -u
 bin=$COWBENCH_BIN
 synth=$COWBENCH_BUILD/tests/analysis/synth_run
@@ -26,6 +30,9 @@ check 'grep -q "^\*\*0 regressed\*\*, 0 improved, [1-9][0-9]* unchanged" "$v"'
 check '! grep -q "### Regressions" "$v"'
 check 'grep -q "<details><summary>[0-9]* unchanged" "$v"'
 check 'grep -q "| host/fork/4k/mem=64M/dirty=0 | create_ns |.*unchanged" "$v"'
+# every row states its minimum detectable effect
+check 'grep -q "| MDE |" "$v"'
+check '[ -z "$(grep "^| host/.*| create_ns |" "$v" | grep -v "| [0-9.]*% | 5 (1 run) / 5 |")" ]'
 check 'grep -q "no significant regression" "$tmp/out"'
 check '[ -z "$(ls "$tmp/same/compare" | grep -e "\.tmp\.")" ]'
 
@@ -42,6 +49,43 @@ check '[ $? -eq 1 ]'
 check 'grep -q "^| vm/.*fork.*| exits |" "$tmp/gate_out"'
 "$bin" compare --gate sometimes "$tmp/base" "$tmp/exits" >/dev/null 2>"$tmp/err"
 check '[ $? -eq 2 ] && grep -q "^cowbench: --gate: " "$tmp/err"'
+
+# --- A/A with a baseline of 3 runs: every run drifts by its own speed
+# factor (3% log-sd); a 4th run of the same build is not a regression
+for i in 1 2 3 4; do "$synth" "$tmp/drift$i" --seed $((10 + i)) --run-effect 0.03 --date "2026-01-0${i}T00:00:00Z"; done
+mkdir "$tmp/base3" && mv "$tmp/drift1" "$tmp/drift2" "$tmp/drift3" "$tmp/base3/"
+"$bin" compare "$tmp/base3" "$tmp/drift4" >"$tmp/out" 2>"$tmp/err"
+check '[ $? -eq 0 ]'
+v=$tmp/drift4/compare/verdict.md
+check 'grep -q "^\*\*0 regressed\*\*" "$v"'
+check 'grep -q "(3 runs, commit synthetic)" "$v"'
+check 'grep -q "| host/fork/4k/mem=1G/dirty=0 | create_ns |.* 15 (3 runs) / 5 |.*3 base runs" "$v"'
+# the same 4th run against one of them alone: the drift between two runs
+# is a shift the rounds cannot explain, which only a baseline of runs shows
+"$bin" compare "$tmp/base3/drift1" "$tmp/drift4" --out "$tmp/one" >/dev/null 2>&1
+check '[ $? -le 1 ]'
+# power: the 4th run with fork's create_ns x1.3 against the 3-run baseline
+"$synth" "$tmp/slow4" --seed 14 --slow fork:create_ns:1.3
+for i in 1 2 3; do "$synth" "$tmp/quiet$i" --seed $((20 + i)); done
+mkdir "$tmp/qbase" && mv "$tmp"/quiet? "$tmp/qbase/"
+"$bin" compare "$tmp/qbase" "$tmp/slow4" >"$tmp/out" 2>"$tmp/err"
+check '[ $? -eq 1 ]'
+regs=$(sed -n '/^### Regressions/,/^\(###\|<details>\)/p' "$tmp/slow4/compare/verdict.md" | grep '^| host' || true)
+check '[ -n "$regs" ]'
+check '[ -z "$(echo "$regs" | grep -v "^| host/fork/.*| create_ns |")" ]'
+check 'grep -q "^| host/fork/4k/mem=1G/dirty=16 | create_ns |" "$tmp/out"'
+# and the same build, no slowdown: exit 0
+"$synth" "$tmp/same4" --seed 14
+"$bin" compare "$tmp/qbase" "$tmp/same4" >/dev/null 2>&1
+check '[ $? -eq 0 ]'
+# a baseline mixing machine classes is refused, unless --allow-env-change
+mkdir "$tmp/mixed" && cp -r "$tmp/qbase/quiet1" "$tmp/mixed/" && "$synth" "$tmp/mixed/other" --seed 5 --brand "Other CPU 1"
+"$bin" compare "$tmp/mixed" "$tmp/same4" --out "$tmp/mx" >/dev/null 2>"$tmp/err"
+check '[ $? -eq 2 ] && [ $(wc -l <"$tmp/err") -eq 1 ]'
+check 'grep -q "^cowbench: compare: the baseline mixes machine classes.*--allow-env-change" "$tmp/err"'
+check '[ ! -e "$tmp/mx/verdict.md" ]'
+"$bin" compare --allow-env-change "$tmp/mixed" "$tmp/same4" --out "$tmp/mx" >/dev/null 2>&1
+check '[ $? -le 1 ] && [ -s "$tmp/mx/verdict.md" ]'
 
 # --- fork's create_ns 20% slower: exit 1, named; nothing else regressed
 "$synth" "$tmp/slow" --seed 2 --slow fork:create_ns:1.2
@@ -91,13 +135,15 @@ check '[ $? -eq 0 ]'
 check 'grep -q "kernel.release: \"6.1.0-synth\" -> \"6.9.9-new\"" "$tmp/err"'
 check '[ -s "$tmp/kout/verdict.md" ] && [ ! -e "$tmp/kern/compare" ]'
 
-# --- too few samples: too noisy, whatever the change
-"$synth" "$tmp/few1" --seed 1 --samples 5 --vm-samples 5
-"$synth" "$tmp/few2" --seed 2 --samples 5 --vm-samples 5 --slow fork:create_ns:1.5
+# --- runs without rounds, one base run: one unit a side, too noisy,
+# whatever the change (the counts are still compared, exactly)
+"$synth" "$tmp/few1" --seed 1 --rounds 0
+"$synth" "$tmp/few2" --seed 2 --rounds 0 --slow fork:create_ns:1.5
 "$bin" compare "$tmp/few1" "$tmp/few2" >"$tmp/out" 2>"$tmp/err"
 check '[ $? -eq 0 ]'
-check 'grep -q "^\*\*0 regressed\*\*, 0 improved, 0 unchanged, [1-9][0-9]* too noisy to tell" "$tmp/few2/compare/verdict.md"'
-check 'grep -q "too few samples (5 vs 5, need 9)" "$tmp/few2/compare/verdict.md"'
+check 'grep -q "^\*\*0 regressed\*\*, 0 improved, [0-9]* unchanged, [1-9][0-9]* too noisy to tell" "$tmp/few2/compare/verdict.md"'
+check 'grep -q "| host/fork/4k/mem=1G/dirty=0 | create_ns |.*too few units (1 base, 1 new)" "$tmp/few2/compare/verdict.md"'
+check 'grep -q "| vm/.*| exits |.*| exact |.*unchanged: exact" "$tmp/few2/compare/verdict.md"'
 
 # --- machine class, for results/reference/<class>/
 check '[ "$("$bin" compare --machine-class "$tmp/base")" = "synthetic-model-9-3-00ghz-2cpu-pvm-shadow" ]'
@@ -112,9 +158,11 @@ bad() {
 	check "grep -q '^cowbench: .*$pat' '$tmp/err'"
 }
 bad "No such file" "$bin" compare "$tmp/base" "$tmp/nope"
-bad "needs BASE_DIR and NEW_DIR" "$bin" compare "$tmp/base"
+bad "needs BASE and NEW_DIR" "$bin" compare "$tmp/base"
 bad "--threshold" "$bin" compare --threshold 5 "$tmp/base" "$tmp/same"
-bad "--alpha" "$bin" compare --alpha 2 "$tmp/base" "$tmp/same"
+bad "--fdr" "$bin" compare --fdr 2 "$tmp/base" "$tmp/same"
+mkdir "$tmp/nobase" "$tmp/nobase/sub"
+bad "nobase: no run in it" "$bin" compare "$tmp/nobase" "$tmp/same"
 "$synth" "$tmp/nometa" --seed 3 --no-meta
 bad "has no meta.json" "$bin" compare "$tmp/base" "$tmp/nometa"
 "$bin" compare --allow-env-change "$tmp/base" "$tmp/nometa" >/dev/null 2>&1

@@ -1,0 +1,154 @@
+#include "bench.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cb.h"
+#include "fmt.h"
+#include "run.h"
+#include "stats_impl.h"
+
+static const struct bench_metric host_metrics[] = {
+	{"create_ns", false, false, NULL},
+	{"child_start_ns", false, false, NULL},
+	{"total_ns", false, false, NULL},
+	{"cow_ns", false, false, NULL},
+	{NULL, false, false, NULL},
+};
+
+/* ns only where it is hardware time; the exit counts are exact everywhere. */
+#define VM_COUNT(n) {n, true, false, NULL}
+static const struct bench_metric vm_metrics[] = {
+	{"ns", false, true, NULL},
+	VM_COUNT("exits"), VM_COUNT("pf_taken"), VM_COUNT("pf_fixed"), VM_COUNT("pf_emulate"),
+	VM_COUNT("pf_guest"), VM_COUNT("pf_spurious"), VM_COUNT("tlb_flush"), VM_COUNT("invlpg"),
+	VM_COUNT("io_exits"), VM_COUNT("insn_emulation"), VM_COUNT("mmu_shadow_zapped"),
+	VM_COUNT("mmu_pte_write"), VM_COUNT("mmu_cache_miss"),
+	{NULL, false, false, NULL},
+};
+
+static const char *const host_unit_cols[] = {"round", NULL};
+/* A guest boot is the VM sweep's run-level unit where it has no rounds:
+ * the reps inside one boot share its placement of guest memory. */
+static const char *const vm_unit_cols[] = {"round", "boot", NULL};
+
+const struct bench_kind bench_kinds[] = {
+	{"host", run_host_keys, host_metrics, host_unit_cols},
+	{"vm", run_vm_phase_keys, vm_metrics, vm_unit_cols},
+};
+const size_t bench_nkinds = CB_ARRAY_SIZE(bench_kinds);
+
+const struct bench_kind *bench_kind_by_name(const char *name)
+{
+	for (size_t i = 0; i < bench_nkinds; i++)
+		if (!strcmp(bench_kinds[i].name, name))
+			return &bench_kinds[i];
+	return NULL;
+}
+
+/* How a key column appears in a benchmark name: "mem=1G"; a column not
+ * listed is its value alone ("fork"). */
+static const char *key_label(const char *col)
+{
+	static const struct {
+		const char *col, *label;
+	} labels[] = {
+		{"mem_bytes", "mem"},	   {"dirty_pages", "dirty"}, {"guest_page", "guest"},
+		{"cow_policy", "cow"},	   {"prefault", "prefault"}, {"region_bytes", "region"},
+	};
+	for (size_t i = 0; i < CB_ARRAY_SIZE(labels); i++)
+		if (!strcmp(labels[i].col, col))
+			return labels[i].label;
+	return NULL;
+}
+
+char *bench_name(const struct bench_kind *k, const struct grouping *gr, const struct group *g)
+{
+	char buf[512];
+	size_t at = (size_t)snprintf(buf, sizeof(buf), "%s", k->name);
+	for (size_t i = 0; i < gr->nkeys && at < sizeof(buf); i++) {
+		const char *v = group_value(gr, g, i);
+		if (!*v)
+			continue;
+		char sz[32];
+		const char *label = key_label(gr->keys[i]);
+		if (strstr(gr->keys[i], "bytes"))
+			v = fmt_bytes(strtod(v, NULL), sz, sizeof(sz));
+		if (label)
+			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "/%s=%s", label, v);
+		else
+			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "/%s", v);
+	}
+	return cb_xstrdup(buf);
+}
+
+const char *bench_unit(const struct bench_metric *m)
+{
+	return m->count ? "count" : "ns";
+}
+
+int bench_unit_col(const struct bench_kind *k, const struct csv_table *t)
+{
+	for (size_t i = 0; k->unit_cols[i]; i++) {
+		int c = csv_col(t, k->unit_cols[i]);
+		if (c >= 0)
+			return c;
+	}
+	return -1;
+}
+
+bool bench_samples(const struct bench_kind *k, const struct grouping *gr, const struct group *g,
+		   const struct bench_metric *m, double *x, int *unit)
+{
+	const struct csv_table *t = gr->t;
+	int tv = csv_col(t, "timing_valid"), uc = bench_unit_col(k, t), mc = csv_col(t, m->name);
+	bool any = false;
+	for (size_t i = 0; i < g->nrows; i++) {
+		size_t row = g->rows[i];
+		/* a mix would compare emulation with hardware */
+		if (m->hw_time && (tv < 0 || !run_true(csv_get(t, row, tv))))
+			return false;
+		x[i] = m->value ? m->value(t, row, m->name) : csv_get_double(t, row, mc);
+		unit[i] = uc < 0 ? 0 : (int)csv_get_double(t, row, uc);
+		any |= !isnan(x[i]);
+	}
+	return any;
+}
+
+struct tagged {
+	int unit;
+	double v;
+};
+
+static int by_unit(const void *a, const void *b)
+{
+	const struct tagged *x = a, *y = b;
+	if (x->unit != y->unit)
+		return (x->unit > y->unit) - (x->unit < y->unit);
+	return stats_cmp_double(&x->v, &y->v);
+}
+
+size_t bench_units(const double *x, const int *unit, size_t n, double *out)
+{
+	struct tagged *t = cb_xmalloc((n ? n : 1) * sizeof(*t));
+	double *v = cb_xmalloc((n ? n : 1) * sizeof(*v));
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(x[i]))
+			t[m++] = (struct tagged){unit[i], x[i]};
+	qsort(t, m, sizeof(*t), by_unit);
+	size_t nu = 0;
+	for (size_t i = 0; i < m;) {
+		size_t j = i;
+		while (j < m && t[j].unit == t[i].unit) {
+			v[j - i] = t[j].v;
+			j++;
+		}
+		out[nu++] = stats_quantile_sorted(v, j - i, 0.5);
+		i = j;
+	}
+	free(t);
+	free(v);
+	return nu;
+}
