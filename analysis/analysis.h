@@ -4,5 +4,6 @@
 
 int report_main(int argc, char **argv);
 int compare_main(int argc, char **argv);
+int history_main(int argc, char **argv);
 
 #endif

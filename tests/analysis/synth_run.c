@@ -170,7 +170,7 @@ static const struct mode {
 	bool huge;
 } modes[] = {{"4k", false}, {"thp", true}};
 
-static const double sizes[] = {0, 1 << 20, 64 << 20, 1 << 30};
+static const double sizes[] = {0, 1 << 20, 64 << 20, 256 << 20, 1 << 30};
 static const double dirties[] = {0, 16};
 
 static void summary_row(struct csv_writer *w, const struct prim *p, const char *mode, double mem,

@@ -98,7 +98,7 @@ check '[ -n "$regs" ]'
 check '[ -z "$(echo "$regs" | grep -v "| create_ns |")" ]'
 check '[ -z "$(echo "$regs" | grep -v "^| host/fork/")" ]'
 check 'echo "$regs" | grep -q "+2[0-9]\.[0-9]%"'
-check '[ $(echo "$regs" | wc -l) -eq 13 ]' # every fork configuration of the synthetic matrix
+check '[ $(echo "$regs" | wc -l) -eq 17 ]' # every fork configuration of the synthetic matrix
 check 'grep -q "^| host/fork/4k/mem=1G/dirty=16 | create_ns |" "$tmp/out"'
 check 'grep -q "regression" "$tmp/out"'
 # the regression section comes first
