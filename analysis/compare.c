@@ -10,6 +10,7 @@
 #include "afile.h"
 #include "analysis.h"
 #include "bench.h"
+#include "ebayes.h"
 #include "env.h"
 #include "fdr.h"
 #include "fmt.h"
@@ -146,8 +147,31 @@ void compare_table(struct cmp *c, const char *kind, const struct csv_table *cons
 		grouping_free(&gn);
 }
 
+/* Every metric judged against several base runs shares those runs: their
+ * between-run variances are moderated toward one prior (ebayes.h). */
+static void moderate(struct cmp *c)
+{
+	double *s2 = cb_xmalloc((c->n ? c->n : 1) * sizeof(*s2));
+	double *df = cb_xmalloc((c->n ? c->n : 1) * sizeof(*df));
+	size_t k = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct verdict *v = &c->rows[i].v;
+		if (c->rows[i].matched && v->by_runs) {
+			s2[k] = v->var_runs;
+			df[k++] = v->df_runs;
+		}
+	}
+	stats_ebayes_prior(s2, df, k, &c->prior);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->rows[i].matched)
+			verdict_moderate(&c->rows[i].v, &c->prior);
+	free(s2);
+	free(df);
+}
+
 void compare_decide(struct cmp *c)
 {
+	moderate(c);
 	double *p = cb_xmalloc((c->n ? c->n : 1) * sizeof(*p));
 	double *q = cb_xmalloc((c->n ? c->n : 1) * sizeof(*q));
 	size_t m = 0;

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "ebayes.h"
 #include "run.h"
 #include "verdict.h"
 
@@ -34,6 +35,7 @@ struct cmp {
 	size_t nnotes, nfp;
 	size_t count[4]; /* per enum verdict_kind, of the matched rows */
 	size_t tests;	 /* the Benjamini-Hochberg family: time metrics tested */
+	struct ebayes_prior prior; /* of the between-run variances (several base runs) */
 	/* --gate counts: only event counts (exits, faults) decide the exit
 	 * status; time metrics are judged and listed all the same. */
 	bool gate_counts;
@@ -46,7 +48,8 @@ struct cmp {
  * new-only otherwise.  Exposed for the unit tests. */
 void compare_table(struct cmp *c, const char *kind, const struct csv_table *const *base,
 		   size_t nbase, const struct csv_table *new_);
-/* Benjamini-Hochberg over every tested time metric, then each verdict;
+/* Moderates the between-run variances across metrics, then
+ * Benjamini-Hochberg over every tested time metric, then each verdict;
  * fills count[] and gated. */
 void compare_decide(struct cmp *c);
 /* Fingerprint and environment differences into c->notes; returns the

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cb.h"
+#include "ebayes.h"
 #include "hl.h"
 #include "stats.h"
 #include "ttest.h"
@@ -80,9 +81,37 @@ static void count_test(const double *const *base, const size_t *nbase, size_t ru
 	}
 }
 
-/* Several base runs: the new run's median against the base runs' medians. */
+/* The prediction test of the new run's median against the base runs'
+ * medians, from its parts (v->d_log, var_runs, df_runs, nruns_used), all on
+ * the log scale; the interval never narrower than the rounds' own. */
+static void runs_finish(struct verdict *v)
+{
+	double r = (double)v->nruns_used, d = v->d_log;
+	v->se = sqrt(v->var_runs * (1 + 1 / r));
+	v->df = v->df_runs;
+	v->ratio = exp(d);
+	if (!(v->se > 0)) {
+		/* every base run had the same median: no spread to scale by */
+		v->p = d == 0 ? 1 : 0;
+		v->lo = v->hi = d;
+	} else {
+		v->p = stats_t_p2(d / v->se, v->df);
+		double tq = stats_t_quantile(0.975, v->df);
+		v->lo = d - tq * v->se;
+		v->hi = d + tq * v->se;
+	}
+	if (!isnan(v->hl_lo)) {
+		v->lo = fmin(v->lo, v->hl_lo);
+		v->hi = fmax(v->hi, v->hl_hi);
+	}
+	v->w_lo = d - v->lo;
+	v->lo = exp(v->lo);
+	v->hi = exp(v->hi);
+}
+
+/* Several base runs: the parts of the test on the base runs' medians. */
 static void runs_test(double *const *lb, const size_t *nlb, size_t runs, const double *ln,
-		      size_t nln, struct verdict *v)
+		      size_t nln, const struct stats_hl *h, struct verdict *v)
 {
 	double *m = cb_xmalloc(runs * sizeof(*m));
 	size_t r = 0;
@@ -92,21 +121,27 @@ static void runs_test(double *const *lb, const size_t *nlb, size_t runs, const d
 	double mean, var;
 	stats_mean_var(m, r, &mean, &var);
 	free(m);
-	double d = median_of(ln, nln) - mean;
+	v->by_runs = true;
+	v->nruns_used = r;
+	v->d_log = median_of(ln, nln) - mean;
+	v->var_runs = var;
+	v->df_runs = (double)r - 1;
 	v->spread = sqrt(var);
-	v->se = sqrt(var * (1 + 1.0 / (double)r));
-	v->df = (double)r - 1;
-	v->ratio = exp(d);
-	if (!(v->se > 0)) {
-		/* every base run had the same median: no spread to scale by */
-		v->p = d == 0 ? 1 : 0;
-		v->lo = v->hi = d;
+	bool hl = h->nx >= 2 && h->ny >= 2;
+	v->hl_lo = hl ? h->lo : NAN;
+	v->hl_hi = hl ? h->hi : NAN;
+	runs_finish(v);
+}
+
+void verdict_moderate(struct verdict *v, const struct ebayes_prior *prior)
+{
+	if (!v->by_runs || !(prior->d0 > 0))
 		return;
-	}
-	v->p = stats_t_p2(d / v->se, v->df);
-	double tq = stats_t_quantile(0.975, v->df);
-	v->lo = d - tq * v->se;
-	v->hi = d + tq * v->se;
+	v->var_runs = stats_ebayes_var(prior, v->var_runs, (double)v->nruns_used - 1);
+	v->df_runs = (double)v->nruns_used - 1 + prior->d0;
+	runs_finish(v);
+	size_t len = strlen(v->why);
+	snprintf(v->why + len, sizeof(v->why) - len, ", variance moderated (prior df %.3g)", prior->d0);
 }
 
 void verdict_test(const double *const *base, const size_t *nbase, size_t runs,
@@ -150,14 +185,8 @@ void verdict_test(const double *const *base, const size_t *nbase, size_t runs,
 	struct stats_hl h;
 	stats_hl_shift(all, nall, ln, nln, 0.95, &h);
 	if (with >= 2 && nln >= 1) {
-		runs_test(lb, nlb, runs, ln, nln, v);
-		/* never narrower than what the rounds alone show */
-		if (h.nx >= 2 && h.ny >= 2) {
-			v->lo = fmin(v->lo, h.lo);
-			v->hi = fmax(v->hi, h.hi);
-		}
-		v->w_lo = log(v->ratio) - v->lo;
 		snprintf(v->why, sizeof(v->why), "%zu base runs", with);
+		runs_test(lb, nlb, runs, ln, nln, &h, v);
 	} else if (with == 1 && nall >= 2 && nln >= 2) {
 		struct stats_ttest t;
 		stats_welch(all, nall, ln, nln, &t);
@@ -180,7 +209,7 @@ void verdict_test(const double *const *base, const size_t *nbase, size_t runs,
 					       : "the new run has none");
 	}
 	v->testable = !isnan(v->p);
-	if (!isnan(v->lo)) {
+	if (!v->by_runs && !isnan(v->lo)) {
 		v->lo = exp(v->lo);
 		v->hi = exp(v->hi);
 	}

@@ -8,9 +8,10 @@
  *     base run's, and the Hodges-Lehmann 95% interval of the shift;
  *   - several base runs: the new run's median against the spread of the
  *     base runs' medians (a t prediction test with runs - 1 degrees of
- *     freedom), because runs minutes apart differ by more than their
- *     rounds do; the interval is the wider of that prediction interval and
- *     the Hodges-Lehmann interval over all units.
+ *     freedom, the variance moderated across the compare's metrics by
+ *     verdict_moderate), because runs minutes apart differ by more than
+ *     their rounds do; the interval is the wider of that prediction
+ *     interval and the Hodges-Lehmann interval over all units.
  * Then, with q the Benjamini-Hochberg-adjusted p of the whole compare:
  *   regressed  q <= fdr and the interval's lower bound > 1 + threshold;
  *   improved   q <= fdr and its upper bound < 1 / (1 + threshold);
@@ -52,6 +53,11 @@ struct verdict {
 	double se, df;	    /* of the test statistic (log scale) */
 	double w_lo;	    /* estimate minus lower bound, log scale */
 	double spread;	    /* the base's own spread (sd of log run medians, or of log units) */
+	/* several base runs: the parts the test is built from (log scale), so
+	 * compare can moderate the variance across metrics and rebuild it */
+	bool by_runs;
+	double d_log, var_runs, df_runs, hl_lo, hl_hi;
+	size_t nruns_used;
 	double mde;	    /* minimum detectable effect, relative; +inf when none */
 	char why[160];	    /* one phrase for the table */
 };
@@ -62,6 +68,10 @@ struct verdict {
 void verdict_test(const double *const *base, const size_t *nbase, size_t runs,
 		  const double *new_, size_t nn, bool count, const struct verdict_opts *o,
 		  struct verdict *out);
+/* Several base runs: rebuilds the test with the between-run variance
+ * moderated by a prior fitted to every metric of the compare (ebayes.h). */
+struct ebayes_prior;
+void verdict_moderate(struct verdict *v, const struct ebayes_prior *prior);
 /* The verdict of a time metric from its test and its q. */
 void verdict_decide(struct verdict *v, const struct verdict_opts *o);
 

@@ -7,6 +7,7 @@
 
 #include "cb.h"
 #include "check.h"
+#include "ebayes.h"
 #include "ediv.h"
 #include "fdr.h"
 #include "hl.h"
@@ -281,8 +282,62 @@ static void edivisive(void)
 	}
 }
 
+static double chi2(int df)
+{
+	double s = 0;
+	for (int i = 0; i < df; i++) {
+		double z = gauss();
+		s += z * z;
+	}
+	return s;
+}
+
+static void empirical_bayes(void)
+{
+	const double euler = 0.57721566490153286;
+	/* closed forms: psi(1) = -gamma, psi(1/2) = -gamma - 2 ln 2,
+	 * psi'(1) = pi^2/6, psi'(1/2) = pi^2/2; psi(x+1) = psi(x) + 1/x */
+	CHECK_NEAR(stats_digamma(1), -euler, 1e-12);
+	CHECK_NEAR(stats_digamma(0.5), -euler - 2 * log(2), 1e-12);
+	CHECK_NEAR(stats_digamma(10.5) - stats_digamma(9.5), 1 / 9.5, 1e-12);
+	CHECK_NEAR(stats_trigamma(1), M_PI * M_PI / 6, 1e-12);
+	CHECK_NEAR(stats_trigamma(0.5), M_PI * M_PI / 2, 1e-11);
+	CHECK_NEAR(stats_trigamma(40) - stats_trigamma(41), 1 / 1600.0, 1e-14);
+	CHECK_NEAR(stats_trigamma(stats_trigamma_inverse(0.37)), 0.37, 1e-12);
+	/* identical variances: no spread beyond chance, so one shared
+	 * variance on the family's total df; for df 2, E[log s2] = log s^2 +
+	 * psi(1) - log 1, which the prior undoes */
+	double s2[50], df[50];
+	for (int i = 0; i < 50; i++) {
+		s2[i] = 0.0009;
+		df[i] = 2;
+	}
+	struct ebayes_prior pr;
+	stats_ebayes_prior(s2, df, 50, &pr);
+	CHECK_NEAR(pr.d0, 100, 0);
+	CHECK_NEAR(pr.s0sq, 0.0009 * exp(euler), 1e-12);
+	CHECK_NEAR(stats_ebayes_var(&pr, 0.0036, 2), (100 * pr.s0sq + 2 * 0.0036) / 102, 1e-15);
+	/* too few to fit: no borrowing */
+	stats_ebayes_prior(s2, df, 2, &pr);
+	CHECK(pr.d0 == 0 && stats_ebayes_var(&pr, 0.5, 2) == 0.5);
+	/* the model itself: sigma^2 ~ s0^2 d0 / chi2(d0), s^2 ~ sigma^2 chi2(2) / 2,
+	 * with d0 = 10 and s0^2 = 1: the moments find them again */
+	enum { G = 20000 };
+	static double v[G], d[G];
+	rng = 12345;
+	for (int i = 0; i < G; i++) {
+		double sigma2 = 10 / chi2(10);
+		v[i] = sigma2 * chi2(2) / 2;
+		d[i] = 2;
+	}
+	stats_ebayes_prior(v, d, G, &pr);
+	CHECK(pr.d0 > 7 && pr.d0 < 14);
+	CHECK(pr.s0sq > 0.9 && pr.s0sq < 1.1);
+}
+
 int main(void)
 {
+	empirical_bayes();
 	t_distribution();
 	welch();
 	hodges_lehmann();
