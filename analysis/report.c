@@ -24,7 +24,7 @@ static int sec_host(struct report *r, struct findings *f, cb_error *e)
 
 static int sec_vm(struct report *r, struct findings *f, cb_error *e)
 {
-	return report_vm(r, &f->host, e);
+	return report_vm(r, &f->host, &f->vm, e);
 }
 
 static int sec_crosscheck(struct report *r, struct findings *f, cb_error *e)
@@ -124,38 +124,55 @@ int report_main(int argc, char **argv)
 	if (cb_make_out_dir(r.plots_dir, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, run_dir, &e);
 
+	/* The sections write the body first, so that the findings they
+	 * return can open summary.md above it. */
 	char *md_path = cb_path_join(run_dir, "summary.md");
-	struct afile md;
-	if (afile_open(&md, md_path, &e) < 0)
+	char *tables_path = cb_path_join(run_dir, "summary-tables.md");
+	struct afile md, tables;
+	if (afile_open(&md, md_path, &e) < 0 || afile_open(&tables, tables_path, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, run_dir, &e);
-	r.md = md.fp;
+	char *body = NULL;
+	size_t body_len = 0;
+	r.md = open_memstream(&body, &body_len);
+	r.tables = tables.fp;
 	const char *base = strrchr(run_dir, '/');
 	char name[256];
 	snprintf(name, sizeof(name), "%s", base && base[1] ? base + 1 : run_dir);
-	fprintf(r.md,
+	fprintf(r.tables, "# cowbench report: %s, the tables\n\nEvery per-configuration table of "
+			  "[summary.md](summary.md), in the order it links them.\n", name);
+	struct findings fd;
+	memset(&fd, 0, sizeof(fd));
+	for (size_t i = 0; i < CB_ARRAY_SIZE(sections); i++)
+		if (sections[i].run(&r, &fd, &e) < 0) {
+			fclose(r.md);
+			free(body);
+			afile_abort(&md);
+			afile_abort(&tables);
+			cb_die_err(CB_EXIT_FAIL, "report", &e);
+		}
+	fclose(r.md);
+	fprintf(md.fp,
 		"# cowbench report: %s\n\n"
 		"What fork and copy-on-write cost on this machine, on the host and inside a KVM "
 		"guest of our own. Every statistic below is recomputed from the raw samples in "
 		"host.csv and vm.csv: medians with distribution-free 95%% confidence intervals "
 		"(binomial order statistics). \u26a0 marks numbers that are not hardware time; "
-		"the reason is spelled out under each table and figure.\n",
+		"the reason is spelled out under each table and figure. The per-configuration "
+		"tables are in [summary-tables.md](summary-tables.md).\n",
 		name);
-	struct findings fd;
-	memset(&fd, 0, sizeof(fd));
-	for (size_t i = 0; i < CB_ARRAY_SIZE(sections); i++)
-		if (sections[i].run(&r, &fd, &e) < 0) {
-			afile_abort(&md);
-			cb_die_err(CB_EXIT_FAIL, "report", &e);
-		}
+	report_findings(md.fp, &r, &fd);
+	fwrite(body, 1, body_len, md.fp);
+	free(body);
 	fputs("\n---\nWritten by `cowbench report`; the schemas of the CSVs are in "
 	      "results/README.md.\n",
-	      r.md);
-	if (afile_commit(&md, &e) < 0)
+	      md.fp);
+	if (afile_commit(&tables, &e) < 0 || afile_commit(&md, &e) < 0)
 		cb_die_err(CB_EXIT_FAIL, "report", &e);
+	free(tables_path);
 	fprintf(stderr, "cowbench: report: %s (%zu plots)\n", md_path, r.nplots);
 	free(md_path);
 	free(r.plots_dir);
-	free(fd.host.refs);
+	report_findings_free(&fd);
 	if (r.have_refs)
 		refs_free(&r.refs);
 	run_free(&r.run);

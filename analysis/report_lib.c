@@ -97,6 +97,13 @@ void report_plot_title(FILE *script, const char *head, const char *common, unsig
 	free(t);
 }
 
+FILE *report_appendix(struct report *r, const char *anchor, const char *title)
+{
+	fprintf(r->md, "\nTable: [%s](summary-tables.md#%s)\n", title, anchor);
+	fprintf(r->tables, "\n<a id=\"%s\"></a>\n\n## %s\n", anchor, title);
+	return r->tables;
+}
+
 void report_table_head(FILE *f, const char *const *cols)
 {
 	fputc('\n', f);

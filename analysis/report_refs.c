@@ -45,6 +45,11 @@ void report_refs_table(struct report *r, const struct host_findings *host)
 	static const char *const cols[] = {"source", "year", "machine", "kernel", "primitive",
 					   "page mode", "parent size", "metric", "value",
 					   "on the plot", "note", NULL};
+	size_t drawn = 0;
+	for (size_t i = 0; i < r->refs.n; i++)
+		drawn += host->refs[i].plotted;
+	fprintf(f, "\n%zu published figures, %zu of them drawn.\n", r->refs.n, drawn);
+	f = report_appendix(r, "published", "Published figures");
 	report_table_head(f, cols);
 	for (size_t i = 0; i < r->refs.n; i++) {
 		const struct ref_point *p = &r->refs.p[i];

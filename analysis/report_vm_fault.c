@@ -28,19 +28,23 @@ static void fault_xtics(struct vm *v, FILE *s)
 	fputs(") font \",9\"\n", s);
 }
 
-/* Under a figure: its flags, what every row shares, the table's head. */
-static void fault_table_head(struct vm *v, unsigned flags, const char *const *cols)
+/* Under a figure: its flags; in the appendix, what every row shares and
+ * the table's head.  Returns where the rows go. */
+static FILE *fault_table_head(struct vm *v, unsigned flags, const char *anchor, const char *title,
+			      const char *const *cols)
 {
 	report_flags(v->r, flags);
-	report_vm_common_line(v->r->md, v->common);
-	report_table_head(v->r->md, cols);
+	FILE *f = report_appendix(v->r, anchor, title);
+	report_vm_common_line(f, v->common);
+	report_table_head(f, cols);
+	return f;
 }
 
 /* A table row's first cell: the configuration, on one line. */
-static void fault_row_start(struct vm *v, size_t i)
+static void fault_row_start(FILE *f, struct vm *v, size_t i)
 {
-	fputs("| ", v->r->md);
-	fmt_md_cell(v->r->md, v->labels[i]);
+	fputs("| ", f);
+	fmt_md_cell(f, v->labels[i]);
 }
 
 /* --- exits per COW fault --- */
@@ -96,11 +100,11 @@ int report_vm_exits_per_fault(struct vm *v, cb_error *e)
 		return -1;
 	static const char *const cols[] = {"configuration", "n", "COW copies", "net exits / fault",
 					   "95% CI", "raw exits / fault", "flags", NULL};
-	fault_table_head(v, flags, cols);
+	f = fault_table_head(v, flags, "vm-exits-per-fault", "VM exits per guest COW fault", cols);
 	for (size_t i = 0; i < v->nfaults; i++) {
 		const struct fault_cfg *fc = &v->faults[i];
 		char a[32], b[32], c[32], d[32], rw[32], fl[160];
-		fault_row_start(v, i);
+		fault_row_start(f, v, i);
 		fprintf(f, " | %zu | %s | %s | [%s, %s] | %s | %s |\n", fc->net.n,
 			fmt_num(fc->copies.median, a, sizeof(a)), fmt_num(fc->net.median, b, sizeof(b)),
 			fmt_num(fc->net.ci_lo, c, sizeof(c)), fmt_num(fc->net.ci_hi, d, sizeof(d)),
@@ -212,11 +216,11 @@ int report_vm_cost_per_copy(struct vm *v, cb_error *e)
 		return -1;
 	static const char *const cols[] = {"configuration", "n", "cycles / copy", "time / copy",
 					   "95% CI", "vs host per page", "flags", NULL};
-	fault_table_head(v, flags, cols);
+	f = fault_table_head(v, flags, "vm-cow-cost", "Guest time per COW copy vs the host", cols);
 	for (size_t i = 0; i < v->nfaults; i++) {
 		const struct fault_cfg *fc = &v->faults[i];
 		char b[32], c[64], d[32], fl[160];
-		fault_row_start(v, i);
+		fault_row_start(f, v, i);
 		double ratio = v->host->cow_pp.n ? fc->ns.median / v->host->cow_pp.median : NAN;
 		fprintf(f, " | %zu | %s | %s | %s | %s%s | %s |\n", fc->ns.n,
 			fmt_num(fc->cycles.median, a, sizeof(a)), fmt_ns(fc->ns.median, b, sizeof(b)),
@@ -312,8 +316,18 @@ void report_vm_theory(struct vm *v)
 	static const char *const cols[] = {"where", "mmu", "primitive", "guest page", "backing",
 					   "prefault", "region", "dirty pages", "expected",
 					   "measured", "verdict", "flags", NULL};
-	report_table_head(f, cols);
 	unsigned flags = 0;
+	size_t verdicts[3] = {0}; /* inconsistent, consistent, not checked */
+	for (size_t i = 0; i < v->nfaults; i++) {
+		struct check k;
+		theory_one(v, &v->faults[i], &k);
+		verdicts[k.verdict < 0 ? 2 : k.verdict]++;
+	}
+	fprintf(f, "\n%zu of %zu configurations **consistent** with what their MMU mode predicts, "
+		   "%zu **inconsistent**, %zu not checked.\n",
+		verdicts[1], v->nfaults, verdicts[0], verdicts[2]);
+	f = report_appendix(r, "theory", "Theory checks, per configuration");
+	report_table_head(f, cols);
 	for (size_t i = 0; i < v->nfaults; i++) {
 		const struct fault_cfg *fc = &v->faults[i];
 		const struct group *g = fc->g;
