@@ -1,30 +1,16 @@
 #include "ebayes.h"
 
+#include <gsl/gsl_sf_psi.h>
 #include <math.h>
 
-/* Both by recurrence up to x >= 12, then the asymptotic series. */
 double stats_digamma(double x)
 {
-	double r = 0;
-	while (x < 12) {
-		r -= 1 / x;
-		x += 1;
-	}
-	double f = 1 / (x * x);
-	return r + log(x) - 0.5 / x -
-	       f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+	return x > 0 ? gsl_sf_psi(x) : NAN;
 }
 
 double stats_trigamma(double x)
 {
-	double r = 0;
-	while (x < 12) {
-		r += 1 / (x * x);
-		x += 1;
-	}
-	double f = 1 / (x * x);
-	return r + 1 / x + f / 2 +
-	       f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * 5.0 / 66))));
+	return x > 0 ? gsl_sf_psi_1(x) : NAN;
 }
 
 double stats_trigamma_inverse(double x)

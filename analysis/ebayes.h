@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+/* psi and psi' (GSL), NaN for x <= 0. */
 double stats_digamma(double x);
 double stats_trigamma(double x);
 /* The y > 0 with trigamma(y) = x, for x > 0. */

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 /* P(T <= t) for Student's t with df > 0 degrees of freedom (df = +inf: the
- * standard normal).  Through the regularized incomplete beta function. */
+ * standard normal), through GSL; NaN for a df or t outside the domain. */
 double stats_t_cdf(double t, double df);
 /* Two-sided tail P(|T| >= |t|); 0 for t = +-inf. */
 double stats_t_p2(double t, double df);
