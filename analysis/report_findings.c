@@ -66,11 +66,12 @@ static void flat_line(FILE *f, const struct host_findings *h)
 		fputs("- **vfork, clone_vm, posix_spawn**: not measured in this run.\n", f);
 		return;
 	}
-	fputs("- **Flat costs, whatever the parent's size**: ", f);
+	fputs("- **The primitives that copy no page tables** (create at the largest size, and the "
+	      "range of medians over every size): ", f);
 	for (size_t i = 0; i < h->nflat; i++) {
 		const struct host_flat *x = &h->flat[i];
 		char a[96], sz[32], lo[32], hi[32];
-		fprintf(f, "%s%s %s at %s (%s..%s over the sizes)", i ? "; " : "", x->prim,
+		fprintf(f, "%s%s %s at %s (%s..%s)", i ? "; " : "", x->prim,
 			est_text(&x->at_max, a, sizeof(a)), fmt_bytes(x->mem_max, sz, sizeof(sz)),
 			fmt_ns(x->min, lo, sizeof(lo)), fmt_ns(x->max, hi, sizeof(hi)));
 	}

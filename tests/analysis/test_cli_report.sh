@@ -59,7 +59,7 @@ tb=$tmp/full/summary-tables.md
 check '[ "$(grep -m1 "^## " "$md")" = "## Findings" ]'
 check 'grep -q "^- \*\*fork at 4 KiB pages costs 1\.[0-9]* ms per GiB\*\* of parent memory, 95% interval \[.* ms, .* ms\].*(plots/fork-latency.png)" "$md"'
 check 'grep -q "^- \*\*Huge pages\*\*: with thp, fork of 1G takes \*\*[0-9.]* µs\*\*.*x less" "$md"'
-check 'grep -q "^- \*\*Flat costs.*vfork \*\*2[0-9.]* µs\*\*.*posix_spawn" "$md"'
+check 'grep -q "^- \*\*The primitives that copy no page tables\*\*.*vfork \*\*2[0-9.]* µs\*\*.*posix_spawn" "$md"'
 check 'grep -q "^- A COW fault costs \*\*1\.[0-9]* µs\*\* \[.*\*\*per page\*\*.*x the copy floor" "$md"'
 check 'grep -q "^- \*\*VM exits per guest COW fault\*\*.*pvm-shadow (host) \*\*3\.0[0-9]*\*\*.*npt (nested-tcg)" "$md"'
 check 'grep -q "^- \*\*This machine was stable\*\*: one speed state over [0-9]* samples" "$md"'
