@@ -156,7 +156,9 @@ int report_main(int argc, char **argv)
 		"What fork and copy-on-write cost on this machine, on the host and inside a KVM "
 		"guest of our own. Every statistic below is recomputed from the raw samples in "
 		"host.csv and vm.csv: medians with distribution-free 95%% confidence intervals "
-		"(binomial order statistics). \u26a0 marks numbers that are not hardware time; "
+		"(binomial order statistics; for host timings taken in rounds, the median of the "
+		"round medians and an interval over rounds that covers what the next run will "
+		"see). \u26a0 marks numbers that are not hardware time; "
 		"the reason is spelled out under each table and figure. The per-configuration "
 		"tables are in [summary-tables.md](summary-tables.md).\n",
 		name);

@@ -50,6 +50,35 @@ static double cow_per_page(const struct csv_table *t, size_t row, void *arg)
 	return d > 0 ? ns / d : NAN;
 }
 
+/* A timing's summary; where host.csv has rounds, its median and interval
+ * are over rounds (stats_rounds_summarize), as host-summary.csv's are: the
+ * interval then covers what the next run will see, not only this run's
+ * samples. */
+static void time_summary(const struct grouping *gr, const struct group *g, report_row_fn fn,
+			 void *arg, struct stats_summary *s)
+{
+	report_summarize(gr, g, fn, arg, s);
+	int rc = csv_col(gr->t, "round");
+	if (rc < 0 || !s->n)
+		return;
+	double *x = cb_xmalloc(g->nrows * sizeof(*x));
+	int *round = cb_xmalloc(g->nrows * sizeof(*round));
+	for (size_t i = 0; i < g->nrows; i++) {
+		x[i] = fn(gr->t, g->rows[i], arg);
+		round[i] = (int)csv_get_double(gr->t, g->rows[i], rc);
+	}
+	struct stats_rounds r;
+	stats_rounds_summarize(x, round, g->nrows, &r);
+	if (r.nrounds >= 2) {
+		s->median = r.median;
+		s->ci_lo = r.ci_lo;
+		s->ci_hi = r.ci_hi;
+		s->ci_exact = r.ci_exact;
+	}
+	free(x);
+	free(round);
+}
+
 static bool not_converged(const struct csv_table *t, size_t row, void *arg)
 {
 	return !strcmp(csv_get(t, row, csv_col(t, "converged")), "false");
@@ -111,11 +140,11 @@ static void host_build(struct host *h)
 		c->mode = group_value(&h->gr, g, 1);
 		c->mem = strtod(group_value(&h->gr, g, 2), NULL);
 		c->dirty = strtod(group_value(&h->gr, g, 3), NULL);
-		report_summarize(&h->gr, g, report_col, "create_ns", &c->create);
-		report_summarize(&h->gr, g, report_col, "child_start_ns", &c->child);
-		report_summarize(&h->gr, g, report_col, "total_ns", &c->total);
-		report_summarize(&h->gr, g, report_col, "cow_ns", &c->cow);
-		report_summarize(&h->gr, g, cow_per_page, NULL, &c->cow_pp);
+		time_summary(&h->gr, g, report_col, "create_ns", &c->create);
+		time_summary(&h->gr, g, report_col, "child_start_ns", &c->child);
+		time_summary(&h->gr, g, report_col, "total_ns", &c->total);
+		time_summary(&h->gr, g, report_col, "cow_ns", &c->cow);
+		time_summary(&h->gr, g, cow_per_page, NULL, &c->cow_pp);
 		report_summarize(&h->gr, g, report_col, "cow_faults", &c->faults);
 		struct stats_summary s;
 		report_summarize(&h->gr, g, report_col, "huge_fraction", &s);
