@@ -34,6 +34,8 @@ static const char *change_text(const struct verdict *v, char *buf, size_t len)
 
 static const char *mde_text(const struct verdict *v, char *buf, size_t len)
 {
+	if (v->count && v->base == 0)
+		return "1 event"; /* from zero any event shows */
 	if (isinf(v->mde) || isnan(v->mde))
 		return "none";
 	snprintf(buf, len, "%.3g%%", v->mde * 100);
