@@ -110,7 +110,9 @@ bool bench_samples(const struct bench_kind *k, const struct grouping *gr, const 
 		if (m->hw_time && (tv < 0 || !run_true(csv_get(t, row, tv))))
 			return false;
 		x[i] = m->value ? m->value(t, row, m->name) : csv_get_double(t, row, mc);
-		unit[i] = uc < 0 ? 0 : (int)csv_get_double(t, row, uc);
+		double u = uc < 0 ? 0 : csv_get_double(t, row, uc);
+		/* an empty or absurd unit id joins unit 0 rather than overflow an int */
+		unit[i] = isfinite(u) && fabs(u) < 1e9 ? (int)u : 0;
 		any |= !isnan(x[i]);
 	}
 	return any;

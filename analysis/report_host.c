@@ -45,7 +45,8 @@ static void time_summary(const struct grouping *gr, const struct group *g, repor
 	int *round = cb_xmalloc(g->nrows * sizeof(*round));
 	for (size_t i = 0; i < g->nrows; i++) {
 		x[i] = fn(gr->t, g->rows[i], arg);
-		round[i] = (int)csv_get_double(gr->t, g->rows[i], rc);
+		double r = csv_get_double(gr->t, g->rows[i], rc);
+		round[i] = isfinite(r) && fabs(r) < 1e9 ? (int)r : 0;
 	}
 	struct stats_rounds r;
 	stats_rounds_summarize(x, round, g->nrows, &r);
