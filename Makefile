@@ -8,7 +8,7 @@ OUT ?=
 
 BENCH_ARGS = $(if $(QUICK),--quick) $(if $(OUT),--out $(OUT))
 
-.PHONY: all deps build test test-unit bench bench-check bench-nested clean
+.PHONY: all deps build test test-unit bench bench-check bench-nested fuzz clean
 
 all: build
 
@@ -41,5 +41,12 @@ bench-nested: build
 	@scripts/install-deps --nested
 	COWBENCH_BIN=$(abspath $(BUILD))/cli/cowbench scripts/nested $(BENCH_ARGS)
 
+# Every fuzz harness (tests/fuzz) for FUZZ_SECONDS each under ASan+UBSan
+# with libFuzzer (clang, in build-fuzz); fails on any crash, leak or timeout.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps --fuzz
+	scripts/fuzz --seconds $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz

@@ -385,7 +385,7 @@ static void check_env(struct cmp *c, bool allow_env)
 	}
 }
 
-int compare_main(int argc, char **argv)
+void compare_parse_args(int argc, char **argv, struct compare_args *a)
 {
 	static const struct option opts[] = {
 		{"threshold", required_argument, NULL, 't'},
@@ -397,46 +397,62 @@ int compare_main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct cmp c;
-	memset(&c, 0, sizeof(c));
-	c.o.threshold = 0.05;
-	c.o.fdr = 0.05;
-	bool allow_env = false, mclass = false;
-	const char *out = NULL;
+	memset(a, 0, sizeof(*a));
+	a->threshold = 0.05;
+	a->fdr = 0.05;
 	cb_error e;
 	int opt;
-	optind = 1;
+	optind = 0; /* not 1: glibc then also forgets a "-xy" an earlier parse left half-read */
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 't': c.o.threshold = parse_threshold(optarg); break;
+		case 't': a->threshold = parse_threshold(optarg); break;
 		case 'f':
-			if (parse_double(optarg, &c.o.fdr, &e) < 0)
+			if (parse_double(optarg, &a->fdr, &e) < 0)
 				cb_die_err(CB_EXIT_USAGE, "--fdr", &e);
-			if (!(c.o.fdr > 0 && c.o.fdr < 1))
+			if (!(a->fdr > 0 && a->fdr < 1))
 				cb_die(CB_EXIT_USAGE, "--fdr", "'%s' is not between 0 and 1", optarg);
 			break;
-		case 'E': allow_env = true; break;
+		case 'E': a->allow_env = true; break;
 		case 'g':
 			if (!strcmp(optarg, "counts"))
-				c.gate_counts = true;
+				a->gate_counts = true;
 			else if (strcmp(optarg, "all"))
 				cb_die(CB_EXIT_USAGE, "--gate", "'%s' is not all or counts", optarg);
 			break;
-		case 'o': out = optarg; break;
-		case 'M': mclass = true; break;
-		case 'h': usage(stdout); return 0;
+		case 'o': a->out = optarg; break;
+		case 'M': a->machine_class = true; break;
+		case 'h': usage(stdout); exit(0);
 		default: cb_die(CB_EXIT_USAGE, "compare", "bad option (try --help)");
 		}
 	}
-	if (mclass) {
+	if (a->machine_class) {
 		if (argc - optind != 1)
 			cb_die(CB_EXIT_USAGE, "--machine-class", "needs exactly one RUN_DIR");
-		return machine_class(argv[optind]);
+		a->base_dir = argv[optind];
+		return;
 	}
 	if (argc - optind != 2)
 		cb_die(CB_EXIT_USAGE, "compare", "needs BASE and NEW_DIR (try --help)");
-	c.base_dir = argv[optind];
-	c.new_dir = argv[optind + 1];
+	a->base_dir = argv[optind];
+	a->new_dir = argv[optind + 1];
+}
+
+int compare_main(int argc, char **argv)
+{
+	struct compare_args a;
+	compare_parse_args(argc, argv, &a);
+	if (a.machine_class)
+		return machine_class(a.base_dir);
+	struct cmp c;
+	memset(&c, 0, sizeof(c));
+	c.o.threshold = a.threshold;
+	c.o.fdr = a.fdr;
+	c.gate_counts = a.gate_counts;
+	c.base_dir = a.base_dir;
+	c.new_dir = a.new_dir;
+	bool allow_env = a.allow_env;
+	const char *out = a.out;
+	cb_error e;
 	if (run_load_set(c.base_dir, &c.base, &c.nbase, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "compare", &e);
 	if (run_load(c.new_dir, &c.new_, &e) < 0)

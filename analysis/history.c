@@ -337,7 +337,11 @@ int history_main(int argc, char **argv)
 	cb_error e;
 	bool pct;
 	int opt;
-	optind = 2;
+	/* the subcommand is argv[0] of what getopt sees; optind = 0, not 1:
+	 * glibc then also forgets a "-xy" an earlier parse left half-read */
+	argc--;
+	argv++;
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': db_path = optarg; break;

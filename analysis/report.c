@@ -66,7 +66,7 @@ static void usage(FILE *f)
 /* Options by hand: `--reference DIR` must take DIR only when another
  * argument is left for RUN_DIR, which getopt's optional arguments cannot
  * express. */
-static void parse_args(int argc, char **argv, const char **run_dir, const char **ref_dir,
+void report_parse_args(int argc, char **argv, const char **run_dir, const char **ref_dir,
 		       bool *use_refs)
 {
 	int positional = 0;
@@ -106,7 +106,7 @@ int report_main(int argc, char **argv)
 {
 	const char *run_dir = NULL, *ref_dir = NULL;
 	bool use_refs;
-	parse_args(argc, argv, &run_dir, &ref_dir, &use_refs);
+	report_parse_args(argc, argv, &run_dir, &ref_dir, &use_refs);
 	cb_error e;
 	if (gp_check_installed(&e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "gnuplot", &e);

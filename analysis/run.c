@@ -112,6 +112,11 @@ static const struct file_spec {
 	{"qemu-crosscheck.csv", xcheck_cols, offsetof(struct run, xcheck)},
 };
 
+const char *run_file_name(size_t i)
+{
+	return i < CB_ARRAY_SIZE(files) ? files[i].file : NULL;
+}
+
 static struct csv_table **slot(struct run *r, const struct file_spec *f)
 {
 	return (struct csv_table **)((char *)r + f->off);

@@ -39,6 +39,8 @@ bool run_is_run(const char *dir);
  * such as "host.csv"): required columns present, numeric columns numeric,
  * booleans true/false, key columns non-empty.  Unknown files pass. */
 int run_check_table(const struct csv_table *t, const char *file, cb_error *e);
+/* The i-th result file with a schema ("host.csv", ...); NULL past the last. */
+const char *run_file_name(size_t i);
 
 /* The string at a dotted path in meta.json ("kvm.mmu"), or NULL. */
 const char *run_meta_str(const json_t *meta, const char *path);

@@ -47,8 +47,42 @@ int afile_open(struct afile *af, const char *path, cb_error *e)
 	return 0;
 }
 
+int afile_open_append(struct afile *af, const char *path, cb_error *e)
+{
+	memset(af, 0, sizeof(*af));
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0) {
+		cb_error_errno(e, "cannot append to %s", path);
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		cb_error_set(e, "cannot append to %s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	af->fp = fdopen(fd, "a");
+	if (!af->fp) {
+		cb_error_errno(e, "cannot open %s", path);
+		close(fd);
+		return -1;
+	}
+	af->path = cb_xstrdup(path);
+	af->append_from = st.st_size;
+	return 0;
+}
+
+/* Appending: puts the file back to its length before this append. */
+static void cut_back(struct afile *af)
+{
+	if (af->fp)
+		(void)!ftruncate(fileno(af->fp), af->append_from);
+}
+
 void afile_abort(struct afile *af)
 {
+	if (!af->tmp)
+		cut_back(af);
 	if (af->fp)
 		fclose(af->fp);
 	if (af->tmp)
@@ -68,16 +102,18 @@ int afile_commit(struct afile *af, cb_error *e)
 		cb_error_errno(e, "cannot sync %s", af->path);
 		rc = -1;
 	}
+	if (rc != 0 && !af->tmp)
+		cut_back(af);
 	if (fclose(af->fp) != 0 && rc == 0) {
 		cb_error_errno(e, "cannot write %s", af->path);
 		rc = -1;
 	}
 	af->fp = NULL;
-	if (rc == 0 && rename(af->tmp, af->path) != 0) {
+	if (af->tmp && rc == 0 && rename(af->tmp, af->path) != 0) {
 		cb_error_errno(e, "cannot rename %s to %s", af->tmp, af->path);
 		rc = -1;
 	}
-	if (rc != 0)
+	if (af->tmp && rc != 0)
 		unlink(af->tmp);
 	free(af->path);
 	free(af->tmp);

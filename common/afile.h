@@ -5,16 +5,24 @@
 #define COWBENCH_AFILE_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "cb.h"
 
 struct afile {
 	FILE *fp;
 	char *path;
-	char *tmp;
+	char *tmp;	  /* NULL when appending */
+	off_t append_from; /* appending: the length to cut back to on failure */
 };
 
 int afile_open(struct afile *af, const char *path, cb_error *e);
+/* Appends to an existing file instead: the cost is that of the new bytes
+ * alone, however long the file already is.  A write that fails is cut
+ * back off (ftruncate), so the file then holds its old bytes; commit
+ * fsyncs.  A crash in the middle of a commit can leave a partial last
+ * line, which readers must reject. */
+int afile_open_append(struct afile *af, const char *path, cb_error *e);
 int afile_commit(struct afile *af, cb_error *e);
 void afile_abort(struct afile *af);
 

@@ -31,6 +31,7 @@ void cb_error_errno(cb_error *e, const char *fmt, ...)
 	snprintf(e->msg + len, sizeof(e->msg) - len, "%s%s", len ? ": " : "", strerror(saved));
 }
 
+__attribute__((format(printf, 2, 0)))
 static void vreport(const char *what, const char *fmt, va_list ap)
 {
 	fflush(stdout);
@@ -101,13 +102,9 @@ char *cb_xstrdup(const char *s)
 	return p;
 }
 
-int cb_read_file(const char *path, void **data, size_t *len, cb_error *e)
+/* Reads fd to its end, or to max bytes and one more (which fails). */
+static int read_fd(int fd, const char *path, size_t max, void **data, size_t *len, cb_error *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cb_error_errno(e, "%s", path);
-		return -1;
-	}
 	size_t cap = 4096, n = 0;
 	char *buf = cb_xmalloc(cap + 1);
 	for (;;) {
@@ -115,24 +112,64 @@ int cb_read_file(const char *path, void **data, size_t *len, cb_error *e)
 			cap *= 2;
 			buf = cb_xrealloc(buf, cap + 1);
 		}
-		ssize_t r = read(fd, buf + n, cap - n);
+		size_t want = cap - n;
+		if (max < SIZE_MAX && want > max + 1 - n)
+			want = max + 1 - n;
+		ssize_t r = read(fd, buf + n, want);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			cb_error_errno(e, "%s", path);
 			free(buf);
-			close(fd);
 			return -1;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if (n > max) {
+			cb_error_set(e, "%s: larger than %zu bytes", path, max);
+			free(buf);
+			return -1;
+		}
 	}
-	close(fd);
 	buf[n] = '\0';
 	*data = buf;
 	*len = n;
 	return 0;
+}
+
+int cb_read_file(const char *path, void **data, size_t *len, cb_error *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cb_error_errno(e, "%s", path);
+		return -1;
+	}
+	int rc = read_fd(fd, path, SIZE_MAX, data, len, e);
+	close(fd);
+	return rc;
+}
+
+int cb_read_file_max(const char *path, size_t max, void **data, size_t *len, cb_error *e)
+{
+	/* O_NONBLOCK: a FIFO named as the file must not hang the open. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		int saved = errno;
+		cb_error_errno(e, "%s", path);
+		errno = saved;
+		return -1;
+	}
+	struct stat st;
+	int rc = -2;
+	if (fstat(fd, &st) != 0)
+		cb_error_errno(e, "%s", path);
+	else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max)
+		cb_error_set(e, "%s is not a regular file of at most %zu bytes", path, max);
+	else if (read_fd(fd, path, max, data, len, e) == 0)
+		rc = 0;
+	close(fd);
+	return rc;
 }
 
 char *cb_read_text(const char *path)

@@ -44,6 +44,19 @@ static inline uint64_t cb_now_ns(void)
 
 #define CB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Saturating arithmetic, for sizes and deadlines a plan or a guest can
+ * push past 2^64. */
+static inline uint64_t cb_sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static inline uint64_t cb_sat_mul(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
 void *cb_xmalloc(size_t n);
 void *cb_xcalloc(size_t n, size_t size);
 void *cb_xrealloc(void *p, size_t n);
@@ -54,5 +67,10 @@ char *cb_xstrdup(const char *s);
 char *cb_read_text(const char *path);
 /* Reads a whole file; returns -1 and sets e on failure. */
 int cb_read_file(const char *path, void **data, size_t *len, cb_error *e);
+/* Reads a regular file of at most max bytes, checked on the descriptor it
+ * reads (fstat), never more than max bytes however the file changes in
+ * between.  -1 when it cannot be opened (errno kept: ENOENT = missing),
+ * -2 when it is not a regular file, is larger, or a read fails. */
+int cb_read_file_max(const char *path, size_t max, void **data, size_t *len, cb_error *e);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,14 +10,17 @@
 #include <time.h>
 #include <unistd.h>
 
+const int hugepool_stop_signals[4] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
 struct pool_change {
 	unsigned long page_kib;
-	long orig; /* -1: slot unused */
+	volatile long orig; /* -1: slot unused */
+	char nr_path[128];  /* its nr_hugepages, made before orig is set */
 };
 
 /* Two sizes exist on x86-64; a fixed table keeps the restore path free of
- * malloc so it can run from a signal handler. */
-static struct pool_change changes[2] = {{0, -1}, {0, -1}};
+ * malloc and stdio so it can run from a signal handler. */
+static struct pool_change changes[2] = {{.orig = -1}, {.orig = -1}};
 static int atexit_done;
 
 /* The pool is machine-wide.  Two cowbench processes growing it at once
@@ -99,20 +103,46 @@ long hugepool_free(unsigned long page_kib)
 	return read_long(path);
 }
 
+/* Async-signal-safe: open, write and close on paths made beforehand. */
 void hugepool_restore_all(void)
 {
 	for (size_t i = 0; i < CB_ARRAY_SIZE(changes); i++) {
-		if (changes[i].orig < 0)
+		long orig = changes[i].orig;
+		if (orig < 0)
 			continue;
-		char path[128];
-		pool_path(path, sizeof(path), changes[i].page_kib, "nr_hugepages");
-		write_long(path, changes[i].orig);
+		write_long(changes[i].nr_path, orig);
 		changes[i].orig = -1;
 	}
-	if (lock_fd >= 0) {
-		close(lock_fd); /* releases the flock */
+	int fd = lock_fd;
+	if (fd >= 0) {
 		lock_fd = -1;
+		close(fd); /* releases the flock */
 	}
+}
+
+static void restore_and_reraise(int sig)
+{
+	int saved = errno;
+	hugepool_restore_all();
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	raise(sig); /* delivered when the handler returns: the default action */
+	errno = saved;
+}
+
+void hugepool_restore_on_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = restore_and_reraise;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < CB_ARRAY_SIZE(hugepool_stop_signals); i++)
+		sigaddset(&sa.sa_mask, hugepool_stop_signals[i]);
+	for (size_t i = 0; i < CB_ARRAY_SIZE(hugepool_stop_signals); i++)
+		sigaction(hugepool_stop_signals[i], &sa, NULL);
 }
 
 static void restore_at_exit(void)
@@ -157,6 +187,7 @@ int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e)
 	}
 	if (slot->orig < 0) {
 		slot->page_kib = page_kib;
+		snprintf(slot->nr_path, sizeof(slot->nr_path), "%s", nr_path);
 		slot->orig = total;
 	}
 	if (!atexit_done) {

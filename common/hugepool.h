@@ -17,6 +17,13 @@ int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e);
  * releases the pool lock (taken by the first hugepool_reserve; a second
  * cowbench process waits for it, up to 5 minutes). */
 void hugepool_restore_all(void);
+/* The signals that stop a run from a terminal, a kill or a lost session:
+ * each must put the pool back. */
+extern const int hugepool_stop_signals[4];
+/* Installs a handler for each of them that restores the pools and then
+ * dies of the signal as it would have (for processes with no handler of
+ * their own; the host sweep's handler calls hugepool_restore_all). */
+void hugepool_restore_on_signals(void);
 /* Free pages of that size right now, or -1 when the size is unsupported. */
 long hugepool_free(unsigned long page_kib);
 

@@ -23,8 +23,12 @@ new_run_dir() { # top
 }
 
 # The last lines of a log, indented, on stderr: what explains an error.
+# Logs a guest wrote are guest text: control characters become '?', so
+# they cannot drive the terminal.  Only a regular file is read (callers
+# showing a file a guest named also check where it lies).
 show_tail() { # file [lines]
-	tail -n "${2:-5}" "$1" | sed 's/^/    | /' >&2
+	[ -f "$1" ] && [ ! -L "$1" ] || return 0
+	tail -n "${2:-5}" "$1" | tr -c '[:print:]\t\n' '?' | sed 's/^/    | /' >&2
 }
 
 # The first QEMU CPU model this host's KVM accepts, for `-accel kvm`:

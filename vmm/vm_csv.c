@@ -67,13 +67,15 @@ static void write_vm_csv(FILE *fp, const struct vm_store *s)
 	static const char *const lead[] = {"where", "mmu", "timing_valid", "primitive"};
 	static const char *const mid[] = {"rep", "sample", "phase", "cycles", "ns", "tsc_khz"};
 	static const char *const tail[] = {"hc_exits", "vmm_exits", "boot", NULL};
-	put_names(&w, lead, CB_ARRAY_SIZE(lead));
-	put_names(&w, config_cols, CB_ARRAY_SIZE(config_cols));
-	put_names(&w, mid, CB_ARRAY_SIZE(mid));
-	for (size_t i = 0; i < CB_ARRAY_SIZE(rec_cols); i++)
-		csv_str(&w, rec_cols[i].col);
-	put_names(&w, vm_kvm_cols, VM_KVM_COLS);
-	csv_header(&w, tail);
+	if (!s->files_made) {
+		put_names(&w, lead, CB_ARRAY_SIZE(lead));
+		put_names(&w, config_cols, CB_ARRAY_SIZE(config_cols));
+		put_names(&w, mid, CB_ARRAY_SIZE(mid));
+		for (size_t i = 0; i < CB_ARRAY_SIZE(rec_cols); i++)
+			csv_str(&w, rec_cols[i].col);
+		put_names(&w, vm_kvm_cols, VM_KVM_COLS);
+		csv_header(&w, tail);
+	}
 
 	for (size_t i = 0; i < s->nphases; i++) {
 		const struct vm_phase_row *p = &s->phases[i];
@@ -120,7 +122,8 @@ static void write_stats_csv(FILE *fp, const struct vm_store *s)
 	csv_writer_init(&w, fp);
 	static const char *const cols[] = {"sample", "phase", "source", "stat", "delta", "kind",
 					   "unit", NULL};
-	csv_header(&w, cols);
+	if (!s->files_made)
+		csv_header(&w, cols);
 	for (size_t i = 0; i < s->nphases; i++) {
 		const struct vm_phase_row *p = &s->phases[i];
 		for (size_t j = 0; j < p->stat_count; j++) {
@@ -149,10 +152,12 @@ static void write_boots_csv(FILE *fp, const struct vm_store *s)
 		"ram_huge_bytes", "phases", "vmm_exits", "kernel", NULL,
 	};
 	static const char *const lead[] = {"boot", "where", "mmu"};
-	put_names(&w, lead, CB_ARRAY_SIZE(lead));
-	put_names(&w, config_cols, CB_ARRAY_SIZE(config_cols));
-	csv_header(&w, cols);
-	for (size_t i = 0; i < s->nboots; i++) {
+	if (!s->files_made) {
+		put_names(&w, lead, CB_ARRAY_SIZE(lead));
+		put_names(&w, config_cols, CB_ARRAY_SIZE(config_cols));
+		csv_header(&w, cols);
+	}
+	for (size_t i = s->boots_written; i < s->nboots; i++) {
 		const struct vm_boot_row *b = &s->boots[i];
 		csv_u64(&w, i);
 		csv_str(&w, s->where);
@@ -194,7 +199,8 @@ static void write_results_csv(FILE *fp, const struct vm_store *s)
 	struct csv_writer w;
 	csv_writer_init(&w, fp);
 	static const char *const cols[] = {"boot", "name", "value", NULL};
-	csv_header(&w, cols);
+	if (!s->files_made)
+		csv_header(&w, cols);
 	for (size_t i = 0; i < s->nresults; i++) {
 		csv_u64(&w, s->results[i].boot);
 		csv_str(&w, s->results[i].name);
@@ -203,21 +209,21 @@ static void write_results_csv(FILE *fp, const struct vm_store *s)
 	}
 }
 
-int vm_store_write(const struct vm_store *s, const char *dir, cb_error *e)
+int vm_store_write(struct vm_store *s, const char *dir, cb_error *e)
 {
 	static const struct {
 		const char *name;
 		void (*write)(FILE *fp, const struct vm_store *s);
 	} files[] = {
-		{"vm.csv", write_vm_csv},
 		{"vm-stats.csv", write_stats_csv},
-		{"vm-boots.csv", write_boots_csv},
 		{"vm-results.csv", write_results_csv},
+		{"vm-boots.csv", write_boots_csv},
+		{"vm.csv", write_vm_csv},
 	};
 	for (size_t i = 0; i < CB_ARRAY_SIZE(files); i++) {
 		char *path = cb_path_join(dir, files[i].name);
 		struct afile af;
-		int rc = afile_open(&af, path, e);
+		int rc = s->files_made ? afile_open_append(&af, path, e) : afile_open(&af, path, e);
 		free(path);
 		if (rc < 0)
 			return -1;
@@ -225,5 +231,8 @@ int vm_store_write(const struct vm_store *s, const char *dir, cb_error *e)
 		if (afile_commit(&af, e) < 0)
 			return -1;
 	}
+	s->files_made = true;
+	s->boots_written = s->nboots;
+	vm_store_forget_rows(s);
 	return 0;
 }

@@ -125,6 +125,22 @@ static int apply_phase_end(struct vm_exit_ctx *x, const struct hc_req *r, char *
 	return CB_HC_OK;
 }
 
+/* Before the store or the console takes anything more: the counters
+ * already include this exit, console_n is what it brings. */
+static bool over_quota(struct vm_exit_ctx *x, size_t console_n)
+{
+	if (!x->quota)
+		return false;
+	struct vm_quota_use u = {
+		.phases = x->ctr[VM_CTR_HC_PHASE_BEGIN],
+		.results = x->ctr[VM_CTR_HC_RESULT],
+		.console_in = x->con->total + console_n,
+		.console_out = x->con->printed +
+			       (x->con->fd >= 0 ? vm_console_print_bound(console_n) : 0),
+	};
+	return vm_quota_check(x->quota, &u, x->err, sizeof(x->err)) < 0;
+}
+
 static enum vm_action hypercall(struct vm_exit_ctx *x, uint64_t gpa)
 {
 	if (x->ctr[VM_CTR_HC]++ == 0 && x->hooks->first_hcall)
@@ -136,6 +152,8 @@ static enum vm_action hypercall(struct vm_exit_ctx *x, uint64_t gpa)
 	if (ret == CB_HC_OK) {
 		/* hc_decode accepts known ops only. */
 		x->ctr[VM_CTR_HC_CONSOLE + r.op - CB_HC_CONSOLE]++;
+		if (over_quota(x, r.op == CB_HC_CONSOLE ? r.u.console.len : 0))
+			return VM_STOP_ERROR;
 		switch (r.op) {
 		case CB_HC_CONSOLE:
 			vm_console_put(x->con, r.u.console.text, r.u.console.len);
@@ -198,6 +216,8 @@ static enum vm_action handle_io(struct vm_exit_ctx *x, struct kvm_run *run)
 		if (!out || size != 1)
 			break;
 		x->ctr[VM_CTR_DEBUGCON]++;
+		if (over_quota(x, count))
+			return VM_STOP_ERROR;
 		vm_console_put(x->con, data, count);
 		return VM_CONTINUE;
 	case CB_DEBUG_EXIT_PORT:

@@ -19,6 +19,7 @@
 #include "vm_console.h"
 #include "vm_gmem.h"
 #include "vm_phase.h"
+#include "vm_quota.h"
 
 /* The VMM's own counters (source `vmm` in vm-stats.csv). */
 enum vm_ctr {
@@ -69,6 +70,7 @@ struct vm_exit_ctx {
 	struct vm_console *con;
 	const struct vm_exit_hooks *hooks;
 	void *user;
+	const struct vm_quota *quota; /* NULL: no limits (tests) */
 	struct vm_phase_stack phases;
 	uint64_t ctr[VM_CTR_COUNT];
 	uint64_t ctr_begin[CB_PHASE_DEPTH][VM_CTR_COUNT];

@@ -1,6 +1,5 @@
 /* `cowbench vm`: the guest COW / VM-exit sweep. */
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "progress.h"
 #include "vm_boot.h"
 #include "vm_cmdline.h"
+#include "vm_cpuid.h"
 #include "vm_elf.h"
 #include "vm_opts.h"
 #include "vm_run.h"
@@ -25,17 +25,11 @@ static uint64_t host_mem_bytes(void)
 	return pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : 1ull << 30;
 }
 
-static void restore_and_reraise(int sig)
-{
-	hugepool_restore_all();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 struct boot_plan {
 	uint64_t ram;
 	double timeout;
 	bool capped;
+	struct vm_quota quota;
 };
 
 /* Both inputs are at most VM_RAM_MAX, a multiple of every backing's
@@ -50,6 +44,7 @@ static struct boot_plan plan_boot(const struct vm_sweep *w, const struct vm_conf
 	p.ram = vm_backing_round(c->backing, ram);
 	p.timeout = w->timeout > 0 ? w->timeout
 				   : vm_timeout_default(c->region_bytes, w->reps, w->nprims);
+	p.quota = vm_quota_plan(w->reps, w->nprims);
 	return p;
 }
 
@@ -99,11 +94,11 @@ int vm_main(int argc, char **argv)
 	struct kvm_sys sys;
 	if (kvm_sys_open(&sys, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "vm", &e);
+	vm_cpuid_filter(sys.cpuid, o.pv_cpuid);
 	/* A run folder describes itself, whichever subcommand made it. */
 	if (env_write_meta(out, true, &e) < 0)
 		cb_die_err(CB_EXIT_FAIL, "--out", &e);
-	signal(SIGINT, restore_and_reraise);
-	signal(SIGTERM, restore_and_reraise);
+	hugepool_restore_on_signals();
 
 	struct vm_store st;
 	vm_store_init(&st);
@@ -140,7 +135,7 @@ int vm_main(int argc, char **argv)
 			}
 			progress_step(&pr, (double)i, "boot %zu/%zu: %s", i + 1, ncfg, label);
 			struct vm_run_in in = {&sys, kernel, klen, cmdlines[i], strlen(cmdlines[i]),
-					       p->ram, p->timeout, o.verbose, start_ns};
+					       p->ram, p->timeout, o.verbose, start_ns, &p->quota};
 			char *dump;
 			vm_run_boot(&in, &st, b, &dump);
 			const struct vm_boot_row *br = &st.boots[b];
@@ -170,8 +165,8 @@ int vm_main(int argc, char **argv)
 			cb_die_err(CB_EXIT_FAIL, "vm", &e);
 	}
 	progress_finish(&pr);
-	fprintf(stderr, "cowbench: vm: %zu boot(s) ok, %zu failed, %zu skipped; %zu phase rows in "
-		"%s/vm.csv\n", nok, nfail, nskip, st.nphases, out);
+	fprintf(stderr, "cowbench: vm: %zu boot(s) ok, %zu failed, %zu skipped; %" PRIu64 " phase rows in "
+		"%s/vm.csv\n", nok, nfail, nskip, st.phases_total, out);
 
 	vm_store_free(&st);
 	kvm_sys_close(&sys);

@@ -1,5 +1,6 @@
 #include "vm_opts.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -36,14 +37,15 @@ static void usage(FILE *f)
 	      "  --quick             the small matrix\n"
 	      "  --where LABEL       host, nested-tcg, nested-kvm (a label for the rows)\n"
 	      "  --guest-args STR    appended to the guest command line\n"
-	      "  --verbose           print the guest console as 'guest: ...'\n",
+	      "  --verbose           print the guest console as 'guest: ...'\n"
+	      "  --pv-cpuid          show the guest KVM's paravirtual CPUID leaves (0x40000000)\n",
 	      f);
 }
 
 void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 {
 	enum { O_PRIMS = 256, O_SIZES, O_GPAGES, O_POLICY, O_BACKING, O_PREFAULT, O_DIRTY,
-	       O_REPS, O_RAM, O_TIMEOUT, O_KERNEL, O_OUT, O_QUICK, O_WHERE, O_GARGS, O_VERBOSE };
+	       O_REPS, O_RAM, O_TIMEOUT, O_KERNEL, O_OUT, O_QUICK, O_WHERE, O_GARGS, O_VERBOSE, O_PVCPUID };
 	static const struct option opts[] = {
 		{"primitives", required_argument, NULL, O_PRIMS},
 		{"sizes", required_argument, NULL, O_SIZES},
@@ -61,13 +63,14 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		{"where", required_argument, NULL, O_WHERE},
 		{"guest-args", required_argument, NULL, O_GARGS},
 		{"verbose", no_argument, NULL, O_VERBOSE},
+		{"pv-cpuid", no_argument, NULL, O_PVCPUID},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	struct vm_matrix_spec set = {0};
 	bool quick = false;
 	int c;
-	optind = 1;
+	optind = 0; /* not 1: glibc then also forgets a "-xy" an earlier parse left half-read */
 	opterr = 0; /* one line of our own instead of getopt's message + usage */
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
@@ -87,6 +90,7 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		case O_WHERE: o->where = optarg; break;
 		case O_GARGS: o->guest_args = optarg; break;
 		case O_VERBOSE: o->verbose = true; break;
+		case O_PVCPUID: o->pv_cpuid = true; break;
 		case 'h': usage(stdout); exit(0);
 		case ':':
 			cb_die(CB_EXIT_USAGE, "vm", "option '%s' needs a value", argv[optind - 1]);
@@ -183,16 +187,13 @@ char *vm_kernel_path(const char *opt)
 
 void *vm_kernel_load(const char *path, size_t *len)
 {
-	struct stat st;
-	if (stat(path, &st) != 0)
-		cb_die(CB_EXIT_USAGE, "vm", "no guest kernel at %s (build it with make, or pass "
-		       "--kernel FILE or set COWBENCH_GUEST)", path);
-	if (!S_ISREG(st.st_mode) || st.st_size > KERNEL_MAX_BYTES)
-		cb_die(CB_EXIT_USAGE, "--kernel", "%s is not a regular file of at most %u MiB", path,
-		       KERNEL_MAX_BYTES >> 20);
 	void *data;
 	cb_error e;
-	if (cb_read_file(path, &data, len, &e) < 0)
+	int rc = cb_read_file_max(path, KERNEL_MAX_BYTES, &data, len, &e);
+	if (rc == -1 && errno == ENOENT)
+		cb_die(CB_EXIT_USAGE, "vm", "no guest kernel at %s (build it with make, or pass "
+		       "--kernel FILE or set COWBENCH_GUEST)", path);
+	if (rc < 0)
 		cb_die_err(CB_EXIT_USAGE, "--kernel", &e);
 	return data;
 }

@@ -11,6 +11,7 @@ struct vm_opts {
 	const char *ram, *timeout, *kernel, *out, *where, *guest_args;
 	const char *reps;
 	bool verbose;
+	bool pv_cpuid; /* show the guest KVM's paravirtual CPUID leaves (vm_cpuid.h) */
 };
 
 /* The parsed sweep. */

@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hugepool.h"
 #include "vm_backing.h"
@@ -13,6 +15,8 @@
 #include "vm_exit.h"
 #include "vm_kstats.h"
 #include "vm_regs.h"
+#include "vm_seccomp.h"
+#include "vm_sizing.h"
 #include "vm_watchdog.h"
 
 /* Statistics sources read through KVM_GET_STATS_FD. */
@@ -29,6 +33,9 @@ struct run_state {
 	uint32_t *name_id[KS_COUNT], *unit_id[KS_COUNT];
 	uint32_t ctr_name_id[VM_CTR_COUNT], no_unit;
 	uint64_t t_first_hc;
+	struct vm_quota quota; /* the boot's, with stats_per_phase filled in */
+	bool has_quota;
+	uint64_t stat_rows;
 	bool stats_failed;
 	cb_error stats_err;
 };
@@ -77,6 +84,13 @@ static void on_phase_end(void *user, unsigned depth, const struct cb_phase_recor
 					  KSTATS_CUMULATIVE, (int64_t)ctr_delta[i]);
 	vm_store_add_phase(rs->st, rs->boot, rec, first, ctr_delta[VM_CTR_HC],
 			   ctr_delta[VM_CTR_EXITS]);
+	/* The phase quota bounds this already; checked anyway, since the
+	 * statistics' count comes from the host's KVM, not from our plan. */
+	rs->stat_rows += rs->st->nstats - first;
+	struct vm_quota_use u = {.stat_rows = rs->stat_rows};
+	if (rs->has_quota && !rs->stats_failed &&
+	    vm_quota_check(&rs->quota, &u, rs->stats_err.msg, sizeof(rs->stats_err.msg)) < 0)
+		rs->stats_failed = true;
 }
 
 static void on_result(void *user, const char *name, uint64_t value)
@@ -123,6 +137,9 @@ static void stats_open(struct run_state *rs, struct kvm_vm *vm, const struct kvm
 			if (kstats_find(ks, vm_kvm_cols[c]) >= 0)
 				st->boots[rs->boot].kvm_cols_present |= 1u << c;
 	}
+	rs->quota.stats_per_phase = VM_CTR_COUNT;
+	for (int k = 0; k < KS_COUNT; k++)
+		rs->quota.stats_per_phase += rs->have[k] ? rs->ks[k].ndesc : 0;
 }
 
 static void stats_close(struct run_state *rs)
@@ -217,6 +234,62 @@ static int run_loop(struct kvm_vm *vm, struct vm_exit_ctx *x, struct run_state *
 	}
 }
 
+/* The exit loop in a thread of its own, watched and confined: the
+ * seccomp filter is per thread and lasts, so the main thread stays free to
+ * write results and set up the next boot. */
+struct loop {
+	struct kvm_vm *vm;
+	struct vm_exit_ctx *x;
+	struct run_state *rs;
+	struct vm_watchdog wd;
+	double timeout_s;
+	int console_fd;
+	enum vm_action a;
+	bool wd_started;
+	cb_error e;
+};
+
+static void *loop_thread(void *arg)
+{
+	struct loop *l = arg;
+	if (vm_watchdog_start(&l->wd, l->timeout_s, l->vm->run, &l->x->timed_out, &l->e) < 0) {
+		l->a = VM_STOP_ERROR;
+		snprintf(l->x->err, sizeof(l->x->err), "%.380s", l->e.msg);
+		return NULL;
+	}
+	l->wd_started = true;
+	if (vm_seccomp_wanted()) {
+		struct vm_seccomp_fds fds = {l->vm->vcpu_fd, l->console_fd};
+		cb_error e;
+		static bool warned;
+		if (vm_seccomp_confine(&fds, &e) <= 0 && !warned) {
+			cb_warn("vm", "running the exit loop without a seccomp filter: %s", e.msg);
+			warned = true;
+		}
+		/* COWBENCH_SECCOMP_SELFTEST: a call the filter forbids, to prove
+		 * it is there (tests/vm/test_vm_seccomp.sh). */
+		if (getenv("COWBENCH_SECCOMP_SELFTEST"))
+			close(dup(0));
+	}
+	l->a = run_loop(l->vm, l->x, l->rs);
+	return NULL;
+}
+
+static enum vm_action run_confined(struct loop *l)
+{
+	pthread_t t;
+	int rc = pthread_create(&t, NULL, loop_thread, l);
+	if (rc != 0) {
+		snprintf(l->x->err, sizeof(l->x->err), "cannot start the exit loop thread: %s",
+			 strerror(rc));
+		return VM_STOP_ERROR;
+	}
+	pthread_join(t, NULL);
+	if (l->wd_started)
+		vm_watchdog_stop(&l->wd);
+	return l->a;
+}
+
 void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot, char **dump)
 {
 	/* Stable for the whole boot: only vm_store_add_boot grows st->boots. */
@@ -230,6 +303,10 @@ void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot,
 		return;
 	}
 	struct run_state rs = {.st = st, .boot = boot};
+	if (in->quota) {
+		rs.quota = *in->quota;
+		rs.has_quota = true;
+	}
 	struct vm_console con;
 	vm_console_init(&con, in->verbose ? stderr : NULL);
 	struct vm_exit_ctx *x = cb_xcalloc(1, sizeof(*x));
@@ -256,15 +333,16 @@ void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot,
 	mem.zeroed = false; /* the guest writes from here on */
 	stats_open(&rs, &vm, in->sys);
 	vm_exit_init(x, &mem, vm.run_size, &con, &hooks, &rs);
+	x->quota = rs.has_quota ? &rs.quota : NULL;
 	x->timeout_s = in->timeout_s;
-	struct vm_watchdog wd;
-	if (vm_watchdog_start(&wd, in->timeout_s, vm.run, &x->timed_out, &e) < 0)
-		goto fail;
+	/* Printing the guest's console must not hold the boot past its end. */
+	vm_console_set_deadline(&con, cb_sat_add(cb_now_ns(), vm_seconds_to_ns(in->timeout_s)));
 	row->setup_ns = cb_now_ns() - t0;
 
-	enum vm_action a = run_loop(&vm, x, &rs);
-	vm_watchdog_stop(&wd);
-	vm_console_flush(&con);
+	struct loop l = {.vm = &vm, .x = x, .rs = &rs, .timeout_s = in->timeout_s,
+			 .console_fd = con.fd};
+	enum vm_action a = run_confined(&l);
+	vm_console_fini(&con);
 	uint64_t t_end = cb_now_ns();
 	row->run_ns = t_end - t0;
 	row->vmm_exits = x->ctr[VM_CTR_EXITS];
@@ -302,6 +380,7 @@ out:
 	/* stats_close and kvm_vm_destroy skip what was never set up, so every
 	 * failure takes this one path and each resource is released once. */
 	stats_close(&rs);
+	vm_console_fini(&con);
 	kvm_vm_destroy(&vm);
 	free(x);
 	vm_ram_unmap(&ram);

@@ -6,6 +6,7 @@
 #define COWBENCH_VM_RUN_H
 
 #include "vm_kvm.h"
+#include "vm_quota.h"
 #include "vm_store.h"
 
 struct vm_run_in {
@@ -18,6 +19,7 @@ struct vm_run_in {
 	double timeout_s;
 	bool verbose;	       /* guest console to stderr */
 	uint64_t process_start_ns; /* cb_now_ns() when `cowbench vm` started */
+	const struct vm_quota *quota; /* what the guest may store or print; NULL: none */
 };
 
 /* Fills the boot row store->boots[boot] (status, reason, timings).  On an

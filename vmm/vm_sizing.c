@@ -4,23 +4,12 @@
 
 #define MIB (1024ull * 1024)
 
-static uint64_t sat_mul(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 uint64_t vm_ram_default(uint64_t region, uint64_t reps, uint64_t nprims, uint64_t cap,
 			bool *capped)
 {
-	uint64_t passes = sat_add(2, sat_mul(reps, nprims));
-	uint64_t bytes = sat_add(64 * MIB, sat_mul(region, passes));
-	bytes = sat_add(bytes, 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
+	uint64_t passes = cb_sat_add(2, cb_sat_mul(reps, nprims));
+	uint64_t bytes = cb_sat_add(64 * MIB, cb_sat_mul(region, passes));
+	bytes = cb_sat_add(bytes, 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
 	*capped = bytes > cap;
 	return *capped ? cap : bytes;
 }
@@ -37,5 +26,15 @@ double vm_timeout_default(uint64_t region, uint64_t reps, uint64_t nprims)
 {
 	double pages = (double)region / 4096.0;
 	double passes = 1.0 + (double)reps * (double)nprims;
-	return 60.0 + 0.002 * pages * passes;
+	double t = 60.0 + 0.002 * pages * passes;
+	return t < VM_TIMEOUT_MAX_S ? t : VM_TIMEOUT_MAX_S;
+}
+
+uint64_t vm_seconds_to_ns(double s)
+{
+	if (!(s > 0))
+		return 0;
+	/* 2^64 is exact as a double; anything at or past it saturates. */
+	double ns = s * 1e9;
+	return ns >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)ns;
 }

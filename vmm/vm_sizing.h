@@ -26,4 +26,12 @@ uint64_t vm_ram_cap(uint64_t host_mem_bytes);
  * healthy guest and still stops a runaway one. */
 double vm_timeout_default(uint64_t region, uint64_t reps, uint64_t nprims);
 
+/* The longest watchdog: --timeout's own limit, and where the formula
+ * above stops (it passes 2^64 ns near 1.8e10 s for huge plans). */
+#define VM_TIMEOUT_MAX_S (7.0 * 86400)
+
+/* Seconds to ns, saturating: NaN and negatives give 0, anything past
+ * UINT64_MAX ns gives UINT64_MAX (a cast would be undefined there). */
+uint64_t vm_seconds_to_ns(double s);
+
 #endif

@@ -133,6 +133,7 @@ void vm_store_add_phase(struct vm_store *s, uint32_t boot, const struct cb_phase
 	p->vmm_exits = vmm_exits;
 	p->stat_first = stat_first;
 	p->stat_count = s->nstats - stat_first;
+	s->phases_total++;
 	if (boot < s->nboots)
 		s->boots[boot].phases++;
 }
@@ -144,4 +145,9 @@ void vm_store_add_result(struct vm_store *s, uint32_t boot, const char *name, ui
 	r->boot = boot;
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	r->value = value;
+}
+
+void vm_store_forget_rows(struct vm_store *s)
+{
+	s->nphases = s->nstats = s->nresults = 0;
 }

@@ -1,8 +1,9 @@
-/* Everything a sweep measured, kept in memory so the CSVs can be
- * rewritten atomically after every boot: phases (vm.csv), statistic deltas
- * (vm-stats.csv), boots (vm-boots.csv) and named results (vm-results.csv).
- * Rows refer to each other by index, never by pointer, so the arrays may
- * grow. */
+/* What a sweep measured since its last write: phases (vm.csv), statistic
+ * deltas (vm-stats.csv) and named results (vm-results.csv) of the current
+ * boot, and every boot row (vm-boots.csv).  vm_store_write appends the new
+ * rows after each boot and then drops them, so neither memory nor the cost
+ * of a write grows with the number of boots before it.  Rows refer to each
+ * other by index, never by pointer, so the arrays may grow. */
 #ifndef COWBENCH_VM_STORE_H
 #define COWBENCH_VM_STORE_H
 
@@ -79,6 +80,12 @@ struct vm_store {
 	uint64_t *map_keys, *map_vals;
 	size_t map_cap, map_used;
 	uint64_t next_sample;
+
+	/* What vm_store_write has done: made the files (with their headers),
+	 * written boots[0, boots_written). */
+	bool files_made;
+	size_t boots_written;
+	uint64_t phases_total; /* phase rows ever added */
 };
 
 void vm_store_init(struct vm_store *s);
@@ -98,8 +105,13 @@ void vm_store_add_phase(struct vm_store *s, uint32_t boot, const struct cb_phase
 			size_t stat_first, uint64_t hc_exits, uint64_t vmm_exits);
 void vm_store_add_result(struct vm_store *s, uint32_t boot, const char *name, uint64_t value);
 
-/* Writes vm.csv, vm-stats.csv, vm-boots.csv and vm-results.csv into dir,
- * each atomically. */
-int vm_store_write(const struct vm_store *s, const char *dir, cb_error *e);
+/* Writes what is new since the last call into dir's vm-stats.csv,
+ * vm-results.csv, vm-boots.csv and vm.csv (last, so a reader that sees a
+ * phase finds its statistics), then drops the phase, stat and result rows
+ * it wrote.  The first call makes each file atomically (temp + rename),
+ * replacing what was there; later calls append (afile_open_append). */
+int vm_store_write(struct vm_store *s, const char *dir, cb_error *e);
+/* Drops the phase, stat and result rows (after vm_store_write). */
+void vm_store_forget_rows(struct vm_store *s);
 
 #endif

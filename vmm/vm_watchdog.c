@@ -1,5 +1,7 @@
 #include "vm_watchdog.h"
 
+#include "vm_sizing.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -64,7 +66,7 @@ int vm_watchdog_start(struct vm_watchdog *w, double seconds, struct kvm_run *run
 	w->target = pthread_self();
 	w->run = run;
 	w->fired = fired;
-	w->deadline_ns = mono_ns() + (uint64_t)(seconds * 1e9);
+	w->deadline_ns = cb_sat_add(mono_ns(), vm_seconds_to_ns(seconds));
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

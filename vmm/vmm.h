@@ -11,7 +11,11 @@
  *   vm_exit.c      the exit handler: one switch over KVM exit reasons
  *   vm_hcall.c     hypercall decoding and validation (pure)
  *   vm_phase.c     phase nesting
- *   vm_console.c   guest console text: --verbose lines, the tail for errors
+ *   vm_console.c   guest console text: --verbose lines (bounded by the deadline),
+ *                  the tail for errors
+ *   vm_quota.c     per-boot quotas on what the guest can make us store or print
+ *   vm_seccomp.c   the seccomp filter of the exit loop's thread
+ *   vm_cpuid.c     the CPUID the guest sees (KVM's PV leaves hidden)
  *   vm_regs.c      the register dump after a guest error
  *   vm_elf.c       ELF64 loader (pure)
  *   vm_boot.c      boot protocol: GDT, page tables, boot info, registers
@@ -20,7 +24,7 @@
  *   vm_kstats.c    KVM binary statistics, read from their descriptors
  *   vm_backing.c   guest RAM backings (table), prefault, residency
  *   vm_watchdog.c  stops a runaway guest
- *   vm_store.c, vm_csv.c   results in memory, and the CSV files
+ *   vm_store.c, vm_csv.c   one boot's results in memory, appended to the CSVs
  */
 #ifndef COWBENCH_VMM_H
 #define COWBENCH_VMM_H

@@ -38,9 +38,8 @@ void host_sweep_signals(void)
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	for (size_t i = 0; i < CB_ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
+	for (size_t i = 0; i < CB_ARRAY_SIZE(hugepool_stop_signals); i++)
+		sigaction(hugepool_stop_signals[i], &sa, NULL);
 }
 
 int host_sweep_stopped(void)

@@ -1,7 +1,4 @@
-/* cowbench-nested-merge: brings the vm*.csv files of nested runs into a
- * run directory.
- *
- *   cowbench-nested-merge --where LABEL RUN_DIR IN_DIR...
+/* The merge behind cowbench-nested-merge (nested_merge.h).
  *
  * Rows already in RUN_DIR stay, except those of the same `where` (a
  * previous nested run of that kind), which the incoming rows replace.
@@ -11,9 +8,13 @@
  * matched by name: a column only one side has is kept, empty on the other
  * side ("not measured").  Each file is written atomically.
  *
- * Exit status: 0 merged, 1 a file could not be read or written, 2 bad
- * usage or an incoming row of another `where`. */
+ * Every incoming file was made by a guest: ids are checked before any
+ * arithmetic, id sets are hashed, headers are bounded.  Errors unwind
+ * through the one context that owns every allocation, so a refused input
+ * leaks nothing (the fuzz harness runs it millions of times). */
 #include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #include "afile.h"
 #include "csv.h"
+#include "nested_merge.h"
 #include "parse.h"
 
 /* The files `cowbench vm` writes and the ids that join them. */
@@ -38,30 +40,43 @@ static const struct merge_file {
 };
 #define NFILES CB_ARRAY_SIZE(files)
 
-/* A growable set of ids (small: a run has thousands of samples at most). */
+/* A set of ids, by open addressing: the ids come from guest-made files,
+ * so lookups must stay O(1) however many rows a guest sends. */
 struct idset {
-	uint64_t *v;
+	uint64_t *v; /* UINT64_MAX: empty slot (an id of UINT64_MAX is refused) */
 	size_t n, cap;
 };
 
+static size_t idset_slot(const struct idset *s, uint64_t id)
+{
+	size_t i = (size_t)((id * 0x9e3779b97f4a7c15ull) >> 32) & (s->cap - 1);
+	while (s->v[i] != UINT64_MAX && s->v[i] != id)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
 static void idset_add(struct idset *s, uint64_t id)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i] == id)
-			return;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->v = cb_xrealloc(s->v, s->cap * sizeof(*s->v));
+	if ((s->n + 1) * 2 > s->cap) {
+		struct idset old = *s;
+		s->cap = old.cap ? old.cap * 2 : 64;
+		s->v = cb_xmalloc(s->cap * sizeof(*s->v));
+		memset(s->v, 0xff, s->cap * sizeof(*s->v));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.v[i] != UINT64_MAX)
+				s->v[idset_slot(s, old.v[i])] = old.v[i];
+		free(old.v);
 	}
-	s->v[s->n++] = id;
+	size_t i = idset_slot(s, id);
+	if (s->v[i] == UINT64_MAX) {
+		s->v[i] = id;
+		s->n++;
+	}
 }
 
 static bool idset_has(const struct idset *s, uint64_t id)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i] == id)
-			return true;
-	return false;
+	return s->cap && s->v[idset_slot(s, id)] == id;
 }
 
 /* The merged output of one file: a header and rows of owned strings. */
@@ -113,7 +128,50 @@ static void out_free(struct out_table *o)
 	free(o->cols);
 }
 
-static const char me[] = "nested-merge"; /* errors: "cowbench: nested-merge: ..." */
+/* Everything one merge owns, so an error can free it all. */
+struct merge {
+	jmp_buf jb;
+	int status;
+	cb_error *e;
+	struct csv_table *old[NFILES], *in[NFILES];
+	struct out_table out[NFILES];
+	struct idset drop_samples, drop_boots;
+	size_t *map;
+	char *path;
+};
+static struct merge *M; /* the merge in progress (one at a time) */
+
+__attribute__((format(printf, 2, 3), noreturn))
+static void fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(M->e->msg, sizeof(M->e->msg), fmt, ap);
+	va_end(ap);
+	M->status = status;
+	longjmp(M->jb, 1);
+}
+
+/* A path owned by the merge until the next one. */
+static const char *merge_path(const char *dir, const char *name)
+{
+	free(M->path);
+	M->path = cb_path_join(dir, name);
+	return M->path;
+}
+
+/* Guest-made files: a header beyond this many columns, or naming one twice,
+ * is refused (out_col's cost grows with the columns). */
+#define MAX_COLS 512u
+
+/* a + b, or a one-line error: renumbered ids must not wrap. */
+static uint64_t add_id(uint64_t a, uint64_t b, const char *dir, const char *file)
+{
+	uint64_t r;
+	if (__builtin_add_overflow(a, b, &r) || r == UINT64_MAX)
+		fail(1, "%s/%s: ids too large to renumber", dir, file);
+	return r;
+}
 
 static bool file_exists(const char *path)
 {
@@ -121,31 +179,38 @@ static bool file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-static struct csv_table *load(const char *dir, const char *name, bool required)
+/* Loads into *slot (owned by the merge), NULL when absent and optional. */
+static void load(struct csv_table **slot, const char *dir, const char *name, bool required)
 {
-	char *path = cb_path_join(dir, name);
-	struct csv_table *t = NULL;
+	const char *path = merge_path(dir, name);
+	*slot = NULL;
 	if (file_exists(path)) {
 		cb_error e;
-		t = csv_read(path, &e);
+		struct csv_table *t = *slot = csv_read(path, &e);
 		if (!t)
-			cb_die(1, me, "%s", e.msg);
+			fail(1, "%s", e.msg);
+		if (t->ncols > MAX_COLS)
+			fail(1, "%s: %zu columns (at most %u)", path, t->ncols, MAX_COLS);
+		for (size_t i = 0; i < t->ncols; i++)
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(t->header[i], t->header[j]))
+					fail(1, "%s: column '%.64s' appears twice", path,
+					       t->header[i]);
 	} else if (required) {
-		cb_die(1, me, "%s: no such file", path);
+		fail(1, "%s: no such file", path);
 	}
-	free(path);
-	return t;
 }
 
-/* The id in column col of a row; an id that is not a number is an error,
- * since renumbering would silently break the joins. */
+/* The id in column col of a row; an id that is not a number (or is
+ * UINT64_MAX, which no renumbering can move) is an error, since renumbering
+ * would silently break the joins. */
 static uint64_t row_id(const struct csv_table *t, size_t row, int col, const char *dir,
 		       const char *file, const char *what)
 {
 	uint64_t v;
 	cb_error e;
-	if (parse_u64(csv_get(t, row, col), &v, &e) < 0)
-		cb_die(1, me, "%s/%s: row %zu: %s '%s' is not an id", dir, file, row + 2, what,
+	if (parse_u64(csv_get(t, row, col), &v, &e) < 0 || v == UINT64_MAX)
+		fail(1, "%s/%s: row %zu: %s '%s' is not an id", dir, file, row + 2, what,
 		       csv_get(t, row, col));
 	return v;
 }
@@ -158,20 +223,21 @@ static void cols_of(const struct csv_table *t, const struct merge_file *f, const
 	*sample = f->has_sample ? csv_col(t, "sample") : -1;
 	*boot = f->has_boot ? csv_col(t, "boot") : -1;
 	if ((f->has_where && *where < 0) || (f->has_sample && *sample < 0))
-		cb_die(1, me, "%s/%s: no %s column", dir, f->name,
+		fail(1, "%s/%s: no %s column", dir, f->name,
 		       *where < 0 && f->has_where ? "where" : "sample");
 	/* vm.csv without `boot` is an older layout: fine, nothing to join. */
 	if (*boot < 0 && f->has_boot && strcmp(f->name, "vm.csv") != 0)
-		cb_die(1, me, "%s/%s: no boot column", dir, f->name);
+		fail(1, "%s/%s: no boot column", dir, f->name);
 }
 
-/* Where each column of t goes in o (columns o lacks are added). */
-static size_t *col_map(struct out_table *o, const struct csv_table *t)
+/* Where each column of t goes in o (columns o lacks are added): M->map. */
+static const size_t *col_map(struct out_table *o, const struct csv_table *t)
 {
-	size_t *map = cb_xcalloc(t->ncols ? t->ncols : 1, sizeof(*map));
+	free(M->map);
+	M->map = cb_xcalloc(t->ncols ? t->ncols : 1, sizeof(*M->map));
 	for (size_t c = 0; c < t->ncols; c++)
-		map[c] = out_col(o, t->header[c]);
-	return map;
+		M->map[c] = out_col(o, t->header[c]);
+	return M->map;
 }
 
 /* Appends row r of t to o through map, with sample/boot ids shifted. */
@@ -185,11 +251,11 @@ static void append_row(struct out_table *o, const size_t *map, const struct csv_
 		const char *v = t->rows[r][c];
 		if ((int)c == sample && sample_add) {
 			snprintf(buf, sizeof(buf), "%" PRIu64,
-				 row_id(t, r, sample, dir, file, "sample") + sample_add);
+				 add_id(row_id(t, r, sample, dir, file, "sample"), sample_add, dir, file));
 			v = buf;
 		} else if ((int)c == boot && boot_add) {
 			snprintf(buf, sizeof(buf), "%" PRIu64,
-				 row_id(t, r, boot, dir, file, "boot") + boot_add);
+				 add_id(row_id(t, r, boot, dir, file, "boot"), boot_add, dir, file));
 			v = buf;
 		}
 		free(row[map[c]]);
@@ -199,11 +265,11 @@ static void append_row(struct out_table *o, const size_t *map, const struct csv_
 
 static void write_out(const char *dir, const char *name, const struct out_table *o)
 {
-	char *path = cb_path_join(dir, name);
+	const char *path = merge_path(dir, name);
 	struct afile af;
 	cb_error e;
 	if (afile_open(&af, path, &e) < 0)
-		cb_die(1, me, "%s", e.msg);
+		fail(1, "%s", e.msg);
 	struct csv_writer w;
 	csv_writer_init(&w, af.fp);
 	for (size_t c = 0; c < o->ncols; c++)
@@ -215,32 +281,30 @@ static void write_out(const char *dir, const char *name, const struct out_table 
 		csv_end_row(&w);
 	}
 	if (afile_commit(&af, &e) < 0)
-		cb_die(1, me, "%s", e.msg);
-	free(path);
+		fail(1, "%s", e.msg);
 }
 
-int main(int argc, char **argv)
+static void merge_free(struct merge *m)
 {
-	const char *where = NULL;
-	int i = 1;
-	if (i + 1 < argc && !strcmp(argv[i], "--where")) {
-		where = argv[i + 1];
-		i += 2;
+	for (size_t f = 0; f < NFILES; f++) {
+		csv_free(m->old[f]);
+		csv_free(m->in[f]);
+		out_free(&m->out[f]);
 	}
-	if (!where || !*where || argc - i < 2) {
-		fputs("usage: cowbench-nested-merge --where LABEL RUN_DIR IN_DIR...\n", stderr);
-		return 2;
-	}
-	const char *run_dir = argv[i++];
-	char **in_dirs = argv + i;
-	size_t nin = (size_t)(argc - i);
+	free(m->drop_samples.v);
+	free(m->drop_boots.v);
+	free(m->map);
+	free(m->path);
+}
 
-	struct csv_table *old[NFILES];
-	struct out_table out[NFILES];
-	memset(out, 0, sizeof(out));
-	struct idset drop_samples = {0}, drop_boots = {0};
+static void merge_run(const char *where, const char *run_dir, char *const *in_dirs, size_t nin,
+		      size_t *added_out)
+{
+	struct csv_table **old = M->old, **in = M->in;
+	struct out_table *out = M->out;
+	struct idset *drop_samples = &M->drop_samples, *drop_boots = &M->drop_boots;
 	for (size_t f = 0; f < NFILES; f++)
-		old[f] = load(run_dir, files[f].name, false);
+		load(&old[f], run_dir, files[f].name, false);
 
 	/* What the incoming rows replace: every row of this `where`, and the
 	 * rows of the tidy files that join them. */
@@ -254,9 +318,9 @@ int main(int argc, char **argv)
 			if (strcmp(csv_get(t, r, cw), where) != 0)
 				continue;
 			if (cs >= 0)
-				idset_add(&drop_samples, row_id(t, r, cs, run_dir, files[f].name, "sample"));
+				idset_add(drop_samples, row_id(t, r, cs, run_dir, files[f].name, "sample"));
 			if (cbt >= 0)
-				idset_add(&drop_boots, row_id(t, r, cbt, run_dir, files[f].name, "boot"));
+				idset_add(drop_boots, row_id(t, r, cbt, run_dir, files[f].name, "boot"));
 		}
 	}
 
@@ -266,7 +330,7 @@ int main(int argc, char **argv)
 		const struct csv_table *t = old[f];
 		if (!t)
 			continue;
-		size_t *map = col_map(&out[f], t);
+		const size_t *map = col_map(&out[f], t);
 		int cw, cs, cbt;
 		cols_of(t, &files[f], run_dir, &cw, &cs, &cbt);
 		for (size_t r = 0; r < t->nrows; r++) {
@@ -275,30 +339,28 @@ int main(int argc, char **argv)
 			uint64_t s = 0, b = 0;
 			if (cs >= 0) {
 				s = row_id(t, r, cs, run_dir, files[f].name, "sample");
-				if (idset_has(&drop_samples, s))
+				if (idset_has(drop_samples, s))
 					continue;
 			}
 			if (cbt >= 0) {
 				b = row_id(t, r, cbt, run_dir, files[f].name, "boot");
-				if (idset_has(&drop_boots, b))
+				if (idset_has(drop_boots, b))
 					continue;
 			}
-			if (cs >= 0 && s + 1 > next_sample)
+			if (cs >= 0 && s + 1 > next_sample) /* row_id refused UINT64_MAX */
 				next_sample = s + 1;
 			if (cbt >= 0 && b + 1 > next_boot)
 				next_boot = b + 1;
 			append_row(&out[f], map, t, r, -1, 0, -1, 0, run_dir, files[f].name);
 		}
-		free(map);
 	}
 
 	size_t added = 0;
 	for (size_t d = 0; d < nin; d++) {
-		struct csv_table *in[NFILES];
 		uint64_t max_sample = 0, max_boot = 0;
 		bool any_sample = false, any_boot = false;
 		for (size_t f = 0; f < NFILES; f++) {
-			in[f] = load(in_dirs[d], files[f].name, files[f].required);
+			load(&in[f], in_dirs[d], files[f].name, files[f].required);
 			const struct csv_table *t = in[f];
 			if (!t)
 				continue;
@@ -306,7 +368,7 @@ int main(int argc, char **argv)
 			cols_of(t, &files[f], in_dirs[d], &cw, &cs, &cbt);
 			for (size_t r = 0; r < t->nrows; r++) {
 				if (cw >= 0 && strcmp(csv_get(t, r, cw), where) != 0)
-					cb_die(2, me, "%s/%s: row %zu is where=%s, expected where=%s",
+					fail(2, "%s/%s: row %zu is where=%s, expected where=%s",
 					       in_dirs[d], files[f].name, r + 2, csv_get(t, r, cw), where);
 				if (cs >= 0) {
 					uint64_t s = row_id(t, r, cs, in_dirs[d], files[f].name, "sample");
@@ -327,20 +389,21 @@ int main(int argc, char **argv)
 			int cw, cs, cbt;
 			cols_of(t, &files[f], in_dirs[d], &cw, &cs, &cbt);
 			/* Even an empty incoming file brings its header. */
-			size_t *map = col_map(&out[f], t);
+			const size_t *map = col_map(&out[f], t);
 			for (size_t r = 0; r < t->nrows; r++)
 				append_row(&out[f], map, t, r, cs, next_sample, cbt, next_boot,
 					   in_dirs[d], files[f].name);
-			free(map);
 			if (f == 0)
 				added += t->nrows;
 		}
 		if (any_sample)
-			next_sample += max_sample + 1;
+			next_sample = add_id(next_sample, max_sample + 1, in_dirs[d], "vm.csv");
 		if (any_boot)
-			next_boot += max_boot + 1;
-		for (size_t f = 0; f < NFILES; f++)
+			next_boot = add_id(next_boot, max_boot + 1, in_dirs[d], "vm-boots.csv");
+		for (size_t f = 0; f < NFILES; f++) {
 			csv_free(in[f]);
+			in[f] = NULL;
+		}
 	}
 
 	/* vm.csv last: a reader that sees the new rows finds their stats. */
@@ -348,13 +411,23 @@ int main(int argc, char **argv)
 		if (out[k].ncols)
 			write_out(run_dir, files[k].name, &out[k]);
 	}
-	fprintf(stderr, "cowbench: nested-merge: %zu vm.csv row(s) of where=%s merged into %s/vm.csv\n",
-		added, where, run_dir);
-	for (size_t f = 0; f < NFILES; f++) {
-		csv_free(old[f]);
-		out_free(&out[f]);
-	}
-	free(drop_samples.v);
-	free(drop_boots.v);
-	return 0;
+	*added_out = added;
+}
+
+int nested_merge(const char *where, const char *run_dir, char *const *in_dirs, size_t nin,
+		 size_t *added, cb_error *e)
+{
+	/* On the heap: a local changed between setjmp and longjmp would be
+	 * indeterminate afterwards. */
+	struct merge *const m = cb_xcalloc(1, sizeof(*m));
+	m->e = e;
+	M = m;
+	*added = 0;
+	if (setjmp(m->jb) == 0)
+		merge_run(where, run_dir, in_dirs, nin, added);
+	merge_free(m);
+	int status = m->status;
+	free(m);
+	M = NULL;
+	return status;
 }

@@ -1,5 +1,8 @@
 /* Reserving and restoring the 2 MiB pool: the pool must end exactly where
  * it started, including after a failed reservation. */
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -11,6 +14,35 @@ static long nr(void)
 	long v = s ? strtol(s, NULL, 10) : -1;
 	free(s);
 	return v;
+}
+
+/* A child that reserved pages and installed the handler dies of sig as
+ * it would have, and the pool is back where it was. */
+static void signal_restores(int sig, long before)
+{
+	int ready[2];
+	CHECK(pipe(ready) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct rlimit no_core = {0, 0};
+		setrlimit(RLIMIT_CORE, &no_core); /* SIGQUIT's default dumps core */
+		hugepool_restore_on_signals();
+		cb_error ce;
+		char ok = hugepool_reserve(2048, (uint64_t)hugepool_free(2048) + 4, &ce) == 0;
+		(void)!write(ready[1], &ok, 1);
+		for (;;)
+			pause();
+	}
+	char ok = 0;
+	CHECK(read(ready[0], &ok, 1) == 1 && ok);
+	CHECK(nr() >= before + 4);
+	kill(pid, sig);
+	int status = 0;
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == sig);
+	CHECK(nr() == before);
+	close(ready[0]);
+	close(ready[1]);
 }
 
 int main(void)
@@ -56,5 +88,8 @@ int main(void)
 	CHECK(hugepool_reserve(2048, 1, &e) == 0); /* waits for the holder */
 	hugepool_restore_all();
 	CHECK(nr() == before);
+
+	for (size_t i = 0; i < CB_ARRAY_SIZE(hugepool_stop_signals); i++)
+		signal_restores(hugepool_stop_signals[i], before);
 	return check_done();
 }

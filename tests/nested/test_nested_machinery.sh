@@ -36,6 +36,9 @@ for mode in "$tdp_name" shadow; do
 	check "$mode: probe exits ($exits) > 0" [ "${exits:-0}" -gt 0 ]
 	check "$mode: no cowbench vm in --env-only" [ ! -e "$d/vm.csv" ]
 done
-check "the guest reported done status=0" grep -q '^cowbench-nested: done status=0' "$art/console.log"
+for c in "$art"/qemu-*/console.log; do
+	check "$(basename "$(dirname "$c")"): the guest reported done status=0" grep -q "^cowbench-nested: done status=0" "$c"
+done
+check "one QEMU per mode" [ "$(ls -d "$art"/qemu-* | wc -l)" -eq 2 ]
 check "--env-only wrote no vm.csv into the run dir" [ ! -e "$tmp/run/vm.csv" ]
 finish

@@ -84,7 +84,32 @@ printf '%s\n' 'where,mmu,sample,phase,boot' 'nested-tcg,npt,x1,dirty,0' >"$tmp/b
 err=$("$merge" --where nested-tcg "$run" "$tmp/bad" 2>&1)
 check "a non-numeric sample id exits 1" [ $? -eq 1 ]
 check "... and says so" grep -q "sample 'x1' is not an id" <<<"$err"
+# Guest-made ids and headers are hostile: ids that would wrap when
+# renumbered, the id no renumbering can move, a column named twice.
+mkdir "$tmp/wrap" "$tmp/max" "$tmp/dupcol"
+printf '%s\n' 'where,mmu,sample,phase,boot' 'nested-tcg,npt,18446744073709551614,dirty,0' >"$tmp/wrap/vm.csv"
+err=$("$merge" --where nested-tcg "$run" "$tmp/wrap" 2>&1)
+check "ids that would wrap: exit 1" [ $? -eq 1 ]
+check "... saying so" grep -q "ids too large to renumber" <<<"$err"
+printf '%s\n' 'where,mmu,sample,phase,boot' 'nested-tcg,npt,18446744073709551615,dirty,0' >"$tmp/max/vm.csv"
+err=$("$merge" --where nested-tcg "$tmp/empty" "$tmp/max" 2>&1)
+check "sample 2^64-1: exit 1" [ $? -eq 1 ]
+check "... is not an id" grep -q "is not an id" <<<"$err"
+printf '%s\n' 'where,mmu,sample,sample,boot' 'nested-tcg,npt,1,2,0' >"$tmp/dupcol/vm.csv"
+err=$("$merge" --where nested-tcg "$run" "$tmp/dupcol" 2>&1)
+check "a column twice: exit 1" [ $? -eq 1 ]
+check "... saying so" grep -q "column 'sample' appears twice" <<<"$err"
 check "failed merges left the run dir alone" diff -r "$tmp/keep" "$run"
+
+# The id sets are hashed: 200k replaced and 200k kept samples merge in
+# seconds (a linear scan per row took hours).
+mkdir "$tmp/big" "$tmp/bigin"
+awk 'BEGIN { print "where,mmu,sample,phase,boot"
+	for (i = 0; i < 400000; i++) printf "%s,npt,%d,dirty,%d\n", i % 2 ? "nested-tcg" : "host", i, i }' \
+	>"$tmp/big/vm.csv"
+printf '%s\n' 'where,mmu,sample,phase,boot' 'nested-tcg,npt,0,dirty,0' >"$tmp/bigin/vm.csv"
+check "a large merge finishes within 60 s" timeout 60 "$merge" --where nested-tcg "$tmp/big" "$tmp/bigin"
+check "... keeping the 200000 other rows and adding 1" [ "$(wc -l <"$tmp/big/vm.csv")" -eq 200002 ]
 "$merge" >/dev/null 2>&1
 check "no arguments: usage, exit 2" [ $? -eq 2 ]
 

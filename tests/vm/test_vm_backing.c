@@ -44,6 +44,15 @@ static void test_sizing(void)
 	CHECK(vm_timeout_default(0, 5, 4) == 60.0);
 	CHECK(vm_timeout_default(64 * MIB, 5, 4) > vm_timeout_default(4 * MIB, 5, 4));
 	CHECK(vm_timeout_default(4 * MIB, 10, 4) > vm_timeout_default(4 * MIB, 5, 4));
+	/* The largest plan --sizes and --reps allow asks for ~1e13 s: clamped,
+	 * and the watchdog's conversion saturates instead of wrapping. */
+	CHECK(vm_timeout_default(16 * GIB, 1000000, 4) == VM_TIMEOUT_MAX_S);
+	CHECK_EQ_U64(vm_seconds_to_ns(VM_TIMEOUT_MAX_S), 604800ull * 1000000000ull);
+	CHECK_EQ_U64(vm_seconds_to_ns(1.5), 1500000000ull);
+	CHECK_EQ_U64(vm_seconds_to_ns(1.9e10), UINT64_MAX);
+	CHECK_EQ_U64(vm_seconds_to_ns(1e300), UINT64_MAX);
+	CHECK_EQ_U64(vm_seconds_to_ns(-1), 0);
+	CHECK_EQ_U64(vm_seconds_to_ns(NAN), 0);
 }
 
 static void test_map(void)

@@ -5,6 +5,7 @@
 #include "cb_abi.h"
 #include "check.h"
 #include "vm_boot.h"
+#include "vm_cpuid.h"
 
 #define MIB (1024ull * 1024)
 #define GIB (1024 * MIB)
@@ -123,8 +124,28 @@ static void test_regs(void)
 	CHECK(f.fcw == 0x37f && f.mxcsr == 0x1f80);
 }
 
+/* The paravirtual leaves go, everything else stays in order. */
+static void test_cpuid_filter(void)
+{
+	static const uint32_t fn[] = {0x0, 0x1, 0x40000000, 0x40000001, 0x80000000, 0x80000001,
+				      0x4fffffff, 0x50000000};
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + CB_ARRAY_SIZE(fn) * sizeof(c->entries[0]));
+	c->nent = CB_ARRAY_SIZE(fn);
+	for (size_t i = 0; i < CB_ARRAY_SIZE(fn); i++)
+		c->entries[i].function = fn[i];
+	CHECK_EQ_U64(vm_cpuid_filter(c, true), 0);
+	CHECK_EQ_U64(c->nent, CB_ARRAY_SIZE(fn));
+	CHECK_EQ_U64(vm_cpuid_filter(c, false), 3);
+	static const uint32_t want[] = {0x0, 0x1, 0x80000000, 0x80000001, 0x50000000};
+	CHECK_EQ_U64(c->nent, CB_ARRAY_SIZE(want));
+	for (size_t i = 0; i < CB_ARRAY_SIZE(want) && i < c->nent; i++)
+		CHECK_EQ_U64(c->entries[i].function, want[i]);
+	free(c);
+}
+
 int main(void)
 {
+	test_cpuid_filter();
 	test_memory(4 * MIB);
 	test_memory(3 * GIB + 2 * MIB);
 	test_limits();

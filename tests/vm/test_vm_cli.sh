@@ -52,6 +52,14 @@ expect_usage "unexpected argument 'extra'" extra
 expect_usage "--out: " --out /proc/nope/x
 expect_usage "no guest kernel at /nonexistent" --kernel /nonexistent
 expect_usage "--kernel: .*not a regular file" --kernel /tmp
+# Checked on the descriptor that is read: a FIFO must not hang the open, a
+# device is no kernel, and the size cap holds before anything is read.
+mkfifo "$tmp/fifo.elf"
+expect_usage "--kernel: .*not a regular file" --kernel "$tmp/fifo.elf"
+expect_usage "--kernel: .*not a regular file" --kernel /dev/zero
+truncate -s 300M "$tmp/huge.elf"
+expect_usage "--kernel: .*at most 268435456 bytes" --kernel "$tmp/huge.elf"
+rm -f "$tmp/huge.elf"
 COWBENCH_GUEST=/nonexistent/guest "$bin" vm --out "$tmp/out" 2>"$tmp/err"
 check '[ $? -eq 2 ] && grep -q "no guest kernel at /nonexistent/guest" "$tmp/err"'
 

@@ -320,6 +320,68 @@ static void test_console_tail(void)
 	CHECK(c.line_len <= VM_CONSOLE_LINE);
 }
 
+/* Guest-driven growth ends at the boot's quota, before the store or the
+ * console takes the row or byte that would exceed it. */
+static void test_quota(void)
+{
+	struct vm_quota q = vm_quota_plan(1, 1);
+	CHECK_EQ_U64(q.phases, CB_PHASE_COUNT + VM_QUOTA_PHASE_MARGIN);
+	CHECK_EQ_U64(q.results, 1 + VM_QUOTA_RESULT_MARGIN);
+	CHECK_EQ_U64(vm_quota_plan(UINT64_MAX, 4).phases, UINT64_MAX); /* saturates */
+
+	reset();
+	x.quota = &q;
+	put_rec(CB_PHASE_NULL, CB_PRIM_NONE, 0, 0);
+	uint64_t pairs = 0;
+	while (hcall(CB_HC_PHASE_BEGIN, CB_PHASE_NULL, CB_PRIM_NONE, 0) == VM_CONTINUE &&
+	       hcall(CB_HC_PHASE_END, CB_PHASE_NULL, REC, sizeof(struct cb_phase_record)) ==
+		       VM_CONTINUE && pairs < 1000)
+		pairs++;
+	CHECK_EQ_U64(pairs, q.phases);
+	CHECK_EQ_U64(n_begin, q.phases);
+	CHECK(err_has("guest exceeded its quota of 22 phases"));
+
+	reset();
+	x.quota = &q;
+	memcpy(ram + DATA, "r", 1);
+	uint64_t results = 0;
+	while (hcall(CB_HC_RESULT, DATA, 1, 7) == VM_CONTINUE && results < 1000)
+		results++;
+	CHECK_EQ_U64(results, q.results);
+	CHECK_EQ_U64(n_result, q.results);
+	CHECK(err_has("guest exceeded its quota of 65 results"));
+
+	/* Console: 64 x 4 KiB fit exactly, the next byte does not (hypercall
+	 * and debugcon alike). */
+	reset();
+	x.quota = &q;
+	memset(ram + DATA, 'a', CB_HC_CONSOLE_MAX);
+	for (int i = 0; i < 64; i++)
+		CHECK(hcall(CB_HC_CONSOLE, DATA, CB_HC_CONSOLE_MAX, 0) == VM_CONTINUE);
+	CHECK(io(KVM_EXIT_IO_OUT, CB_DEBUGCON_PORT, 1, 1, "b", 1) == VM_STOP_ERROR);
+	CHECK(err_has("bytes of console output"));
+	CHECK_EQ_U64(con.total, VM_QUOTA_CONSOLE_BYTES);
+
+	/* Printed (--verbose): empty lines cost 8 bytes each on stderr, and
+	 * the printed bytes stay within the quota too. */
+	FILE *f = tmpfile();
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	reset();
+	vm_console_init(&con, f);
+	x.quota = &q;
+	memset(ram + DATA, '\n', CB_HC_CONSOLE_MAX);
+	int calls = 0;
+	while (hcall(CB_HC_CONSOLE, DATA, CB_HC_CONSOLE_MAX, 0) == VM_CONTINUE && calls < 1000)
+		calls++;
+	CHECK(err_has("printed for its console"));
+	CHECK_EQ_U64(calls, 8); /* 8 x 4096 x 8 bytes = the quota exactly */
+	CHECK(con.printed <= VM_QUOTA_CONSOLE_BYTES && con.printed == (uint64_t)calls * 8 * 4096);
+	vm_console_fini(&con);
+	fclose(f);
+}
+
 int main(void)
 {
 	test_console_and_ports();
@@ -327,6 +389,7 @@ int main(void)
 	test_hypercalls();
 	test_phases();
 	test_console_tail();
+	test_quota();
 	CHECK_STR(vm_ctr_names[VM_CTR_HC_PHASE_END], "hc_phase_end");
 	for (int i = 0; i < VM_CTR_COUNT; i++)
 		CHECK(vm_ctr_names[i] != NULL);

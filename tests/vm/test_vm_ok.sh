@@ -91,4 +91,13 @@ vm_run "$tmp/d" --kernel "$g" --guest-pages 4k,2m --sizes 256K
 check '[ $vm_rc -eq 0 ]'
 check '[ "$(vm_count "$tmp/d/vm-boots.csv" guest_page=2m status=skipped)" = 2 ]'
 check '[ "$(vm_csv "$tmp/d/vm-boots.csv" status guest_page=4k)" = ok ]'
+
+# KVM's paravirtual CPUID leaves stay hidden unless --pv-cpuid: the guest
+# reads leaf 0x40000000's signature ("KVMK" in EBX = 1263359563).
+vm_run "$tmp/cpuid" --kernel "$(vm_guest cpuid)"
+check '[ $vm_rc -eq 0 ] && [ -n "$(vm_csv "$tmp/cpuid/vm-results.csv" value name=hv_ebx)" ]'
+check '[ "$(vm_csv "$tmp/cpuid/vm-results.csv" value name=hv_ebx)" != 1263359563 ]'
+vm_run "$tmp/pv" --kernel "$(vm_guest cpuid)" --pv-cpuid
+check '[ $vm_rc -eq 0 ] && [ "$(vm_csv "$tmp/pv/vm-results.csv" value name=hv_ebx)" = 1263359563 ]'
+check '[ "$(vm_csv "$tmp/pv/vm-results.csv" value name=hv_ecx)" = 1447775574 ]'
 exit $vm_fail

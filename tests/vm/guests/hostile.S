@@ -39,6 +39,24 @@ _start:
 #elif defined(V_FAILEXIT)
 	HCALL TG_HC_CONSOLE, why, (why_end-why)
 	HCALL TG_HC_EXIT, 3
+#elif defined(V_FLOODRES)
+	/* Floods: each loops one thing the host would store or print. */
+1:	HCALL TG_HC_RESULT, rname, (rname_end-rname), 1
+	jmp 1b
+#elif defined(V_FLOODPHASE)
+1:	HCALL TG_HC_PHASE_BEGIN, TG_PHASE_NULL, TG_PRIM_NONE, 0
+	HCALL TG_HC_PHASE_END, TG_PHASE_NULL, rec_null, TG_REC_SIZE
+	jmp 1b
+#elif defined(V_FLOODCON)
+1:	HCALL TG_HC_CONSOLE, junk, 4096
+	jmp 1b
+#elif defined(V_FLOODNL)
+	/* Empty lines on debugcon: 1 guest byte, 8 bytes of "guest: \n". */
+1:	movl $newlines, %esi
+	movl $4096, %ecx
+	movw $TG_DEBUGCON_PORT, %dx
+	rep outsb
+	jmp 1b
 #elif defined(V_HLT)
 	hlt
 #elif defined(V_MMIO)
@@ -62,5 +80,9 @@ hello:	.ascii "hostile guest starting\n"
 hello_end:
 why:	.ascii "self-test found a broken invariant\n"
 why_end:
+rname:	.ascii "flood"
+rname_end:
+junk:	.fill 4096, 1, 0x41
+newlines: .fill 4096, 1, 10
 	RECORD rec, TG_PHASE_CREATE, TG_PRIM_FORK, 0
 	RECORD rec_null, TG_PHASE_NULL, TG_PRIM_NONE, 0
