@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cb.h"
+#include "cb_kvm_stats.h"
+#include "compare.h"
 #include "fmt.h"
 #include "run.h"
 #include "stats_impl.h"
@@ -17,16 +19,23 @@ static const struct bench_metric host_metrics[] = {
 	{NULL, false, false, NULL},
 };
 
-/* ns only where it is hardware time; the exit counts are exact everywhere. */
-#define VM_COUNT(n) {n, true, false, NULL}
+/* ns only where it is hardware time; the exit counts are exact
+ * everywhere: every KVM statistic vm.csv has a column for
+ * (common/cb_kvm_stats.h), as names for compare_vm_metrics and as counts. */
+#define VM_COUNT(name) {#name, true, false, NULL},
+#define VM_NAME(name) #name,
+#define VM_METRIC(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, VM_COUNT, name)
+#define VM_METRIC_NAME(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, VM_NAME, name)
 static const struct bench_metric vm_metrics[] = {
 	{"ns", false, true, NULL},
-	VM_COUNT("exits"), VM_COUNT("pf_taken"), VM_COUNT("pf_fixed"), VM_COUNT("pf_emulate"),
-	VM_COUNT("pf_guest"), VM_COUNT("pf_spurious"), VM_COUNT("tlb_flush"), VM_COUNT("invlpg"),
-	VM_COUNT("io_exits"), VM_COUNT("insn_emulation"), VM_COUNT("mmu_shadow_zapped"),
-	VM_COUNT("mmu_pte_write"), VM_COUNT("mmu_cache_miss"),
+	CB_KVM_STATS(VM_METRIC)
 	{NULL, false, false, NULL},
 };
+const char *const compare_vm_metrics[] = {"ns", CB_KVM_STATS(VM_METRIC_NAME) NULL};
+#undef VM_METRIC_NAME
+#undef VM_METRIC
+#undef VM_NAME
+#undef VM_COUNT
 
 static const char *const host_unit_cols[] = {"round", NULL};
 /* A guest boot is the VM sweep's run-level unit where it has no rounds:

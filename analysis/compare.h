@@ -42,6 +42,10 @@ struct cmp {
 	size_t gated; /* regressions that decide the exit status */
 };
 
+/* The vm.csv metrics compared, NULL-terminated: `ns` and the KVM
+ * statistic columns (results/README.md#compare lists the same). */
+extern const char *const compare_vm_metrics[];
+
 /* Matches every configuration of one result table (kind "host" or "vm")
  * of the new run with the same configuration in each base run that has
  * it, and appends a row per metric: tested when some base run has it,

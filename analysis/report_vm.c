@@ -295,6 +295,8 @@ int report_vm(struct report *r, const struct host_findings *host, struct vm_find
 	if (rc == 0 && v.nfaults)
 		report_vm_theory(&v);
 	if (rc == 0)
+		rc = report_vm_designs(&v, NULL, e);
+	if (rc == 0)
 		report_vm_stats_details(&v);
 	vm_find(&v, out);
 	vm_free(&v);

@@ -1,10 +1,11 @@
 /* The VM half of the report, shared by its files: report_vm.c (loading,
  * per-row values, the section), report_vm_fault.c (per COW fault: exits,
  * time, theory), report_vm_kinds.c (exit kinds per phase, every KVM
- * statistic). */
+ * statistic), report_vm_design.c (the fork designs side by side). */
 #ifndef COWBENCH_REPORT_VM_H
 #define COWBENCH_REPORT_VM_H
 
+#include "cb_fork_designs.h"
 #include "report.h"
 
 /* Counters netted against the null phase of the same boot. */
@@ -57,11 +58,42 @@ unsigned report_vm_flags(const struct vm *v, const struct group *g);
 void report_vm_common_line(FILE *f, const char *common);
 void report_vm_free_labels(char **labels, size_t n);
 
+/* The fork-design section's numbers (report_vm_design.c), for a Findings
+ * sentence: per configuration that ran more than one design, per design
+ * in common/cb_fork_designs.h's order, medians (NaN: not measured). */
+#define VM_DESIGN_ONE(E, n) +1
+enum { VM_DESIGNS = 0 CB_FORK_DESIGNS(VM_DESIGN_ONE), VM_DESIGN_POINTS = 12 };
+#undef VM_DESIGN_ONE
+struct vm_design_cost {
+	size_t n;		       /* fork samples */
+	double create_exits;	       /* fork: VM exits, net of the null phase */
+	double create_pte_writes;      /* fork: guest page-table entries stored */
+	double full_copies;	       /* fork: pages it copied (full) */
+	double create_us;	       /* fork: guest time; `flags` say if not hardware time */
+	double dirty_exits_per_fault;  /* the child's writes: VM exits per COW fault, net */
+	double dirty_pt_copies;	       /* ... page tables copied (odf) */
+	double dirty_pte_writes;       /* ... entries stored */
+};
+struct vm_design_point {
+	char where[24], mmu[24];
+	char config[200]; /* every key, as a label shows it: "host, pvm-shadow, guest 4k, ..." */
+	double region_bytes;
+	unsigned flags; /* RF_* of its rows */
+	bool have[VM_DESIGNS];
+	struct vm_design_cost cost[VM_DESIGNS];
+};
+struct vm_design_findings {
+	size_t npoints;
+	struct vm_design_point points[VM_DESIGN_POINTS];
+};
+
 /* The sections. */
 int report_vm_exits_per_fault(struct vm *v, cb_error *e);
 int report_vm_cost_per_copy(struct vm *v, cb_error *e);
 void report_vm_theory(struct vm *v);
 int report_vm_exit_kinds(struct vm *v, cb_error *e);
 void report_vm_stats_details(struct vm *v);
+/* Writes nothing when no configuration ran two designs; out may be NULL. */
+int report_vm_designs(struct vm *v, struct vm_design_findings *out, cb_error *e);
 
 #endif

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 
 #include "afile.h"
+#include "cb_counters.h"
+#include "cb_kvm_stats.h"
+#include "cb_vm_dims.h"
 
 /* A column's role: KEY (a configuration name, never empty), STR, NUM
  * (empty = not measured), BOOL (true/false).  OPT columns may be absent
@@ -26,6 +29,7 @@ struct col_spec {
 #define NUM(n) {n, COL_NUM, false}
 #define BOOL(n) {n, COL_BOOL, false}
 #define OPT_NUM(n) {n, COL_NUM, true}
+#define OPT_BOOL(n) {n, COL_BOOL, true}
 #define END {NULL, COL_STR, false}
 
 static const struct col_spec host_cols[] = {
@@ -33,8 +37,10 @@ static const struct col_spec host_cols[] = {
 	NUM("dirty_pages"), NUM("rep"), OPT_NUM("round"), NUM("create_ns"),
 	NUM("child_start_ns"), NUM("total_ns"), NUM("cow_ns"),
 	OPT_NUM("cow_faults"), OPT_NUM("minflt"), OPT_NUM("pte_bytes"),
-	OPT_NUM("huge_fraction"), OPT_NUM("cpu"), OPT_NUM("probe_cpu_ns"),
-	OPT_NUM("probe_mem_ns"), END,
+	OPT_NUM("huge_fraction"), OPT_NUM("cpu"),
+	/* randomized interleaved rounds and the machine-state probe: runs
+	 * made before them have neither */
+	OPT_NUM("round"), OPT_NUM("probe_cpu_ns"), OPT_NUM("probe_mem_ns"), END,
 };
 
 static const struct col_spec host_summary_cols[] = {
@@ -45,7 +51,8 @@ static const struct col_spec host_summary_cols[] = {
 	OPT_NUM("p99"), OPT_NUM("max"), OPT_NUM("stddev"),
 	OPT_NUM("ci_rel_width"), OPT_NUM("huge_fraction"),
 	OPT_NUM("pte_bytes"), OPT_NUM("floor_ns"),
-	OPT_NUM("ratio_to_floor"), END,
+	OPT_NUM("ratio_to_floor"), OPT_NUM("rounds"), OPT_NUM("seed"),
+	OPT_BOOL("rounds_agree"), OPT_NUM("agree_p"), OPT_NUM("rounds_spread"), END,
 };
 
 static const struct col_spec host_floor_cols[] = {
@@ -55,25 +62,24 @@ static const struct col_spec host_floor_cols[] = {
 	OPT_NUM("max"), OPT_NUM("stddev"), END,
 };
 
+/* The guest counters and KVM statistic columns come from their lists
+ * (common/cb_counters.h, common/cb_kvm_stats.h). */
+#define COUNTER_COL(name, required) {#name, COL_NUM, !(required)},
+#define KVM_COL_SPEC(name, required) {#name, COL_NUM, !(required)},
+#define KVM_COL(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, KVM_COL_SPEC, name, required)
+#define DIM_COL(E, column, schema, old_value) schema(#column),
 static const struct col_spec vm_cols[] = {
 	KEY("where"), KEY("mmu"), BOOL("timing_valid"),
-	KEY("primitive"), KEY("guest_page"), STR("cow_policy"),
-	KEY("backing"), KEY("prefault"), NUM("region_bytes"),
+	KEY("primitive"), CB_VM_DIMS(DIM_COL) NUM("region_bytes"),
 	NUM("dirty_pages"), NUM("rep"), KEY("sample"), KEY("phase"),
 	NUM("cycles"), NUM("ns"), OPT_NUM("tsc_khz"),
-	NUM("cow_copies"), NUM("cow_copies_2m"), OPT_NUM("cow_reuses"),
-	OPT_NUM("cow_splits"), OPT_NUM("zero_fills"),
-	OPT_NUM("other_cow_copies"), OPT_NUM("other_cow_reuses"),
-	OPT_NUM("other_zero_fills"), OPT_NUM("pt_pages_copied"),
-	OPT_NUM("ptes_copied"), NUM("fresh_frames"),
-	OPT_NUM("guest_faults"), OPT_NUM("syscalls"), NUM("exits"),
-	NUM("pf_taken"), OPT_NUM("pf_fixed"), OPT_NUM("pf_emulate"),
-	OPT_NUM("pf_guest"), OPT_NUM("pf_spurious"),
-	OPT_NUM("tlb_flush"), OPT_NUM("invlpg"), OPT_NUM("io_exits"),
-	OPT_NUM("insn_emulation"), OPT_NUM("mmu_shadow_zapped"),
-	OPT_NUM("mmu_pte_write"), OPT_NUM("mmu_cache_miss"),
+	CB_COUNTERS(COUNTER_COL)
+	CB_KVM_STATS(KVM_COL)
 	OPT_NUM("hc_exits"), OPT_NUM("round"), OPT_NUM("boot"), END,
 };
+#undef COUNTER_COL
+#undef KVM_COL
+#undef KVM_COL_SPEC
 
 static const struct col_spec vm_stats_cols[] = {
 	KEY("sample"), KEY("phase"), KEY("source"),
@@ -91,9 +97,10 @@ static const struct col_spec xcheck_cols[] = {
 	NUM("pf_taken"), NUM("pf_guest"), NUM("invlpg"), END,
 };
 
-/* In the order a benchmark name spells them (compare) and tables sort by. */
-#define VM_CONFIG_KEYS "where", "mmu", "primitive", "guest_page", "cow_policy", "backing", \
-	"prefault", "region_bytes", "dirty_pages"
+/* In the order a benchmark name spells them (compare) and tables sort by;
+ * the sweep's named dimensions from common/cb_vm_dims.h. */
+#define DIM_KEY(E, column, schema, old_value) #column,
+#define VM_CONFIG_KEYS "where", "mmu", "primitive", CB_VM_DIMS(DIM_KEY) "region_bytes", "dirty_pages"
 const char *const run_host_keys[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages", NULL};
 const char *const run_vm_keys[] = {VM_CONFIG_KEYS, NULL};
 const char *const run_vm_phase_keys[] = {VM_CONFIG_KEYS, "phase", NULL};
@@ -101,15 +108,16 @@ const char *const run_vm_phase_keys[] = {VM_CONFIG_KEYS, "phase", NULL};
 static const struct file_spec {
 	const char *file;
 	const struct col_spec *cols;
-	size_t off; /* where struct run keeps it */
+	size_t off;  /* where struct run keeps it */
+	bool config; /* carries the sweep's dimensions */
 } files[] = {
-	{"host.csv", host_cols, offsetof(struct run, host)},
-	{"host-summary.csv", host_summary_cols, offsetof(struct run, host_summary)},
-	{"host-floor.csv", host_floor_cols, offsetof(struct run, host_floor)},
-	{"vm.csv", vm_cols, offsetof(struct run, vm)},
-	{"vm-stats.csv", vm_stats_cols, offsetof(struct run, vm_stats)},
-	{"vm-boots.csv", vm_boots_cols, offsetof(struct run, vm_boots)},
-	{"qemu-crosscheck.csv", xcheck_cols, offsetof(struct run, xcheck)},
+	{"host.csv", host_cols, offsetof(struct run, host), false},
+	{"host-summary.csv", host_summary_cols, offsetof(struct run, host_summary), false},
+	{"host-floor.csv", host_floor_cols, offsetof(struct run, host_floor), false},
+	{"vm.csv", vm_cols, offsetof(struct run, vm), true},
+	{"vm-stats.csv", vm_stats_cols, offsetof(struct run, vm_stats), false},
+	{"vm-boots.csv", vm_boots_cols, offsetof(struct run, vm_boots), true},
+	{"qemu-crosscheck.csv", xcheck_cols, offsetof(struct run, xcheck), false},
 };
 
 const char *run_file_name(size_t i)
@@ -194,6 +202,42 @@ int run_check_table(const struct csv_table *t, const char *file, cb_error *e)
 	return 0;
 }
 
+/* A column a file was written without, holding `value` on every row; or,
+ * when the column exists, `value` where it is empty (rows merged in from a
+ * file without it, as scripts/nested merges). */
+static void add_column(struct csv_table *t, const char *name, const char *value)
+{
+	int c = csv_col(t, name);
+	if (c >= 0) {
+		for (size_t r = 0; r < t->nrows; r++)
+			if (!*t->rows[r][c]) {
+				free(t->rows[r][c]);
+				t->rows[r][c] = cb_xstrdup(value);
+			}
+		return;
+	}
+	t->header = cb_xrealloc(t->header, (t->ncols + 1) * sizeof(*t->header));
+	t->header[t->ncols] = cb_xstrdup(name);
+	for (size_t r = 0; r < t->nrows; r++) {
+		t->rows[r] = cb_xrealloc(t->rows[r], (t->ncols + 1) * sizeof(*t->rows[r]));
+		t->rows[r][t->ncols] = cb_xstrdup(value);
+	}
+	t->ncols++;
+}
+
+/* A sweep dimension added after a file was written: its rows ran with the
+ * value the dimension names for them (cb_vm_dims.h), so old and new runs
+ * group and compare alike. */
+static void add_old_dims(struct csv_table *t)
+{
+	const char *v;
+#define OLD_DIM(E, column, schema, old_value) \
+	if ((v = old_value) != NULL)                   \
+		add_column(t, #column, v);
+	CB_VM_DIMS(OLD_DIM)
+#undef OLD_DIM
+}
+
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -231,6 +275,8 @@ int run_load(const char *dir, struct run *r, cb_error *e)
 		struct csv_table *t = NULL;
 		if (exists(path)) {
 			t = csv_read(path, e);
+			if (t && files[i].config)
+				add_old_dims(t);
 			if (!t || run_check_table(t, files[i].file, e) < 0) {
 				if (t) /* the schema error names the file already */
 					csv_free(t);

@@ -1,4 +1,5 @@
-/* The cowbench guest <-> VMM ABI, version 1.
+/* The cowbench guest <-> VMM ABI, version 2 (2: the phase record gained
+ * full_copies, pt_copies and pte_writes).
  *
  * Shared by the guest kernel (freestanding) and the VMM, so it uses nothing
  * but fixed-width integers.  Everything the guest hands the VMM is
@@ -29,7 +30,11 @@
 
 #include <stdint.h>
 
-#define CB_ABI_VERSION 1
+#include "cb_counters.h"
+#include "cb_phases.h"
+#include "cb_prims.h"
+
+#define CB_ABI_VERSION 2
 
 /* --- boot --- */
 #define CB_BOOT_MAGIC 0x49424243u /* "CBBI" */
@@ -122,47 +127,30 @@ struct cb_hcall {
 
 /* --- what the benchmark measures --- */
 
+#define CB_PRIM_ENUM(E, n) CB_PRIM_##E,
 enum cb_primitive {
-	CB_PRIM_FORK = 0,     /* copy page tables, write-protect, COW */
-	CB_PRIM_VFORK = 1,    /* borrow the parent's address space; parent waits */
-	CB_PRIM_CLONE_VM = 2, /* share the address space, own stack */
-	CB_PRIM_SPAWN = 3,    /* fresh address space from an embedded image */
-	CB_PRIM_NONE = 15,    /* phases not tied to a primitive (null) */
+	CB_PRIMITIVES(CB_PRIM_ENUM) /* common/cb_prims.h */
+	CB_PRIM_COUNT,
+	CB_PRIM_NONE = 15, /* phases not tied to a primitive (null) */
 };
-#define CB_PRIM_COUNT 4
+#undef CB_PRIM_ENUM
+_Static_assert(CB_PRIM_COUNT < CB_PRIM_NONE, "primitive values must stay below CB_PRIM_NONE");
 
+#define CB_PHASE_ENUM(E, n) CB_PHASE_##E,
 enum cb_phase {
-	CB_PHASE_NULL = 0,   /* begin and end with nothing between: the marks' own cost */
-	CB_PHASE_CREATE = 1, /* the creating call, to its return in the parent */
-	CB_PHASE_DIRTY = 2,  /* the child writes dirty_pages pages of the region */
-	CB_PHASE_REAP = 3,   /* the child exits, the parent's wait returns */
-	CB_PHASE_REUSE = 4,  /* the parent writes the pages after the child is gone */
-	CB_PHASE_POPULATE = 5, /* the parent maps and touches its region */
+	CB_PHASES(CB_PHASE_ENUM) /* common/cb_phases.h */
 	CB_PHASE_COUNT
 };
+#undef CB_PHASE_ENUM
 
-/* Guest-side counters for one phase (deltas).  "region" counters cover
- * only the benchmark region; "other" counters everything else (stacks,
- * page tables excluded). */
+/* Guest-side counters for one phase (deltas): common/cb_counters.h. */
 struct cb_phase_record {
 	uint32_t phase;	    /* enum cb_phase */
 	uint32_t primitive; /* enum cb_primitive */
 	uint32_t rep;
 	uint32_t size; /* sizeof(struct cb_phase_record) */
 	uint64_t cycles; /* ring-3 rdtsc delta around the measured operation */
-	uint64_t cow_copies;	/* region: 4 KiB pages copied on a COW fault */
-	uint64_t cow_copies_2m; /* region: whole 2 MiB pages copied */
-	uint64_t cow_reuses;	/* region: COW fault, frame no longer shared */
-	uint64_t cow_splits;	/* region: 2 MiB mapping split into 4 KiB */
-	uint64_t zero_fills;	/* region: demand-zero pages */
-	uint64_t other_cow_copies;
-	uint64_t other_cow_reuses;
-	uint64_t other_zero_fills;
-	uint64_t pt_pages_copied; /* page-table pages allocated to copy tables */
-	uint64_t ptes_copied;	  /* entries copied (a 2 MiB entry counts 1) */
-	uint64_t fresh_frames;	  /* 4 KiB frames handed out for the first time */
-	uint64_t guest_faults;	  /* #PF entries into the guest kernel */
-	uint64_t syscalls;	  /* system calls into the guest kernel */
+	CB_COUNTERS(CB_COUNTER_FIELD)
 };
 
 #endif

@@ -19,13 +19,15 @@ int vm_cmdline_build(const struct vm_config *c, const int *prims, size_t nprims,
 	}
 	char plist[64];
 	vm_prim_list(prims, nprims, plist, sizeof(plist));
-	int w = snprintf(buf, len,
-			 "region=%" PRIu64 " dirty=%" PRIu64 " prims=%s reps=%" PRIu64
-			 " gpage=%s policy=%s%s%s%s",
-			 c->region_bytes, c->dirty_pages, plist, reps, vm_gpage_names[c->gpage],
-			 vm_policy_names[c->policy],
-			 tdp && c->prefault ? " prefault=1" : "", extra && *extra ? " " : "",
-			 extra ? extra : "");
+	int w = snprintf(buf, len, "region=%" PRIu64 " dirty=%" PRIu64 " prims=%s reps=%" PRIu64,
+			 c->region_bytes, c->dirty_pages, plist, reps);
+	for (int d = 0; d < VM_DIM_COUNT && w >= 0 && (size_t)w < len; d++)
+		if (vm_dims[d].cmdline)
+			w += snprintf(buf + w, len - (size_t)w, " %s=%s", vm_dims[d].cmdline,
+				      vm_dim_value(c, (enum vm_dim)d));
+	if (w >= 0 && (size_t)w < len)
+		w += snprintf(buf + w, len - (size_t)w, "%s%s%s", tdp && c->prefault ? " prefault=1" : "",
+			      extra && *extra ? " " : "", extra ? extra : "");
 	size_t n = w > 0 ? (size_t)w : 0;
 	if (n > limit) {
 		cb_error_set(e, "guest command line of %zu bytes exceeds %zu", n, limit);

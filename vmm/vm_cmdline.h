@@ -1,6 +1,7 @@
 /* The guest command line the VMM builds (space-separated key=value):
- *   region=<bytes> dirty=<pages> prims=<list> reps=<n> gpage=4k|2m
- *   policy=copy|split [prefault=1] [extra]
+ *   region=<bytes> dirty=<pages> prims=<list> reps=<n>, then
+ *   <key>=<value> for each dimension with a command-line key (vm_dims.h:
+ *   gpage=4k|2m policy=copy|split), [prefault=1] [extra]
  * The guest kernel parses it; `extra` (--guest-args) is appended as is. */
 #ifndef COWBENCH_VM_CMDLINE_H
 #define COWBENCH_VM_CMDLINE_H

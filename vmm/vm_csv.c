@@ -10,37 +10,30 @@
 #include "vm_names.h"
 #include "vm_store.h"
 
-/* The guest's phase record, column by column. */
+/* The guest's phase record, column by column (common/cb_counters.h). */
 static const struct {
 	const char *col;
 	size_t off;
 } rec_cols[] = {
-	{"cow_copies", offsetof(struct cb_phase_record, cow_copies)},
-	{"cow_copies_2m", offsetof(struct cb_phase_record, cow_copies_2m)},
-	{"cow_reuses", offsetof(struct cb_phase_record, cow_reuses)},
-	{"cow_splits", offsetof(struct cb_phase_record, cow_splits)},
-	{"zero_fills", offsetof(struct cb_phase_record, zero_fills)},
-	{"other_cow_copies", offsetof(struct cb_phase_record, other_cow_copies)},
-	{"other_cow_reuses", offsetof(struct cb_phase_record, other_cow_reuses)},
-	{"other_zero_fills", offsetof(struct cb_phase_record, other_zero_fills)},
-	{"pt_pages_copied", offsetof(struct cb_phase_record, pt_pages_copied)},
-	{"ptes_copied", offsetof(struct cb_phase_record, ptes_copied)},
-	{"fresh_frames", offsetof(struct cb_phase_record, fresh_frames)},
-	{"guest_faults", offsetof(struct cb_phase_record, guest_faults)},
-	{"syscalls", offsetof(struct cb_phase_record, syscalls)},
+#define REC_COL(name, required) {#name, offsetof(struct cb_phase_record, name)},
+	CB_COUNTERS(REC_COL)
+#undef REC_COL
 };
 
-/* A boot's configuration, as vm.csv and vm-boots.csv both carry it. */
-static const char *const config_cols[] = {
-	"guest_page", "cow_policy", "backing", "prefault", "region_bytes", "dirty_pages",
-};
+/* A boot's configuration, as vm.csv and vm-boots.csv both carry it: the
+ * named dimensions, then the region and dirty count. */
+static void config_header(struct csv_writer *w)
+{
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		csv_str(w, vm_dim_columns[d]);
+	csv_str(w, "region_bytes");
+	csv_str(w, "dirty_pages");
+}
 
 static void write_config(struct csv_writer *w, const struct vm_config *c)
 {
-	csv_str(w, vm_gpage_names[c->gpage]);
-	csv_str(w, vm_policy_names[c->policy]);
-	csv_str(w, vm_backing_names[c->backing]);
-	csv_str(w, c->prefault ? "yes" : "no");
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		csv_str(w, vm_dim_value(c, (enum vm_dim)d));
 	csv_u64(w, c->region_bytes);
 	csv_u64(w, c->dirty_pages);
 }
@@ -69,7 +62,7 @@ static void write_vm_csv(FILE *fp, const struct vm_store *s)
 	static const char *const tail[] = {"hc_exits", "vmm_exits", "boot", NULL};
 	if (!s->files_made) {
 		put_names(&w, lead, CB_ARRAY_SIZE(lead));
-		put_names(&w, config_cols, CB_ARRAY_SIZE(config_cols));
+		config_header(&w);
 		put_names(&w, mid, CB_ARRAY_SIZE(mid));
 		for (size_t i = 0; i < CB_ARRAY_SIZE(rec_cols); i++)
 			csv_str(&w, rec_cols[i].col);
@@ -149,12 +142,12 @@ static void write_boots_csv(FILE *fp, const struct vm_store *s)
 		"primitives", "reps", "status", "reason", "guest_status", "ram_bytes",
 		"timeout_s", "tsc_khz", "create_vm_ns", "setup_ns", "boot_ns",
 		"boot_from_start_ns", "run_ns", "prefault_ns", "ram_rss_bytes",
-		"ram_huge_bytes", "phases", "vmm_exits", "kernel", NULL,
+		"ram_huge_bytes", "phases", "vmm_exits", "kernel", "probe_cpu_ns", "probe_mem_ns", NULL,
 	};
 	static const char *const lead[] = {"boot", "where", "mmu"};
 	if (!s->files_made) {
 		put_names(&w, lead, CB_ARRAY_SIZE(lead));
-		put_names(&w, config_cols, CB_ARRAY_SIZE(config_cols));
+		config_header(&w);
 		csv_header(&w, cols);
 	}
 	for (size_t i = s->boots_written; i < s->nboots; i++) {
@@ -190,6 +183,8 @@ static void write_boots_csv(FILE *fp, const struct vm_store *s)
 		csv_u64(&w, b->phases);
 		csv_u64(&w, b->vmm_exits);
 		csv_str(&w, s->kernel);
+		csv_double(&w, b->probe.cpu_ns);
+		csv_double(&w, b->probe.mem_ns);
 		csv_end_row(&w);
 	}
 }

@@ -58,10 +58,7 @@ int vm_main(int argc, char **argv)
 	vm_sweep_parse(&o, &w);
 
 	struct vm_config *cfgs;
-	struct vm_matrix_in mi = {w.gpages, w.ngpages, w.policies, w.npolicies, w.backings,
-				  w.nbackings, w.prefaults, w.nprefaults, w.sizes, w.nsizes,
-				  w.dirty, w.ndirty};
-	size_t ncfg = vm_matrix_build(&mi, &cfgs);
+	size_t ncfg = vm_sweep_configs(&w, &cfgs);
 
 	struct kvm_info ki;
 	kvm_info_probe("", &ki);

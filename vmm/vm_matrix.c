@@ -6,89 +6,169 @@
 
 /* Guest ring 0 is slow on PVM hosts (a 4 KiB COW copy costs ~0.5 ms
  * there), so regions stay modest.  Tune here. */
-const struct vm_matrix_spec vm_matrix_default = {
-	.prims = "fork,vfork,clone_vm,spawn",
-	.sizes = "256K,4M,64M",
-	.guest_pages = "4k,2m",
-	.cow_policy = "copy,split",
-	.backing = "anon4k,thp,hugetlb2m",
-	.prefault = "no,yes",
-	.dirty = "16",
-	.reps = 5,
+static const struct vm_matrix_spec default_slices[] = {
+	{
+		.prims = "fork,vfork,clone_vm,spawn",
+		.sizes = "256K,4M,64M",
+		.dirty = "16",
+		.dims = {
+			[VM_DIM_GPAGE] = "4k,2m",
+			[VM_DIM_POLICY] = "copy,split",
+			[VM_DIM_BACKING] = "anon4k,thp,hugetlb2m",
+			[VM_DIM_PREFAULT] = "no,yes",
+			[VM_DIM_DESIGN] = CB_FORK_DESIGN_DEFAULT,
+		},
+		.reps = 5,
+	},
+	/* The fork designs side by side, at one point of the sweep. */
+	{
+		.sizes = "4M",
+		.dims = {
+			[VM_DIM_GPAGE] = "4k",
+			[VM_DIM_BACKING] = "anon4k",
+			[VM_DIM_PREFAULT] = "yes",
+			[VM_DIM_DESIGN] = "full,eager,odf",
+		},
+	},
 };
+const struct vm_matrix_preset vm_matrix_default = {default_slices, CB_ARRAY_SIZE(default_slices)};
 
-const struct vm_matrix_spec vm_matrix_quick = {
-	.prims = "fork,vfork,clone_vm,spawn",
-	.sizes = "2M",
-	.guest_pages = "4k,2m",
-	.cow_policy = "copy,split",
-	.backing = "anon4k,thp",
-	.prefault = "no,yes",
-	.dirty = "16",
-	.reps = 10, /* compare needs at least 9 samples per side */
+static const struct vm_matrix_spec quick_slices[] = {
+	{
+		.prims = "fork,vfork,clone_vm,spawn",
+		.sizes = "2M",
+		.dirty = "16",
+		.dims = {
+			[VM_DIM_GPAGE] = "4k,2m",
+			[VM_DIM_POLICY] = "copy,split",
+			[VM_DIM_BACKING] = "anon4k,thp",
+			[VM_DIM_PREFAULT] = "no,yes",
+			[VM_DIM_DESIGN] = CB_FORK_DESIGN_DEFAULT,
+		},
+		.reps = 10, /* compare needs at least 9 samples per side */
+	},
 };
+const struct vm_matrix_preset vm_matrix_quick = {quick_slices, CB_ARRAY_SIZE(quick_slices)};
+
+struct vm_matrix_spec vm_spec_apply(struct vm_matrix_spec slice, const struct vm_matrix_spec *with)
+{
+#define TAKE(f) if (with->f) slice.f = with->f
+	TAKE(prims);
+	TAKE(sizes);
+	TAKE(dirty);
+	TAKE(reps);
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		TAKE(dims[d]);
+#undef TAKE
+	return slice;
+}
 
 #define MIB (1024ull * 1024)
 
-static void add(struct vm_config **v, size_t *n, size_t *cap, const struct vm_config *c)
+struct cfg_list {
+	struct vm_config *v;
+	size_t n, cap;
+};
+
+static void add(struct cfg_list *l, const struct vm_config *c)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		*v = cb_xrealloc(*v, *cap * sizeof(**v));
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = cb_xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
-	(*v)[(*n)++] = *c;
+	l->v[l->n++] = *c;
 }
 
-static void add_dirty(const struct vm_matrix_in *in, struct vm_config *c, struct vm_config **v,
-		      size_t *n, size_t *cap)
+static void add_sizes(const struct vm_matrix_in *in, struct vm_config *c, struct cfg_list *l)
 {
-	size_t first = *n;
-	for (size_t d = 0; d < in->ndirty; d++) {
-		c->dirty_pages = dirty_pages(&in->dirty[d], c->region_bytes / 4096);
-		bool dup = false;
-		for (size_t k = first; k < *n; k++)
-			dup |= (*v)[k].dirty_pages == c->dirty_pages;
-		if (!dup)
-			add(v, n, cap, c);
+	for (size_t s = 0; s < in->nsizes; s++) {
+		c->region_bytes = in->sizes[s];
+		c->skip[0] = '\0';
+		if (c->gpage == VM_GPAGE_2M && c->region_bytes % (2 * MIB))
+			snprintf(c->skip, sizeof(c->skip),
+				 "region of %" PRIu64 " bytes is not a multiple of the 2 MiB guest page",
+				 c->region_bytes);
+		size_t first = l->n;
+		for (size_t d = 0; d < in->ndirty; d++) {
+			c->dirty_pages = dirty_pages(&in->dirty[d], c->region_bytes / 4096);
+			bool dup = false;
+			for (size_t k = first; k < l->n; k++)
+				dup |= l->v[k].dirty_pages == c->dirty_pages;
+			if (!dup)
+				add(l, c);
+		}
+	}
+}
+
+/* Dimension d and the ones after it, for the values chosen before it. */
+static void add_dims(const struct vm_matrix_in *in, int d, struct vm_config *c, struct cfg_list *l)
+{
+	if (d == VM_DIM_COUNT) {
+		add_sizes(in, c, l);
+		return;
+	}
+	if (!vm_dim_applies(c, (enum vm_dim)d)) {
+		vm_dim_set(c, (enum vm_dim)d, vm_dims[d].otherwise);
+		add_dims(in, d + 1, c, l);
+		return;
+	}
+	for (size_t i = 0; i < in->ndims[d]; i++) {
+		vm_dim_set(c, (enum vm_dim)d, in->dims[d][i]);
+		add_dims(in, d + 1, c, l);
 	}
 }
 
 size_t vm_matrix_build(const struct vm_matrix_in *in, struct vm_config **out)
 {
-	struct vm_config *v = NULL;
-	size_t n = 0, cap = 0;
-	for (size_t g = 0; g < in->ngpages; g++) {
-		/* The policy only exists for 2 MiB pages. */
-		size_t npol = in->gpages[g] == VM_GPAGE_2M ? in->npolicies : 1;
-		for (size_t p = 0; p < npol; p++)
-			for (size_t b = 0; b < in->nbackings; b++)
-				for (size_t f = 0; f < in->nprefaults; f++)
-					for (size_t s = 0; s < in->nsizes; s++) {
-						struct vm_config c = {0};
-						c.gpage = in->gpages[g];
-						c.policy = c.gpage == VM_GPAGE_2M ? in->policies[p]
-										  : VM_POLICY_COPY;
-						c.backing = in->backings[b];
-						c.prefault = in->prefaults[f] == 1;
-						c.region_bytes = in->sizes[s];
-						if (c.gpage == VM_GPAGE_2M && c.region_bytes % (2 * MIB))
-							snprintf(c.skip, sizeof(c.skip),
-								 "region of %" PRIu64 " bytes is not a "
-								 "multiple of the 2 MiB guest page",
-								 c.region_bytes);
-						add_dirty(in, &c, &v, &n, &cap);
-					}
+	struct cfg_list l = {0};
+	struct vm_config c = {0};
+	add_dims(in, 0, &c, &l);
+	*out = l.v;
+	return l.n;
+}
+
+static bool same_config(const struct vm_config *a, const struct vm_config *b)
+{
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		if (vm_dim_get(a, (enum vm_dim)d) != vm_dim_get(b, (enum vm_dim)d))
+			return false;
+	return a->region_bytes == b->region_bytes && a->dirty_pages == b->dirty_pages;
+}
+
+size_t vm_matrix_build_slices(const struct vm_matrix_in *in, size_t n, struct vm_config **out)
+{
+	struct cfg_list l = {0};
+	for (size_t i = 0; i < n; i++) {
+		struct vm_config *c;
+		size_t nc = vm_matrix_build(&in[i], &c), before = l.n;
+		/* a slice repeats no configuration of its own: only the earlier
+		 * slices' are looked at */
+		for (size_t k = 0; k < nc; k++) {
+			bool dup = false;
+			for (size_t j = 0; j < before && !dup; j++)
+				dup = same_config(&l.v[j], &c[k]);
+			if (!dup)
+				add(&l, &c[k]);
+		}
+		free(c);
 	}
-	*out = v;
-	return n;
+	*out = l.v;
+	return l.n;
 }
 
 const char *vm_config_label(const struct vm_config *c, char *buf, size_t len)
 {
+	size_t at = 0;
+	buf[0] = '\0';
+	for (int d = 0; d < VM_DIM_COUNT && at < len; d++) {
+		const char *key = vm_dims[d].label;
+		int w = snprintf(buf + at, len - at, "%s%s%s%s", d ? " " : "", key ? key : "",
+				 key ? "=" : "", vm_dim_value(c, (enum vm_dim)d));
+		at += w > 0 ? (size_t)w : 0;
+	}
 	char sz[32];
-	snprintf(buf, len, "%s %s %s prefault=%s region=%s dirty=%" PRIu64,
-		 vm_gpage_names[c->gpage], vm_policy_names[c->policy],
-		 vm_backing_names[c->backing], c->prefault ? "yes" : "no",
-		 format_size(c->region_bytes, sz, sizeof(sz)), c->dirty_pages);
+	if (at < len)
+		snprintf(buf + at, len - at, " region=%s dirty=%" PRIu64,
+			 format_size(c->region_bytes, sz, sizeof(sz)), c->dirty_pages);
 	return buf;
 }

@@ -7,9 +7,8 @@
 /* Name tables, NULL-terminated for parse_name_list, in enum order.  They
  * are sized by their initialisers, so a missing name fails the asserts
  * below instead of leaving a NULL hole. */
-const char *const vm_prim_names[] = {"fork", "vfork", "clone_vm", "spawn", NULL};
-const char *const vm_phase_names[] = {"null", "create", "dirty", "reap", "reuse", "populate",
-				      NULL};
+const char *const vm_prim_names[] = {CB_PRIMITIVES(CB_PRIM_NAME_INIT) NULL};
+const char *const vm_phase_names[] = {CB_PHASES(CB_PHASE_NAME_INIT) NULL};
 const char *const vm_gpage_names[] = {"4k", "2m", NULL};
 const char *const vm_policy_names[] = {"copy", "split", NULL};
 const char *const vm_prefault_names[] = {"no", "yes", NULL};
@@ -21,9 +20,6 @@ _Static_assert(CB_ARRAY_SIZE(vm_gpage_names) == VM_GPAGE_COUNT + 1, "vm_gpage_na
 _Static_assert(CB_ARRAY_SIZE(vm_policy_names) == VM_POLICY_COUNT + 1, "vm_policy_names");
 _Static_assert(CB_ARRAY_SIZE(vm_prefault_names) == 3, "vm_prefault_names");
 _Static_assert(CB_ARRAY_SIZE(vm_where_names) == VM_WHERE_COUNT + 1, "vm_where_names");
-_Static_assert(CB_PRIM_FORK == 0 && CB_PRIM_VFORK == 1 && CB_PRIM_CLONE_VM == 2 &&
-		       CB_PRIM_SPAWN == 3 && CB_PHASE_NULL == 0 && CB_PHASE_POPULATE == 5,
-	       "the name tables follow cb_abi.h's enum order");
 
 const char *vm_prim_name(uint32_t prim)
 {

@@ -1,5 +1,7 @@
 /* Name tables for the sweep's dimensions and the guest ABI's enums: one
- * place that turns an index into the word users type and CSVs hold. */
+ * place that turns an index into the word users type and CSVs hold.  The
+ * primitives and phases are expanded from common/cb_prims.h and
+ * common/cb_phases.h. */
 #ifndef COWBENCH_VM_NAMES_H
 #define COWBENCH_VM_NAMES_H
 

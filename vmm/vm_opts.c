@@ -15,19 +15,29 @@
 
 #define KERNEL_MAX_BYTES (256u << 20)
 
+/* "a,b,c" from a NULL-terminated name table. */
+static void put_names(FILE *f, const char *const *names, const char *sep)
+{
+	for (size_t i = 0; names[i]; i++)
+		fprintf(f, "%s%s", i ? sep : "", names[i]);
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: cowbench vm [options]\n"
 	      "Boots our guest kernel under our KVM VMM once per configuration and records\n"
 	      "guest COW counts and VM exits per benchmark phase (vm.csv, vm-stats.csv,\n"
 	      "vm-boots.csv, vm-results.csv in --out).\n\n"
-	      "  --primitives LIST   fork,vfork,clone_vm,spawn\n"
-	      "  --sizes LIST        guest benchmark region sizes (multiples of 4K): 256K,4M\n"
-	      "  --guest-pages LIST  guest page size of the region: 4k,2m\n"
-	      "  --cow-policy LIST   2 MiB COW: copy (whole page), split (then copy 4 KiB)\n"
-	      "  --backing LIST      guest RAM on the host: anon4k,thp,hugetlb2m,hugetlb1g\n"
-	      "  --prefault LIST     no,yes: populate guest RAM before boot\n"
-	      "  --dirty LIST        4 KiB pages the child writes: count or percent (16,50%)\n"
+	      "  --primitives LIST   ",
+	      f);
+	put_names(f, vm_prim_names, ",");
+	fputs("\n  --sizes LIST        guest benchmark region sizes (multiples of 4K): 256K,4M\n", f);
+	for (int d = 0; d < VM_DIM_COUNT; d++) {
+		char opt[32];
+		snprintf(opt, sizeof(opt), "--%s LIST", vm_dims[d].option);
+		fprintf(f, "  %-19s %s\n", opt, vm_dims[d].help);
+	}
+	fputs("  --dirty LIST        4 KiB pages the child writes: count or percent (16,50%)\n"
 	      "  --reps N            samples per primitive per boot\n"
 	      "  --ram SIZE          guest RAM (default: 64M + region * (2 + reps * primitives))\n"
 	      "  --timeout SECONDS   watchdog per boot (default: 60 s + 2 ms per region page pass)\n"
@@ -38,21 +48,51 @@ static void usage(FILE *f)
 	      "  --where LABEL       host, nested-tcg, nested-kvm (a label for the rows)\n"
 	      "  --guest-args STR    appended to the guest command line\n"
 	      "  --verbose           print the guest console as 'guest: ...'\n"
-	      "  --pv-cpuid          show the guest KVM's paravirtual CPUID leaves (0x40000000)\n",
+	      "  --pv-cpuid          show the guest KVM's paravirtual CPUID leaves (0x40000000)\n"
+	      "  --and               start another slice of the matrix: the slice before it,\n"
+	      "                      changed by the --sizes, --dirty and dimension options\n"
+	      "                      that follow (the boots are the union of the slices)\n"
+	      "  --list NAME         print the values NAME takes, one per line, and exit; NAME:\n"
+	      "                      primitives, phases, where",
 	      f);
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		fprintf(f, ", %s", vm_dims[d].option);
+	fputs("\n", f);
+}
+
+/* `--list NAME`: what scripts ask instead of keeping their own copies. */
+static const struct {
+	const char *name;
+	const char *const *names;
+} lists[] = {
+	{"primitives", vm_prim_names},
+	{"phases", vm_phase_names},
+	{"where", vm_where_names},
+};
+
+static _Noreturn void list_names(const char *what)
+{
+	const char *const *names = NULL;
+	int d = vm_dim_find(what);
+	if (d >= 0)
+		names = vm_dims[d].names;
+	for (size_t i = 0; !names && i < CB_ARRAY_SIZE(lists); i++)
+		if (!strcmp(lists[i].name, what))
+			names = lists[i].names;
+	if (!names)
+		cb_die(CB_EXIT_USAGE, "--list", "unknown list '%s' (try 'cowbench vm --help')", what);
+	put_names(stdout, names, "\n");
+	putchar('\n');
+	exit(0);
 }
 
 void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 {
-	enum { O_PRIMS = 256, O_SIZES, O_GPAGES, O_POLICY, O_BACKING, O_PREFAULT, O_DIRTY,
-	       O_REPS, O_RAM, O_TIMEOUT, O_KERNEL, O_OUT, O_QUICK, O_WHERE, O_GARGS, O_VERBOSE, O_PVCPUID };
-	static const struct option opts[] = {
+	enum { O_PRIMS = 256, O_SIZES, O_DIRTY, O_REPS, O_RAM, O_TIMEOUT, O_KERNEL, O_OUT,
+	       O_QUICK, O_WHERE, O_GARGS, O_VERBOSE, O_PVCPUID, O_LIST, O_AND, O_DIM };
+	static const struct option fixed[] = {
 		{"primitives", required_argument, NULL, O_PRIMS},
 		{"sizes", required_argument, NULL, O_SIZES},
-		{"guest-pages", required_argument, NULL, O_GPAGES},
-		{"cow-policy", required_argument, NULL, O_POLICY},
-		{"backing", required_argument, NULL, O_BACKING},
-		{"prefault", required_argument, NULL, O_PREFAULT},
 		{"dirty", required_argument, NULL, O_DIRTY},
 		{"reps", required_argument, NULL, O_REPS},
 		{"ram", required_argument, NULL, O_RAM},
@@ -64,23 +104,38 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		{"guest-args", required_argument, NULL, O_GARGS},
 		{"verbose", no_argument, NULL, O_VERBOSE},
 		{"pv-cpuid", no_argument, NULL, O_PVCPUID},
+		{"list", required_argument, NULL, O_LIST},
+		{"and", no_argument, NULL, O_AND},
 		{"help", no_argument, NULL, 'h'},
-		{0},
 	};
-	struct vm_matrix_spec set = {0};
+	/* The fixed options, then one per dimension (vm_dims.h). */
+	struct option opts[CB_ARRAY_SIZE(fixed) + VM_DIM_COUNT + 1];
+	memcpy(opts, fixed, sizeof(fixed));
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		opts[CB_ARRAY_SIZE(fixed) + d] =
+			(struct option){vm_dims[d].option, required_argument, NULL, O_DIM + d};
+	opts[CB_ARRAY_SIZE(opts) - 1] = (struct option){0};
+	/* What the command line sets, per slice (prims in set[0]: run-wide). */
+	struct vm_matrix_spec set[VM_SLICES_MAX] = {{0}};
+	size_t nset = 1;
 	bool quick = false;
 	int c;
 	optind = 0; /* not 1: glibc then also forgets a "-xy" an earlier parse left half-read */
 	opterr = 0; /* one line of our own instead of getopt's message + usage */
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (c >= O_DIM && c < O_DIM + VM_DIM_COUNT) {
+			set[nset - 1].dims[c - O_DIM] = optarg;
+			continue;
+		}
 		switch (c) {
-		case O_PRIMS: set.prims = optarg; break;
-		case O_SIZES: set.sizes = optarg; break;
-		case O_GPAGES: set.guest_pages = optarg; break;
-		case O_POLICY: set.cow_policy = optarg; break;
-		case O_BACKING: set.backing = optarg; break;
-		case O_PREFAULT: set.prefault = optarg; break;
-		case O_DIRTY: set.dirty = optarg; break;
+		case O_PRIMS: set[0].prims = optarg; break;
+		case O_SIZES: set[nset - 1].sizes = optarg; break;
+		case O_DIRTY: set[nset - 1].dirty = optarg; break;
+		case O_AND:
+			if (nset == VM_SLICES_MAX)
+				cb_die(CB_EXIT_USAGE, "--and", "at most %d slices", VM_SLICES_MAX);
+			nset++;
+			break;
 		case O_REPS: o->reps = optarg; break;
 		case O_RAM: o->ram = optarg; break;
 		case O_TIMEOUT: o->timeout = optarg; break;
@@ -91,6 +146,7 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		case O_GARGS: o->guest_args = optarg; break;
 		case O_VERBOSE: o->verbose = true; break;
 		case O_PVCPUID: o->pv_cpuid = true; break;
+		case O_LIST: list_names(optarg);
 		case 'h': usage(stdout); exit(0);
 		case ':':
 			cb_die(CB_EXIT_USAGE, "vm", "option '%s' needs a value", argv[optind - 1]);
@@ -101,17 +157,23 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 	}
 	if (optind < argc)
 		cb_die(CB_EXIT_USAGE, "vm", "unexpected argument '%s'", argv[optind]);
-	/* Explicit options override the chosen matrix, in any order. */
-	o->spec = quick ? vm_matrix_quick : vm_matrix_default;
-#define TAKE(f) if (set.f) o->spec.f = set.f
-	TAKE(prims);
-	TAKE(sizes);
-	TAKE(guest_pages);
-	TAKE(cow_policy);
-	TAKE(backing);
-	TAKE(prefault);
-	TAKE(dirty);
-#undef TAKE
+	/* Explicit options override the chosen matrix, in any order.  The
+	 * preset's extra slices belong to it as it stands: with any sweep
+	 * option (sizes, dirty, a dimension) only its first slice is run,
+	 * changed by them; with --and, the command line's slices follow it. */
+	const struct vm_matrix_preset *p = quick ? &vm_matrix_quick : &vm_matrix_default;
+	bool sweep = nset > 1 || set[0].sizes || set[0].dirty;
+	for (int d = 0; d < VM_DIM_COUNT; d++)
+		sweep |= set[0].dims[d] != NULL;
+	o->nspecs = sweep ? nset : p->n;
+	for (size_t k = 0; k < o->nspecs; k++) {
+		struct vm_matrix_spec base = k == 0 ? p->slices[0] : o->specs[k - 1];
+		o->specs[k] = vm_spec_apply(base, sweep ? &set[k] : &p->slices[k]);
+	}
+	/* prims and reps are run-wide */
+	if (set[0].prims)
+		for (size_t k = 0; k < o->nspecs; k++)
+			o->specs[k].prims = set[0].prims;
 }
 
 static void names_or_die(const char *opt, const char *s, const char *const *names,
@@ -126,26 +188,29 @@ void vm_sweep_parse(const struct vm_opts *o, struct vm_sweep *w)
 {
 	cb_error e;
 	memset(w, 0, sizeof(*w));
-	names_or_die("--primitives", o->spec.prims, vm_prim_names, "primitive", &w->prims,
+	names_or_die("--primitives", o->specs[0].prims, vm_prim_names, "primitive", &w->prims,
 		     &w->nprims);
-	names_or_die("--guest-pages", o->spec.guest_pages, vm_gpage_names, "guest page",
-		     &w->gpages, &w->ngpages);
-	names_or_die("--cow-policy", o->spec.cow_policy, vm_policy_names, "COW policy",
-		     &w->policies, &w->npolicies);
-	names_or_die("--backing", o->spec.backing, vm_backing_names, "backing", &w->backings,
-		     &w->nbackings);
-	names_or_die("--prefault", o->spec.prefault, vm_prefault_names, "prefault value",
-		     &w->prefaults, &w->nprefaults);
-	if (parse_size_list(o->spec.sizes, &w->sizes, &w->nsizes, &e) < 0)
-		cb_die_err(CB_EXIT_USAGE, "--sizes", &e);
-	for (size_t i = 0; i < w->nsizes; i++) {
-		if (w->sizes[i] % 4096 || w->sizes[i] > VM_RAM_MAX / 4)
-			cb_die(CB_EXIT_USAGE, "--sizes", "%" PRIu64 " bytes: a region must be a "
-			       "multiple of 4K and at most 16G", w->sizes[i]);
+	w->nslices = o->nspecs;
+	for (size_t k = 0; k < o->nspecs; k++) {
+		const struct vm_matrix_spec *sp = &o->specs[k];
+		struct vm_slice *sl = &w->slices[k];
+		for (int d = 0; d < VM_DIM_COUNT; d++) {
+			char opt[32];
+			snprintf(opt, sizeof(opt), "--%s", vm_dims[d].option);
+			names_or_die(opt, sp->dims[d], vm_dims[d].names, vm_dims[d].kind, &sl->dims[d],
+				     &sl->ndims[d]);
+		}
+		if (parse_size_list(sp->sizes, &sl->sizes, &sl->nsizes, &e) < 0)
+			cb_die_err(CB_EXIT_USAGE, "--sizes", &e);
+		for (size_t i = 0; i < sl->nsizes; i++) {
+			if (sl->sizes[i] % 4096 || sl->sizes[i] > VM_RAM_MAX / 4)
+				cb_die(CB_EXIT_USAGE, "--sizes", "%" PRIu64 " bytes: a region must be a "
+				       "multiple of 4K and at most 16G", sl->sizes[i]);
+		}
+		if (parse_dirty_list(sp->dirty, &sl->dirty, &sl->ndirty, &e) < 0)
+			cb_die_err(CB_EXIT_USAGE, "--dirty", &e);
 	}
-	if (parse_dirty_list(o->spec.dirty, &w->dirty, &w->ndirty, &e) < 0)
-		cb_die_err(CB_EXIT_USAGE, "--dirty", &e);
-	w->reps = o->spec.reps;
+	w->reps = o->specs[0].reps;
 	if (o->reps && (parse_u64(o->reps, &w->reps, &e) < 0 || w->reps == 0 || w->reps > 1000000))
 		cb_die(CB_EXIT_USAGE, "--reps", "'%s' is not a repetition count (1..1000000)", o->reps);
 	if (o->ram) {
@@ -164,6 +229,21 @@ void vm_sweep_parse(const struct vm_opts *o, struct vm_sweep *w)
 		if (w->where < 0)
 			cb_die_err(CB_EXIT_USAGE, "--where", &e);
 	}
+}
+
+size_t vm_sweep_configs(const struct vm_sweep *w, struct vm_config **out)
+{
+	struct vm_matrix_in in[VM_SLICES_MAX];
+	for (size_t k = 0; k < w->nslices; k++) {
+		const struct vm_slice *sl = &w->slices[k];
+		in[k] = (struct vm_matrix_in){.sizes = sl->sizes, .nsizes = sl->nsizes,
+					      .dirty = sl->dirty, .ndirty = sl->ndirty};
+		for (int d = 0; d < VM_DIM_COUNT; d++) {
+			in[k].dims[d] = sl->dims[d];
+			in[k].ndims[d] = sl->ndims[d];
+		}
+	}
+	return vm_matrix_build_slices(in, w->nslices, out);
 }
 
 char *vm_kernel_path(const char *opt)
@@ -201,11 +281,11 @@ void *vm_kernel_load(const char *path, size_t *len)
 void vm_sweep_free(struct vm_sweep *w)
 {
 	free(w->prims);
-	free(w->gpages);
-	free(w->policies);
-	free(w->backings);
-	free(w->prefaults);
-	free(w->sizes);
-	free(w->dirty);
+	for (size_t k = 0; k < w->nslices; k++) {
+		for (int d = 0; d < VM_DIM_COUNT; d++)
+			free(w->slices[k].dims[d]);
+		free(w->slices[k].sizes);
+		free(w->slices[k].dirty);
+	}
 	memset(w, 0, sizeof(*w));
 }

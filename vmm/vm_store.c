@@ -1,16 +1,23 @@
 #include "vm_store.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char *const vm_src_names[VM_SRC_COUNT] = {"vcpu", "vm", "vmm"};
 
-const char *const vm_kvm_cols[VM_KVM_COLS] = {
-	"exits",	  "pf_taken",	 "pf_fixed",	      "pf_emulate",	"pf_guest",
-	"pf_spurious",	  "tlb_flush",	 "invlpg",	      "io_exits",	"insn_emulation",
-	"mmu_shadow_zapped", "mmu_pte_write", "mmu_cache_miss",
+/* Sized by its initialiser, so the assert below catches a list that does
+ * not match the count VM_KVM_COLS was computed as. */
+const char *const vm_kvm_cols[] = {
+#define VM_KVM_STR(name) #name,
+#define VM_KVM_NAME(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, VM_KVM_STR, name)
+	CB_KVM_STATS(VM_KVM_NAME)
+#undef VM_KVM_NAME
+#undef VM_KVM_STR
 };
+_Static_assert(CB_ARRAY_SIZE(vm_kvm_cols) == VM_KVM_COLS, "vm_kvm_cols");
+_Static_assert(VM_KVM_COLS <= 32, "kvm_cols_present is a 32-bit mask");
 
 #define GROW(arr, n, cap)                                                   \
 	do {                                                                \
@@ -64,6 +71,7 @@ uint32_t vm_store_add_boot(struct vm_store *s, const struct vm_config *cfg)
 	struct vm_boot_row *b = &s->boots[s->nboots];
 	memset(b, 0, sizeof(*b));
 	b->cfg = *cfg;
+	b->probe.cpu_ns = b->probe.mem_ns = NAN; /* a skipped boot is never timed */
 	if (s->map_cap)
 		memset(s->map_keys, 0xff, s->map_cap * sizeof(*s->map_keys));
 	s->map_used = 0;

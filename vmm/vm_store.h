@@ -9,13 +9,18 @@
 
 #include "cb.h"
 #include "cb_abi.h"
+#include "cb_kvm_stats.h"
+#include "probe.h"
 #include "vm_matrix.h"
 
 enum vm_src { VM_SRC_VCPU, VM_SRC_VM, VM_SRC_VMM, VM_SRC_COUNT };
 extern const char *const vm_src_names[VM_SRC_COUNT];
 
-/* KVM statistics that get their own vm.csv column (results/README.md). */
-#define VM_KVM_COLS 13
+/* KVM statistics that get their own vm.csv column: those of
+ * common/cb_kvm_stats.h marked in_vm_csv, in its order. */
+#define VM_KVM_COUNT(name, in_vm_csv, required) +in_vm_csv
+enum { VM_KVM_COLS = 0 CB_KVM_STATS(VM_KVM_COUNT) };
+#undef VM_KVM_COUNT
 extern const char *const vm_kvm_cols[VM_KVM_COLS];
 
 struct vm_stat_row {
@@ -49,6 +54,7 @@ struct vm_boot_row {
 	uint64_t ram_rss_bytes, ram_huge_bytes;
 	uint64_t phases, vmm_exits;
 	uint32_t kvm_cols_present; /* bit i: this KVM has vm_kvm_cols[i] */
+	struct probe_reading probe; /* the host's speed just before the boot; NaN: not timed */
 };
 
 struct vm_result_row {

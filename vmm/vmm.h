@@ -4,6 +4,7 @@
  *   vm_main.c      `cowbench vm`: the sweep, progress, exit status
  *   vm_opts.c      options -> matrix, kernel lookup (exit 2 on bad input)
  *   vm_matrix.c    default/quick matrices (tables) -> boot configurations
+ *   vm_dims.c      the sweep's named dimensions (one table, generic loops)
  *   vm_names.c     name tables: primitives, phases, guest pages, policies
  *   vm_sizing.c    default guest RAM and watchdog per boot (formulas)
  *   vm_cmdline.c   the guest command line

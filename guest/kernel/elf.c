@@ -3,6 +3,11 @@
  * here, loudly, not corrupt memory. */
 #include <elf.h>
 
+/* <elf.h>'s PF_W (a writable segment) shares its name with mm.h's #PF
+ * error bit: keep the ELF one under another name. */
+enum { SEG_W = PF_W };
+#undef PF_W
+
 #include "glib.h"
 #include "gsys.h"
 #include "kernel.h"
@@ -27,7 +32,7 @@ uint64_t elf_load(struct aspace *as, const uint8_t *img, size_t len)
 		    p->p_vaddr < USER_IMAGE_BASE || end > USER_STACK_TOP - USER_STACK_SIZE ||
 		    as_map(as, start, end - start, 0) < 0)
 			return 0;
-		uint64_t flags = PTE_P | PTE_U | ((p->p_flags & PF_W) ? PTE_W : 0);
+		uint64_t flags = PTE_P | PTE_U | ((p->p_flags & SEG_W) ? PTE_W : 0);
 		for (uint64_t va = start; va < end; va += PAGE_4K) {
 			uint64_t pa = frame_alloc(1);
 			/* copy the part of the file image that lands in this page */

@@ -46,7 +46,7 @@ uint64_t frame_alloc(int zero)
 	if (frames.fresh_lo + PAGE_4K <= frames.fresh_hi) {
 		pa = frames.fresh_lo;
 		frames.fresh_lo += PAGE_4K;
-		frames.fresh_frames++;
+		kcount.fresh_frames++;
 		if (zero && !frames.fresh_is_zero)
 			zero_frame(pa, PAGE_4K);
 	} else if (frames.free4k) {
@@ -68,7 +68,7 @@ uint64_t frame_alloc_2m(int zero)
 	if (frames.fresh_hi >= PAGE_2M && frames.fresh_hi - PAGE_2M >= frames.fresh_lo) {
 		frames.fresh_hi -= PAGE_2M;
 		pa = frames.fresh_hi;
-		frames.fresh_frames += FRAMES_PER_2M;
+		kcount.fresh_frames += FRAMES_PER_2M;
 		if (zero && !frames.fresh_is_zero)
 			zero_frame(pa, PAGE_2M);
 	} else if (frames.free2m) {

@@ -24,7 +24,6 @@ struct trapframe {
 extern struct cb_boot_info boot;
 extern char boot_args[CB_BOOT_CMDLINE_MAX];
 extern size_t boot_args_len;
-extern uint64_t ksyscalls;
 extern uint64_t kspurious_db; /* see trap.c */
 extern uint64_t kernel_cr3; /* page tables with only the direct map */
 

@@ -46,14 +46,17 @@ static void prefault_frames(void)
 	result_report(name, sizeof(name) - 1, n);
 }
 
-static int args_policy(void)
+/* key=<one of names>: its index; def when the key is absent, -1 when its
+ * value is none of them (the VMM checks the names first). */
+static int args_choice(const char *key, const char *const *names, int n, int def)
 {
 	const char *v;
-	size_t n;
-	if (!args_find(boot_args, boot_args_len, "policy", &v, &n) || span_eq(v, n, "copy"))
-		return COW_COPY_2M;
-	if (span_eq(v, n, "split"))
-		return COW_SPLIT_4K;
+	size_t len;
+	if (!args_find(boot_args, boot_args_len, key, &v, &len))
+		return def;
+	for (int i = 0; i < n; i++)
+		if (span_eq(v, len, names[i]))
+			return i;
 	return -1;
 }
 
@@ -86,10 +89,14 @@ void kmain(const struct cb_boot_info *bi)
 	frame_init(kend, ram, boot.transport == CB_TRANSPORT_HYPERCALL);
 	prefault_frames();
 
-	int policy = args_policy();
-	if (policy < 0)
-		panic("policy= must be copy or split");
+	static const char *const policies[] = {[COW_COPY_2M] = "copy", [COW_SPLIT_4K] = "split"};
+	static const char *const designs[FORK_DESIGN_COUNT] = {CB_FORK_DESIGNS(CB_FORK_DESIGN_NAME)};
+	int policy = args_choice("policy", policies, 2, COW_COPY_2M);
+	int design = args_choice("fork", designs, FORK_DESIGN_COUNT, FORK_EAGER);
+	if (policy < 0 || design < 0)
+		panic("policy= must be copy or split, fork= one of common/cb_fork_designs.h");
 	mm_cow_policy = (enum cow_policy)policy;
+	mm_fork_design = (enum fork_design)design;
 	build_direct_map(ram);
 	proc_start_init();
 }

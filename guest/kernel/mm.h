@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cb_counters.h"
+#include "cb_fork_designs.h"
+
 #ifdef GUEST_HOSTED
 extern uint8_t *hosted_ram;
 #define phys_to_virt(pa) ((void *)(hosted_ram + (pa)))
@@ -41,7 +44,6 @@ struct frame_pool {
 	uint16_t *chunk_sub;	  /* per 2 MiB chunk: subframes with ref > 0 */
 	uint8_t *is_chunk;	  /* per 2 MiB chunk: allocated as one huge frame */
 	int fresh_is_zero;	  /* never-used frames are known to hold zeros */
-	uint64_t fresh_frames;	  /* 4 KiB frames handed out for the first time */
 	uint64_t frames_in_use;
 };
 
@@ -84,6 +86,11 @@ void frame_split_2m(uint64_t pa);
 #define PTE_REGION 0x800ull /* the benchmark region */
 #define PTE_ADDR 0x000ffffffffff000ull
 
+/* #PF error code bits (SDM vol. 3, 4.7). */
+#define PF_P 0x1ull /* the page was present: a protection fault */
+#define PF_W 0x2ull /* a write */
+#define PF_U 0x4ull /* from user mode */
+
 #define AS_MAX_VMAS 16
 
 struct vma {
@@ -105,16 +112,24 @@ struct aspace {
 
 enum cow_policy { COW_COPY_2M = 0, COW_SPLIT_4K = 1 };
 
-/* Counters the benchmark reports; "region" = mappings with GMAP_REGION. */
-struct mm_stats {
-	uint64_t cow_copies, cow_copies_2m, cow_reuses, cow_splits, zero_fills;
-	uint64_t other_cow_copies, other_cow_reuses, other_zero_fills;
-	uint64_t pt_pages_copied, ptes_copied;
-	uint64_t guest_faults;
+/* How fork() copies an address space; one design per boot. */
+#define FORK_ENUM(E, n) FORK_##E,
+#define FORK_ONE(E, n) +1
+enum fork_design { CB_FORK_DESIGNS(FORK_ENUM) };
+/* Apart from the enum, so a switch that misses a design does not compile. */
+enum { FORK_DESIGN_COUNT = 0 CB_FORK_DESIGNS(FORK_ONE) };
+#undef FORK_ENUM
+#undef FORK_ONE
+
+/* The kernel's running totals of common/cb_counters.h ("region" =
+ * mappings with GMAP_REGION): each phase reports their change. */
+struct kcounters {
+	CB_COUNTERS(CB_COUNTER_FIELD)
 };
 
-extern struct mm_stats mm_stats;
+extern struct kcounters kcount;
 extern enum cow_policy mm_cow_policy;
+extern enum fork_design mm_fork_design;
 
 /* The kernel's PML4 entry 0 (direct map), copied into every address space. */
 void as_set_kernel_pml4e(uint64_t e);
@@ -127,7 +142,7 @@ void as_put(struct aspace *as);
 int as_map(struct aspace *as, uint64_t va, uint64_t len, unsigned flags);
 /* Maps one existing frame (program loading, shared pages). */
 void as_map_frame(struct aspace *as, uint64_t va, uint64_t pa, uint64_t pte_flags);
-/* fork(): a copy of `parent` whose private pages are COW in both. */
+/* fork(): a copy of `parent` made the mm_fork_design way (fork.c). */
 struct aspace *as_fork(struct aspace *parent);
 /* spawn(): every GMAP_SHARED mapping of `from` appears in `to` too. */
 void as_share_into(struct aspace *to, const struct aspace *from);
@@ -140,11 +155,14 @@ enum fault_result {
 	FAULT_SPLIT_COPIED, /* 2 MiB split, then a 4 KiB copy */
 	FAULT_SPLIT_REUSED,
 	FAULT_ZERO_FILLED,
+	FAULT_TABLE_OWNED, /* odf: the shared table became ours; the page was writable */
 };
 /* Handles a page fault at va; err is the x86 #PF error code. */
 enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err);
 
 /* Leaf entry mapping va (a PTE, or a PDE with PS), or NULL. */
 uint64_t *as_lookup(struct aspace *as, uint64_t va, int *is_2m);
+/* va is mapped writable at every level (a user write would not fault). */
+int as_user_writable(struct aspace *as, uint64_t va);
 
 #endif

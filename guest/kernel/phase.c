@@ -6,23 +6,19 @@
 #include "mm.h"
 
 struct snapshot {
-	struct mm_stats mm;
-	uint64_t fresh_frames, syscalls;
+	struct kcounters at_begin;
 	uint32_t phase, prim, rep;
 };
 
 static struct snapshot stack[CB_PHASE_DEPTH];
 static unsigned depth;
 
-static const char *const phase_names[CB_PHASE_COUNT] = {
-	[CB_PHASE_NULL] = "null",     [CB_PHASE_CREATE] = "create", [CB_PHASE_DIRTY] = "dirty",
-	[CB_PHASE_REAP] = "reap",     [CB_PHASE_REUSE] = "reuse",   [CB_PHASE_POPULATE] = "populate",
-};
+static const char *const phase_names[CB_PHASE_COUNT] = {CB_PHASES(CB_PHASE_NAME_INIT)};
+static const char *const prim_names[CB_PRIM_COUNT] = {CB_PRIMITIVES(CB_PRIM_NAME_INIT)};
 
 static const char *prim_name(uint32_t p)
 {
-	static const char *const names[CB_PRIM_COUNT] = {"fork", "vfork", "clone_vm", "spawn"};
-	return p < CB_PRIM_COUNT ? names[p] : "none";
+	return p < CB_PRIM_COUNT ? prim_names[p] : "none";
 }
 
 int phase_begin(uint32_t phase, uint32_t prim, uint32_t rep)
@@ -36,26 +32,24 @@ int phase_begin(uint32_t phase, uint32_t prim, uint32_t rep)
 	/* Counters are read after the mark so that the begin hypercall's own
 	 * work is outside the phase, as on the VMM side. */
 	struct snapshot *s = &stack[depth++];
-	s->mm = mm_stats;
-	s->fresh_frames = frames.fresh_frames;
-	s->syscalls = ksyscalls;
+	s->at_begin = kcount;
 	s->phase = phase;
 	s->prim = prim;
 	s->rep = rep;
 	return 0;
 }
 
+/* The record as one text line, for a harness outside our VMM (QEMU's
+ * debugcon): "cowbench-phase phase=... prim=... rep=... cycles=..." and
+ * then every counter as name=value, in record order. */
 static void print_record(const struct cb_phase_record *r)
 {
-	kprintf("cowbench-phase phase=%s prim=%s rep=%u cycles=%lu cow_copies=%lu "
-		"cow_copies_2m=%lu cow_reuses=%lu cow_splits=%lu zero_fills=%lu ",
-		phase_names[r->phase], prim_name(r->primitive), r->rep, r->cycles, r->cow_copies,
-		r->cow_copies_2m, r->cow_reuses, r->cow_splits, r->zero_fills);
-	kprintf("other_cow_copies=%lu other_cow_reuses=%lu other_zero_fills=%lu "
-		"pt_pages_copied=%lu ptes_copied=%lu fresh_frames=%lu guest_faults=%lu "
-		"syscalls=%lu\n",
-		r->other_cow_copies, r->other_cow_reuses, r->other_zero_fills, r->pt_pages_copied,
-		r->ptes_copied, r->fresh_frames, r->guest_faults, r->syscalls);
+	kprintf("cowbench-phase phase=%s prim=%s rep=%u cycles=%lu", phase_names[r->phase],
+		prim_name(r->primitive), r->rep, r->cycles);
+#define PRINT(name, required) kprintf(" " #name "=%lu", r->name);
+	CB_COUNTERS(PRINT)
+#undef PRINT
+	kprintf("\n");
 }
 
 int phase_end(uint32_t phase, uint64_t cycles)
@@ -63,7 +57,6 @@ int phase_end(uint32_t phase, uint64_t cycles)
 	if (depth == 0 || stack[depth - 1].phase != phase)
 		return -1;
 	const struct snapshot *s = &stack[--depth];
-	const struct mm_stats *a = &s->mm, *b = &mm_stats;
 	static struct cb_phase_record r;
 	r = (struct cb_phase_record){
 		.phase = phase,
@@ -71,20 +64,10 @@ int phase_end(uint32_t phase, uint64_t cycles)
 		.rep = s->rep,
 		.size = sizeof(r),
 		.cycles = cycles,
-		.cow_copies = b->cow_copies - a->cow_copies,
-		.cow_copies_2m = b->cow_copies_2m - a->cow_copies_2m,
-		.cow_reuses = b->cow_reuses - a->cow_reuses,
-		.cow_splits = b->cow_splits - a->cow_splits,
-		.zero_fills = b->zero_fills - a->zero_fills,
-		.other_cow_copies = b->other_cow_copies - a->other_cow_copies,
-		.other_cow_reuses = b->other_cow_reuses - a->other_cow_reuses,
-		.other_zero_fills = b->other_zero_fills - a->other_zero_fills,
-		.pt_pages_copied = b->pt_pages_copied - a->pt_pages_copied,
-		.ptes_copied = b->ptes_copied - a->ptes_copied,
-		.fresh_frames = frames.fresh_frames - s->fresh_frames,
-		.guest_faults = b->guest_faults - a->guest_faults,
-		.syscalls = ksyscalls - s->syscalls,
 	};
+#define DELTA(name, required) r.name = kcount.name - s->at_begin.name;
+	CB_COUNTERS(DELTA)
+#undef DELTA
 	if (boot.transport == CB_TRANSPORT_HYPERCALL)
 		return hcall(CB_HC_PHASE_END, phase, (uint64_t)(uintptr_t)&r, sizeof(r)) == CB_HC_OK
 			       ? 0

@@ -26,7 +26,6 @@ struct proc {
 static struct proc procs[NPROC];
 static struct proc *cur;
 static int next_pid = 1;
-uint64_t ksyscalls;
 uint64_t kernel_cr3;
 
 static struct proc *proc_alloc(int parent)
@@ -148,10 +147,11 @@ static int user_prepare(uint64_t va, uint64_t len, int write)
 	for (uint64_t p = va & ~(PAGE_4K - 1); p < va + len; p += PAGE_4K) {
 		int huge;
 		uint64_t *e = as_lookup(cur->as, p, &huge);
-		if (!e && (as_fault(cur->as, p, 4 | (write ? 2 : 0)) == FAULT_BAD ||
+		if (!e && (as_fault(cur->as, p, PF_U | (write ? PF_W : 0)) == FAULT_BAD ||
 			   !(e = as_lookup(cur->as, p, &huge))))
 			return -1;
-		if (write && !(*e & PTE_W) && as_fault(cur->as, p, 7) == FAULT_BAD)
+		if (write && !as_user_writable(cur->as, p) &&
+		    as_fault(cur->as, p, PF_P | PF_W | PF_U) == FAULT_BAD)
 			return -1;
 	}
 	return 0;
@@ -275,7 +275,7 @@ static int64_t sys_getargs(uint64_t va, uint64_t len)
 
 void proc_syscall(struct trapframe *tf)
 {
-	ksyscalls++;
+	kcount.syscalls++;
 	struct proc *caller = cur;
 	int64_t r = -1;
 	switch (tf->rax) {

@@ -1,21 +1,16 @@
-/* Address spaces: mapping, fork's copy-on-write page-table copy, the COW
- * fault handler, teardown. */
+/* Address spaces: mapping, the COW fault handler, teardown (fork's
+ * designs are in fork.c). */
 #include "glib.h"
 #include "gsys.h"
-#include "mm.h"
+#include "pt.h"
 
-struct mm_stats mm_stats;
+struct kcounters kcount;
 enum cow_policy mm_cow_policy;
+enum fork_design mm_fork_design = FORK_EAGER;
 static uint64_t kernel_pml4e;
 
 #define AS_POOL 16
 static struct aspace as_pool[AS_POOL];
-
-#define PDE_ADDR_2M 0x000fffffffe00000ull
-#define TABLE_FLAGS (PTE_P | PTE_W | PTE_U)
-
-static inline uint64_t *table(uint64_t pa) { return phys_to_virt(pa); }
-static inline unsigned idx(uint64_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
 
 void as_set_kernel_pml4e(uint64_t e)
 {
@@ -30,14 +25,15 @@ struct aspace *as_create(void)
 			continue;
 		memset(as, 0, sizeof(*as));
 		as->pml4 = frame_alloc(1);
-		table(as->pml4)[0] = kernel_pml4e;
+		pte_set(&table(as->pml4)[0], kernel_pml4e);
 		as->refs = 1;
 		return as;
 	}
 	mm_panic("out of address spaces", AS_POOL, 0);
 }
 
-static uint64_t table_alloc(struct aspace *as)
+/* List frames: [0] = next, [1..511] = tables. */
+void table_list_add(struct aspace *as, uint64_t pa)
 {
 	if (!as->tlist || as->tlist_n == 511) {
 		uint64_t l = frame_alloc(0);
@@ -45,14 +41,28 @@ static uint64_t table_alloc(struct aspace *as)
 		as->tlist = l;
 		as->tlist_n = 0;
 	}
-	uint64_t pa = frame_alloc(1);
 	table(as->tlist)[1 + as->tlist_n++] = pa;
+}
+
+uint64_t table_alloc(struct aspace *as)
+{
+	uint64_t pa = frame_alloc(1);
+	table_list_add(as, pa);
 	return pa;
 }
 
-/* Entry for va at `level` (0 = PTE, 1 = PDE), allocating tables on the way
- * when create is set.  Stops early at a 2 MiB leaf and says so. */
-static uint64_t *walk(struct aspace *as, uint64_t va, int level, int create, int *huge)
+void table_list_replace(struct aspace *as, uint64_t old, uint64_t pa)
+{
+	for (uint64_t l = as->tlist, n = as->tlist_n; l; l = table(l)[0], n = 511)
+		for (uint64_t i = 1; i <= n; i++)
+			if (table(l)[i] == old) {
+				table(l)[i] = pa;
+				return;
+			}
+	mm_panic("page table not on its address space's list", old, pa);
+}
+
+uint64_t *walk_slow(struct aspace *as, uint64_t va, int level, int create, int *huge)
 {
 	uint64_t pa = as->pml4;
 	*huge = 0;
@@ -61,20 +71,37 @@ static uint64_t *walk(struct aspace *as, uint64_t va, int level, int create, int
 		if (!(*e & PTE_P)) {
 			if (!create)
 				return NULL;
-			*e = table_alloc(as) | TABLE_FLAGS;
+			pte_set(e, table_alloc(as) | TABLE_FLAGS);
 		} else if (l == 1 && (*e & PTE_PS)) {
 			*huge = 1;
 			return e;
+		} else if (l == 1 && create && pde_shared_table(*e)) {
+			pd_own(as, e, va);
 		}
 		pa = *e & PTE_ADDR;
 	}
 	return &table(pa)[idx(va, level)];
 }
 
+uint64_t table_count(const struct aspace *as)
+{
+	uint64_t n = 0;
+	for (uint64_t l = as->tlist, used = as->tlist_n; l; l = table(l)[0], used = 511)
+		n += used;
+	return n;
+}
+
 uint64_t *as_lookup(struct aspace *as, uint64_t va, int *is_2m)
 {
 	uint64_t *e = walk(as, va, 0, 0, is_2m);
 	return e && (*e & PTE_P) ? e : NULL;
+}
+
+int as_user_writable(struct aspace *as, uint64_t va)
+{
+	int huge;
+	uint64_t *pde = walk(as, va, 1, 0, &huge), *e = as_lookup(as, va, &huge);
+	return e && (*e & PTE_W) && (huge || (*pde & PTE_W));
 }
 
 static uint64_t leaf_flags(unsigned gmap)
@@ -95,15 +122,16 @@ static struct vma *find_vma(struct aspace *as, uint64_t va)
 	return NULL;
 }
 
+/* One entry stored: the caller counts it (pte_store). */
 static void populate_page(struct aspace *as, uint64_t va, unsigned gmap)
 {
 	int huge;
 	if (gmap & GMAP_HUGE) {
 		uint64_t *pde = walk(as, va, 1, 1, &huge);
-		*pde = frame_alloc_2m(1) | leaf_flags(gmap) | PTE_PS;
+		pte_store(pde, frame_alloc_2m(1) | leaf_flags(gmap) | PTE_PS);
 	} else {
 		uint64_t *pte = walk(as, va, 0, 1, &huge);
-		*pte = frame_alloc(1) | leaf_flags(gmap);
+		pte_store(pte, frame_alloc(1) | leaf_flags(gmap));
 	}
 }
 
@@ -122,9 +150,11 @@ int as_map(struct aspace *as, uint64_t va, uint64_t len, unsigned flags)
 		if (va < as->vma[i].end && as->vma[i].start < va + len)
 			return -1;
 	as->vma[as->nvma++] = (struct vma){va, va + len, flags};
-	if (flags & GMAP_POPULATE)
+	if (flags & GMAP_POPULATE) {
 		for (uint64_t a = va; a < va + len; a += align)
 			populate_page(as, a, flags);
+		kcount.pte_writes += len / align;
+	}
 	return 0;
 }
 
@@ -132,87 +162,7 @@ void as_map_frame(struct aspace *as, uint64_t va, uint64_t pa, uint64_t pte_flag
 {
 	int huge;
 	uint64_t *pte = walk(as, va, 0, 1, &huge);
-	*pte = pa | pte_flags;
-}
-
-/* A private writable page becomes read-only COW in parent and child. */
-static inline uint64_t cow_entry(uint64_t *parent_e)
-{
-	uint64_t e = *parent_e;
-	if (!(e & PTE_SHARED) && (e & (PTE_W | PTE_COW))) {
-		e = (e & ~PTE_W) | PTE_COW;
-		*parent_e = e;
-	}
-	return e;
-}
-
-/* The end of the 2 MiB page containing va, clipped to end. */
-static inline uint64_t pde_span_end(uint64_t va, uint64_t end)
-{
-	uint64_t n = (va + PAGE_2M) & ~(PAGE_2M - 1);
-	return n < end ? n : end;
-}
-
-static uint64_t *present_pde(struct aspace *as, uint64_t va)
-{
-	int huge;
-	uint64_t *pde = walk(as, va, 1, 0, &huge);
-	return pde && (*pde & PTE_P) ? pde : NULL;
-}
-
-static uint64_t table_count(const struct aspace *as)
-{
-	uint64_t n = 0;
-	for (uint64_t l = as->tlist, used = as->tlist_n; l; l = table(l)[0], used = 511)
-		n += used;
-	return n;
-}
-
-/* fork() for one VMA.  Only the VMAs' ranges are walked, as Linux's
- * copy_page_range does: scanning all 512 entries of every table would cost
- * more than the copy itself where guest ring 0 is emulated. */
-static void fork_range(struct aspace *parent, struct aspace *child, const struct vma *m)
-{
-	for (uint64_t lo = m->start, hi; lo < m->end; lo = hi) {
-		hi = pde_span_end(lo, m->end);
-		uint64_t *pde = present_pde(parent, lo);
-		if (!pde)
-			continue;
-		int h;
-		uint64_t *cpde = walk(child, lo, 1, 1, &h);
-		if (*pde & PTE_PS) {
-			uint64_t e = cow_entry(pde);
-			frame_get_2m(e & PDE_ADDR_2M);
-			*cpde = e;
-			mm_stats.ptes_copied++;
-			continue;
-		}
-		if (!(*cpde & PTE_P))
-			*cpde = table_alloc(child) | (*pde & ~PTE_ADDR);
-		uint64_t *src = table(*pde & PTE_ADDR), *dst = table(*cpde & PTE_ADDR);
-		for (unsigned i = idx(lo, 0), n = idx(hi - 1, 0); i <= n; i++) {
-			if (!(src[i] & PTE_P))
-				continue;
-			uint64_t e = cow_entry(&src[i]);
-			frame_get(e & PTE_ADDR);
-			dst[i] = e;
-			mm_stats.ptes_copied++;
-		}
-	}
-}
-
-struct aspace *as_fork(struct aspace *parent)
-{
-	struct aspace *child = as_create();
-	memcpy(child->vma, parent->vma, sizeof(child->vma));
-	child->nvma = parent->nvma;
-	for (int v = 0; v < parent->nvma; v++)
-		fork_range(parent, child, &parent->vma[v]);
-	mm_stats.pt_pages_copied += table_count(child);
-	/* The parent's entries lost their write bit: its TLB must forget them
-	 * before it writes again, as Linux's flush_tlb_mm after copy_mm. */
-	arch_load_cr3(parent->pml4);
-	return child;
+	pte_set(pte, pa | pte_flags);
 }
 
 void as_share_into(struct aspace *to, const struct aspace *from)
@@ -233,6 +183,16 @@ void as_share_into(struct aspace *to, const struct aspace *from)
 	}
 }
 
+/* Drops the frame of every present entry of pt[i..n].  Apart from its
+ * caller, so that the few values its loop needs stay in registers across
+ * the calls (a spill is one more emulated store per page on PVM hosts). */
+static __attribute__((noinline)) void put_entries(const uint64_t *pt, unsigned i, unsigned n)
+{
+	for (; i <= n; i++)
+		if (pt[i] & PTE_P)
+			frame_put(pt[i] & PTE_ADDR);
+}
+
 void as_put(struct aspace *as)
 {
 	if (--as->refs > 0)
@@ -241,22 +201,19 @@ void as_put(struct aspace *as)
 	 * freed below: no entry needs clearing (each store would be one more
 	 * emulated or trapped write in the reap phase). */
 	for (int v = 0; v < as->nvma; v++) {
-		const struct vma *m = &as->vma[v];
-		for (uint64_t lo = m->start, hi; lo < m->end; lo = hi) {
-			hi = pde_span_end(lo, m->end);
-			uint64_t *pde = present_pde(as, lo);
-			if (!pde)
-				continue;
-			if (*pde & PTE_PS) {
-				frame_put_2m(*pde & PDE_ADDR_2M);
+		for (struct pd_span s = pd_spans(as, &as->vma[v]); pd_span_next(&s);) {
+			if (*s.pde & PTE_PS) {
+				frame_put_2m(*s.pde & PDE_ADDR_2M);
 				continue;
 			}
-			const uint64_t *pt = table(*pde & PTE_ADDR);
-			for (unsigned i = idx(lo, 0), n = idx(hi - 1, 0); i <= n; i++)
-				if (pt[i] & PTE_P)
-					frame_put(pt[i] & PTE_ADDR);
+			/* odf: a table another process still shares keeps its
+			 * pages for both; only our reference goes, below. */
+			if (frame_sharers(*s.pde & PTE_ADDR) > 1)
+				continue;
+			put_entries(table(*s.pde & PTE_ADDR), idx(s.lo, 0), idx(s.hi - 1, 0));
 		}
 	}
+	/* Each table once, shared ones too: the last reference frees it. */
 	for (uint64_t l = as->tlist, n = as->tlist_n; l;) {
 		uint64_t next = table(l)[0];
 		for (uint64_t i = 0; i < n; i++)
@@ -287,71 +244,90 @@ static void split_2m(struct aspace *as, uint64_t *pde, uint64_t va)
 	uint64_t pt = table_alloc(as);
 	uint64_t *t = table(pt);
 	for (int i = 0; i < 512; i++)
-		t[i] = (chunk + (uint64_t)i * PAGE_4K) | flags;
+		pte_store(&t[i], (chunk + (uint64_t)i * PAGE_4K) | flags);
+	kcount.pte_writes += 512;
 	frame_split_2m(chunk);
-	*pde = pt | TABLE_FLAGS;
+	pte_set(pde, pt | TABLE_FLAGS);
 	arch_invlpg(va);
 }
 
 enum fault_result as_fault(struct aspace *as, uint64_t va, uint64_t err)
 {
-	mm_stats.guest_faults++;
+	kcount.guest_faults++;
 	struct vma *m = find_vma(as, va);
-	if (!m || !(err & 4)) /* no mapping, or a kernel-mode access */
+	if (!m || !(err & PF_U)) /* no mapping, or a kernel-mode access */
 		return FAULT_BAD;
-	int region = (m->flags & GMAP_REGION) != 0, huge;
-	uint64_t *e = walk(as, va, 0, 0, &huge);
+	int region = (m->flags & GMAP_REGION) != 0, huge, owned = 0;
+	/* One walk to the directory entry, then the leaf: where guest ring 0
+	 * is emulated each instruction of the fault path counts. */
+	uint64_t *pde = walk(as, va, 1, 0, &huge), *e = NULL;
+	huge = pde && (*pde & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS);
+	if (huge) {
+		e = pde;
+	} else if (pde && (*pde & PTE_P)) {
+		/* odf: the page's table is (or was) shared with another process;
+		 * any fault that writes through it or into it needs it as our
+		 * own first. */
+		if (pde_shared_table(*pde)) {
+			pd_own(as, pde, va);
+			owned = 1;
+		}
+		e = &table(*pde & PTE_ADDR)[idx(va, 0)];
+	}
 
 	if (!e || !(*e & PTE_P)) {
-		if (err & 1)
+		if (err & PF_P)
 			return FAULT_BAD;
 		populate_page(as, va & ~((m->flags & GMAP_HUGE) ? PAGE_2M - 1 : PAGE_4K - 1), m->flags);
-		count(region, &mm_stats.zero_fills, &mm_stats.other_zero_fills);
+		kcount.pte_writes++;
+		count(region, &kcount.zero_fills, &kcount.other_zero_fills);
 		return FAULT_ZERO_FILLED;
 	}
-	if (!(err & 2) || !(*e & PTE_COW))
+	if (owned && (err & PF_W) && (*e & PTE_W))
+		return FAULT_TABLE_OWNED; /* the page itself is writable: the write goes ahead */
+	if (!(err & PF_W) || !(*e & PTE_COW))
 		return FAULT_BAD; /* read of a present page, or a write to a read-only one */
 
 	int split = 0;
 	if (huge) {
 		uint64_t chunk = *e & PDE_ADDR_2M;
 		if (frame_sharers_2m(chunk) == 1) {
-			*e = (*e | PTE_W) & ~PTE_COW;
+			pte_set(e, (*e | PTE_W) & ~PTE_COW);
 			arch_invlpg(va);
-			count(region, &mm_stats.cow_reuses, &mm_stats.other_cow_reuses);
+			count(region, &kcount.cow_reuses, &kcount.other_cow_reuses);
 			return FAULT_REUSED;
 		}
 		if (mm_cow_policy == COW_COPY_2M) {
 			uint64_t copy = frame_alloc_2m(0);
 			memcpy(phys_to_virt(copy), phys_to_virt(chunk), PAGE_2M);
 			frame_put_2m(chunk);
-			*e = copy | (((*e & ~PDE_ADDR_2M) | PTE_W) & ~PTE_COW);
+			pte_set(e, copy | (((*e & ~PDE_ADDR_2M) | PTE_W) & ~PTE_COW));
 			arch_invlpg(va);
 			if (region)
-				mm_stats.cow_copies_2m++;
+				kcount.cow_copies_2m++;
 			else
-				mm_stats.other_cow_copies++;
+				kcount.other_cow_copies++;
 			return FAULT_COPIED_2M;
 		}
 		split_2m(as, e, va);
 		if (region)
-			mm_stats.cow_splits++;
+			kcount.cow_splits++;
 		split = 1;
 		e = walk(as, va, 0, 0, &huge);
 	}
 
 	uint64_t old = *e & PTE_ADDR;
 	if (frame_sharers(old) == 1) {
-		*e = (*e | PTE_W) & ~PTE_COW;
+		pte_set(e, (*e | PTE_W) & ~PTE_COW);
 		arch_invlpg(va);
-		count(region, &mm_stats.cow_reuses, &mm_stats.other_cow_reuses);
+		count(region, &kcount.cow_reuses, &kcount.other_cow_reuses);
 		return split ? FAULT_SPLIT_REUSED : FAULT_REUSED;
 	}
 	uint64_t copy = frame_alloc(0);
 	memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_4K);
 	frame_put(old);
-	*e = copy | (((*e & ~PTE_ADDR) | PTE_W) & ~PTE_COW);
+	pte_set(e, copy | (((*e & ~PTE_ADDR) | PTE_W) & ~PTE_COW));
 	arch_invlpg(va);
-	count(region, &mm_stats.cow_copies, &mm_stats.other_cow_copies);
+	count(region, &kcount.cow_copies, &kcount.other_cow_copies);
 	return split ? FAULT_SPLIT_COPIED : FAULT_COPIED;
 }

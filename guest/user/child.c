@@ -10,5 +10,5 @@ int main(uint64_t dirty, uint64_t rep)
 		uprintf("spawned child: cannot map %lu pages\n", dirty);
 		return 1;
 	}
-	child_dirty_and_exit(CB_PRIM_SPAWN, (unsigned)rep, base, dirty);
+	child_dirty_and_exit(CB_PRIM_SPAWN, (unsigned)rep, base, dirty, NULL, 0);
 }

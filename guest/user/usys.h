@@ -2,6 +2,7 @@
 #ifndef GUEST_USYS_H
 #define GUEST_USYS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cb_abi.h"
@@ -71,12 +72,17 @@ struct shared_stamps {
 void uprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* What children write into the region; the parent only ever writes
- * values below it, so either side can tell whose write it sees. */
+ * values below 0x80 there, and PARENT_LATE while a fork child lives, so
+ * either side can tell whose write it sees. */
 #define CHILD_MARK 0xc5
+#define PARENT_LATE 0xa5
 #define PARENT_MARK(rep) ((uint8_t)((rep) & 0x7f))
 
 /* The child's half of every primitive: dirty the first `dirty` 4 KiB pages
- * of `base` (one byte each), then start the reap phase and exit. */
-_Noreturn void child_dirty_and_exit(unsigned prim, unsigned rep, uint8_t *base, uint64_t dirty);
+ * of `base` (one byte each); then, outside the phases, check that
+ * `unchanged` (NULL: nothing) still reads `want` (a fork child must not
+ * see its parent's later writes), and start the reap phase and exit. */
+_Noreturn void child_dirty_and_exit(unsigned prim, unsigned rep, uint8_t *base, uint64_t dirty,
+				    const volatile uint8_t *unchanged, uint8_t want);
 
 #endif

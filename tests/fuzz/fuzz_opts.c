@@ -32,11 +32,19 @@ static void fuzz_vm(int argc, char **argv)
 	if (FUZZ_TRY()) {
 		vm_opts_parse(argc, argv, &o);
 		vm_sweep_parse(&o, &w);
-		/* The guest command line of the first configuration, with the
-		 * user's --guest-args. */
-		if (w.ngpages && w.nbackings && w.nsizes) {
-			struct vm_config c = {.gpage = w.gpages[0], .backing = w.backings[0],
-					      .region_bytes = w.sizes[0], .dirty_pages = 1};
+		/* The guest command line of the first configuration (every
+		 * dimension's first value: not the whole matrix, whose size the
+		 * input decides), with the user's --guest-args. */
+		const struct vm_slice *sl = &w.slices[0];
+		struct vm_config c = {.dirty_pages = 1};
+		bool all = w.nslices && sl->nsizes;
+		for (int d = 0; all && d < VM_DIM_COUNT; d++) {
+			all = sl->ndims[d] > 0;
+			if (all)
+				vm_dim_set(&c, (enum vm_dim)d, sl->dims[d][0]);
+		}
+		if (all) {
+			c.region_bytes = sl->sizes[0];
 			char buf[CB_BOOT_CMDLINE_MAX + 1];
 			cb_error e;
 			vm_cmdline_build(&c, w.prims, w.nprims, w.reps, false, o.guest_args, buf,

@@ -1,68 +1,19 @@
 /* Fork, COW faults, reuse, 2 MiB copy and split, teardown without leaks:
  * the guest's memory manager against a host arena standing in for RAM. */
-#include <setjmp.h>
-#include <stdlib.h>
-
-#include "check.h"
-#include "gsys.h"
-#include "mm.h"
-
-uint8_t *hosted_ram;
-#define RAM (64ull << 20)
-#define REGION USER_REGION_BASE
-
-_Noreturn void mm_panic(const char *why, uint64_t a, uint64_t b)
-{
-	fprintf(stderr, "mm_panic: %s (%lx, %lx)\n", why, (unsigned long)a, (unsigned long)b);
-	abort();
-}
-
-static void reset(int fresh_is_zero)
-{
-	memset(hosted_ram, 0, RAM);
-	memset(&mm_stats, 0, sizeof(mm_stats));
-	frame_init(0x100000, RAM, fresh_is_zero);
-	as_set_kernel_pml4e(0);
-	mm_cow_policy = COW_COPY_2M;
-}
-
-static uint64_t frame_of(struct aspace *as, uint64_t va)
-{
-	int huge;
-	uint64_t *e = as_lookup(as, va, &huge);
-	if (!e)
-		return 0;
-	return huge ? (*e & 0x000fffffffe00000ull) + (va & (PAGE_2M - 1) & ~(PAGE_4K - 1))
-		    : *e & PTE_ADDR;
-}
-
-static uint8_t *byte_at(struct aspace *as, uint64_t va)
-{
-	uint64_t f = frame_of(as, va);
-	return f ? (uint8_t *)phys_to_virt(f) + (va & (PAGE_4K - 1)) : NULL;
-}
-
-static uint64_t pte_of(struct aspace *as, uint64_t va)
-{
-	int huge;
-	uint64_t *e = as_lookup(as, va, &huge);
-	return e ? *e : 0;
-}
-
-#define W_FAULT 7 /* present, write, user */
+#include "hosted.h"
 
 static void allocator(void)
 {
 	reset(1);
-	uint64_t fresh0 = frames.fresh_frames;
+	uint64_t fresh0 = kcount.fresh_frames;
 	uint64_t a = frame_alloc(1), b = frame_alloc(1);
 	CHECK(a != b);
-	CHECK_EQ_U64(frames.fresh_frames - fresh0, 2);
+	CHECK_EQ_U64(kcount.fresh_frames - fresh0, 2);
 	frame_put(a);
 	/* never-touched frames come first, even with one recycled */
 	uint64_t c = frame_alloc(0);
 	CHECK(c != a);
-	CHECK_EQ_U64(frames.fresh_frames - fresh0, 3);
+	CHECK_EQ_U64(kcount.fresh_frames - fresh0, 3);
 	uint64_t h = frame_alloc_2m(1);
 	CHECK(h % PAGE_2M == 0);
 	CHECK_EQ_U64(frame_sharers_2m(h), 1);
@@ -83,8 +34,8 @@ static void fork_cow_reuse(void)
 	uint64_t before_fork = frames.frames_in_use;
 
 	struct aspace *child = as_fork(parent);
-	CHECK_EQ_U64(mm_stats.ptes_copied, 64);
-	CHECK_EQ_U64(mm_stats.pt_pages_copied, 3); /* PDPT, PD, PT */
+	CHECK_EQ_U64(kcount.ptes_copied, 64);
+	CHECK_EQ_U64(kcount.pt_pages_copied, 3); /* PDPT, PD, PT */
 	uint64_t p3 = pte_of(parent, REGION + 3 * PAGE_4K), c3 = pte_of(child, REGION + 3 * PAGE_4K);
 	CHECK((p3 & PTE_COW) && !(p3 & PTE_W));
 	CHECK((c3 & PTE_COW) && !(c3 & PTE_W));
@@ -92,10 +43,10 @@ static void fork_cow_reuse(void)
 	CHECK_EQ_U64(frame_sharers(p3 & PTE_ADDR), 2);
 
 	/* the child writes page 3: a private copy with the same contents */
-	uint64_t fresh = frames.fresh_frames;
+	uint64_t fresh = kcount.fresh_frames;
 	CHECK(as_fault(child, REGION + 3 * PAGE_4K + 17, W_FAULT) == FAULT_COPIED);
-	CHECK_EQ_U64(mm_stats.cow_copies, 1);
-	CHECK_EQ_U64(frames.fresh_frames - fresh, 1);
+	CHECK_EQ_U64(kcount.cow_copies, 1);
+	CHECK_EQ_U64(kcount.fresh_frames - fresh, 1);
 	CHECK(frame_of(child, REGION + 3 * PAGE_4K) != frame_of(parent, REGION + 3 * PAGE_4K));
 	CHECK(*byte_at(child, REGION + 3 * PAGE_4K) == 0x11);
 	CHECK(pte_of(child, REGION + 3 * PAGE_4K) & PTE_W);
@@ -103,17 +54,17 @@ static void fork_cow_reuse(void)
 	CHECK(*byte_at(parent, REGION + 3 * PAGE_4K) == 0x11);
 	/* the parent's page 3 is no longer shared: its write reuses */
 	CHECK(as_fault(parent, REGION + 3 * PAGE_4K, W_FAULT) == FAULT_REUSED);
-	CHECK_EQ_U64(mm_stats.cow_reuses, 1);
+	CHECK_EQ_U64(kcount.cow_reuses, 1);
 	/* page 4 is still shared: the parent copies */
 	CHECK(as_fault(parent, REGION + 4 * PAGE_4K, W_FAULT) == FAULT_COPIED);
-	CHECK_EQ_U64(mm_stats.cow_copies, 2);
+	CHECK_EQ_U64(kcount.cow_copies, 2);
 
 	/* the child exits: every frame it held comes back, including the old
 	 * page 4 that only it still mapped (the parent has its copy) */
 	as_put(child);
 	CHECK_EQ_U64(frames.frames_in_use, before_fork);
 	CHECK(as_fault(parent, REGION + 5 * PAGE_4K, W_FAULT) == FAULT_REUSED);
-	CHECK_EQ_U64(mm_stats.cow_copies, 2);
+	CHECK_EQ_U64(kcount.cow_copies, 2);
 	as_put(parent);
 	CHECK_EQ_U64(frames.frames_in_use, 0);
 }
@@ -152,16 +103,16 @@ static void demand_zero_and_bad_faults(void)
 	struct aspace *as = as_create();
 	CHECK(as_map(as, REGION, 4 * PAGE_4K, GMAP_REGION) == 0);
 	CHECK(frame_of(as, REGION) == 0);
-	CHECK(as_fault(as, REGION + 100, 6) == FAULT_ZERO_FILLED); /* not present, write, user */
-	CHECK_EQ_U64(mm_stats.zero_fills, 1);
+	CHECK(as_fault(as, REGION + 100, PF_W | PF_U) == FAULT_ZERO_FILLED); /* not present */
+	CHECK_EQ_U64(kcount.zero_fills, 1);
 	uint8_t *p = byte_at(as, REGION);
 	int zero = 1;
 	for (int i = 0; i < 4096; i++)
 		zero &= p[i] == 0;
 	CHECK(zero);
-	CHECK(as_fault(as, REGION + 16 * PAGE_4K, 6) == FAULT_BAD);   /* outside any VMA */
-	CHECK(as_fault(as, REGION, 3) == FAULT_BAD);		       /* kernel-mode access */
-	CHECK(as_fault(as, REGION, 5) == FAULT_BAD);		       /* read of a present page */
+	CHECK(as_fault(as, REGION + 16 * PAGE_4K, PF_W | PF_U) == FAULT_BAD); /* outside any VMA */
+	CHECK(as_fault(as, REGION, PF_P | PF_W) == FAULT_BAD);	/* kernel-mode access */
+	CHECK(as_fault(as, REGION, PF_P | PF_U) == FAULT_BAD);	/* read of a present page */
 	CHECK(as_fault(as, REGION, W_FAULT) == FAULT_BAD);	       /* writable, not COW */
 	/* mapping rules */
 	CHECK(as_map(as, REGION + PAGE_4K, PAGE_4K, 0) < 0);		/* overlap */
@@ -181,20 +132,20 @@ static void huge_pages(enum cow_policy policy)
 	CHECK(as_map(parent, REGION, 2 * PAGE_2M, GMAP_REGION | GMAP_HUGE | GMAP_POPULATE) == 0);
 	*byte_at(parent, REGION + 5 * PAGE_4K) = 0x33;
 	struct aspace *child = as_fork(parent);
-	CHECK_EQ_U64(mm_stats.ptes_copied, 2);
-	uint64_t fresh = frames.fresh_frames;
+	CHECK_EQ_U64(kcount.ptes_copied, 2);
+	uint64_t fresh = kcount.fresh_frames;
 	enum fault_result r = as_fault(child, REGION + 5 * PAGE_4K, W_FAULT);
 	if (policy == COW_COPY_2M) {
 		CHECK(r == FAULT_COPIED_2M);
-		CHECK_EQ_U64(mm_stats.cow_copies_2m, 1);
-		CHECK_EQ_U64(frames.fresh_frames - fresh, 512);
+		CHECK_EQ_U64(kcount.cow_copies_2m, 1);
+		CHECK_EQ_U64(kcount.fresh_frames - fresh, 512);
 		/* the parent's chunk is its own again */
 		CHECK(as_fault(parent, REGION, W_FAULT) == FAULT_REUSED);
 	} else {
 		CHECK(r == FAULT_SPLIT_COPIED);
-		CHECK_EQ_U64(mm_stats.cow_splits, 1);
-		CHECK_EQ_U64(mm_stats.cow_copies, 1);
-		CHECK_EQ_U64(frames.fresh_frames - fresh, 2); /* the new page table, the copy */
+		CHECK_EQ_U64(kcount.cow_splits, 1);
+		CHECK_EQ_U64(kcount.cow_copies, 1);
+		CHECK_EQ_U64(kcount.fresh_frames - fresh, 2); /* the new page table, the copy */
 		/* the child's other subpages still share the parent's chunk */
 		CHECK(as_fault(child, REGION + 6 * PAGE_4K, W_FAULT) == FAULT_COPIED);
 		/* the parent splits too: subpage 5 is its alone, subpage 7 is shared */

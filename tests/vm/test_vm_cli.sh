@@ -35,6 +35,9 @@ expect_usage "--primitives: .*twice" --primitives fork,fork
 expect_usage "--guest-pages: " --guest-pages 1g
 expect_usage "--cow-policy: " --cow-policy move
 expect_usage "--prefault: " --prefault maybe
+expect_usage "--fork-design: .*unknown fork design 'cow'" --fork-design eager,cow
+expect_usage "--fork-design: .*twice" --fork-design odf,odf
+expect_usage "--and: at most" --and --and --and --and --and --and --and --and
 expect_usage "--dirty: " --dirty lots
 expect_usage "--dirty: " --dirty 150%
 expect_usage "--reps: " --reps 0
@@ -101,6 +104,12 @@ mk entry; patch "$tmp/entry.elf" 24 0000200000000000
 expect_usage "--kernel: .*entry point" --kernel "$tmp/entry.elf"
 
 check '[ ! -e "$tmp/out/vm.csv" ]'
+
+# --list: what scripts ask instead of keeping copies of the names.
+check '[ "$("$bin" vm --list guest-pages | paste -sd,)" = 4k,2m ]'
+check '[ "$("$bin" vm --list primitives | paste -sd,)" = fork,vfork,clone_vm,spawn ]'
+check '[ "$("$bin" vm --list backing | head -n 1)" = anon4k ]'
+expect_usage "--list: unknown list 'banana'" --list banana
 "$bin" vm --help >"$tmp/help"
 check '[ $? -eq 0 ] && grep -q -- "--guest-pages" "$tmp/help"'
 exit $vm_fail

@@ -11,17 +11,18 @@ int main(void)
 	cb_error e;
 	int n = vm_cmdline_build(&c, prims, 3, 5, false, NULL, buf, sizeof(buf), &e);
 	CHECK_STR(buf, "region=4194304 dirty=16 prims=fork,clone_vm,spawn reps=5 gpage=2m "
-		       "policy=split");
+		       "policy=split fork=full");
 	CHECK(n == (int)strlen(buf));
 
 	c.gpage = VM_GPAGE_4K;
 	c.policy = VM_POLICY_COPY;
+	c.design = 2; /* odf */
 	n = vm_cmdline_build(&c, prims + 2, 1, 1, false, "selftest=1 trace=0", buf, sizeof(buf), &e);
-	CHECK_STR(buf, "region=4194304 dirty=16 prims=spawn reps=1 gpage=4k policy=copy "
+	CHECK_STR(buf, "region=4194304 dirty=16 prims=spawn reps=1 gpage=4k policy=copy fork=odf "
 		       "selftest=1 trace=0");
 	CHECK(n == (int)strlen(buf));
 	n = vm_cmdline_build(&c, prims, 1, 1, false, "", buf, sizeof(buf), &e);
-	CHECK_STR(buf, "region=4194304 dirty=16 prims=fork reps=1 gpage=4k policy=copy");
+	CHECK_STR(buf, "region=4194304 dirty=16 prims=fork reps=1 gpage=4k policy=copy fork=odf");
 	CHECK(n == (int)strlen(buf));
 
 	/* The same primitive list vm-boots.csv carries. */
@@ -33,12 +34,12 @@ int main(void)
 	/* A prefaulted boot asks the guest to warm TDP tables, and only on TDP. */
 	c.prefault = true;
 	vm_cmdline_build(&c, prims, 1, 1, true, "", buf, sizeof(buf), &e);
-	CHECK_STR(buf, "region=4194304 dirty=16 prims=fork reps=1 gpage=4k policy=copy prefault=1");
+	CHECK_STR(buf, "region=4194304 dirty=16 prims=fork reps=1 gpage=4k policy=copy fork=odf prefault=1");
 	vm_cmdline_build(&c, prims, 1, 1, false, "", buf, sizeof(buf), &e);
-	CHECK_STR(buf, "region=4194304 dirty=16 prims=fork reps=1 gpage=4k policy=copy");
+	CHECK_STR(buf, "region=4194304 dirty=16 prims=fork reps=1 gpage=4k policy=copy fork=odf");
 	c.prefault = false;
 	vm_cmdline_build(&c, prims, 1, 1, true, "", buf, sizeof(buf), &e);
-	CHECK_STR(buf, "region=4194304 dirty=16 prims=fork reps=1 gpage=4k policy=copy");
+	CHECK_STR(buf, "region=4194304 dirty=16 prims=fork reps=1 gpage=4k policy=copy fork=odf");
 
 	/* Longer than the boot protocol's page: refused, not truncated. */
 	char big[CB_BOOT_CMDLINE_MAX + 10];

@@ -40,6 +40,6 @@ int main(void)
 	 * out differently. */
 	CHECK_EQ_U64(sizeof(struct cb_boot_info), 40);
 	CHECK_EQ_U64(sizeof(struct cb_hcall), 48);
-	CHECK_EQ_U64(sizeof(struct cb_phase_record), 128);
+	CHECK_EQ_U64(sizeof(struct cb_phase_record), 152);
 	return check_done();
 }

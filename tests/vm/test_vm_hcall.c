@@ -51,7 +51,7 @@ static void test_struct(void)
 	CHECK(decode(HC) == CB_HC_EINVAL && writable && strstr(why, "magic"));
 	CHECK(hc_write_ret(&mem, HC, CB_HC_EINVAL) == 0 && h->ret == CB_HC_EINVAL);
 	h = hc_at(HC, CB_HC_EXIT, 0, 0, 0);
-	h->version = 2;
+	h->version = CB_ABI_VERSION + 1;
 	CHECK(decode(HC) == CB_HC_EINVAL && strstr(why, "version"));
 	h = hc_at(HC, CB_HC_EXIT, 0, 0, 0);
 	h->size = 40;

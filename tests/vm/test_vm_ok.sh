@@ -15,7 +15,7 @@ check '[ $vm_rc -eq 0 ]'
 err=$tmp/a/stderr
 check 'grep -qx "guest: hello from the ok guest" "$err"'
 check 'grep -qx "guest: debugcon says hi" "$err"'
-check 'grep -qxF "guest: cmdline=[region=262144 dirty=1 prims=fork reps=1 gpage=4k policy=copy selftest=yes]" "$err"'
+check 'grep -qxF "guest: cmdline=[region=262144 dirty=1 prims=fork reps=1 gpage=4k policy=copy fork=eager selftest=yes]" "$err"'
 # the run folder describes itself: cowbench vm wrote the fingerprint
 check 'jq -e ".fingerprint" "$tmp/a/meta.json" >/dev/null'
 csv=$tmp/a/vm.csv

@@ -11,21 +11,22 @@
 /* Every column of each file, in results/README.md's order. */
 static const char *const vm_cols[] = {
 	"where", "mmu", "timing_valid", "primitive", "guest_page", "cow_policy", "backing",
-	"prefault", "region_bytes", "dirty_pages", "rep", "sample", "phase", "cycles", "ns",
+	"prefault", "fork_design", "region_bytes", "dirty_pages", "rep", "sample", "phase", "cycles", "ns",
 	"tsc_khz", "cow_copies", "cow_copies_2m", "cow_reuses", "cow_splits", "zero_fills",
 	"other_cow_copies", "other_cow_reuses", "other_zero_fills", "pt_pages_copied",
-	"ptes_copied", "fresh_frames", "guest_faults", "syscalls", "exits", "pf_taken",
+	"ptes_copied", "fresh_frames", "guest_faults", "syscalls", "full_copies", "pt_copies",
+	"pte_writes", "exits", "pf_taken",
 	"pf_fixed", "pf_emulate", "pf_guest", "pf_spurious", "tlb_flush", "invlpg", "io_exits",
 	"insn_emulation", "mmu_shadow_zapped", "mmu_pte_write", "mmu_cache_miss", "hc_exits",
 	"vmm_exits", "boot", NULL};
 static const char *const stats_cols[] = {"sample", "phase", "source", "stat", "delta",
 					 "kind", "unit", NULL};
 static const char *const boots_cols[] = {
-	"boot", "where", "mmu", "guest_page", "cow_policy", "backing", "prefault",
+	"boot", "where", "mmu", "guest_page", "cow_policy", "backing", "prefault", "fork_design",
 	"region_bytes", "dirty_pages", "primitives", "reps", "status", "reason", "guest_status",
 	"ram_bytes", "timeout_s", "tsc_khz", "create_vm_ns", "setup_ns", "boot_ns",
 	"boot_from_start_ns", "run_ns", "prefault_ns", "ram_rss_bytes", "ram_huge_bytes",
-	"phases", "vmm_exits", "kernel", NULL};
+	"phases", "vmm_exits", "kernel", "probe_cpu_ns", "probe_mem_ns", NULL};
 static const char *const results_cols[] = {"boot", "name", "value", NULL};
 
 /* Loads dir/name and checks its header is exactly cols and it has nrows
@@ -169,6 +170,8 @@ int main(void)
 		CHECK_STR(get(t, 0, "prefault_ns"), "");
 		CHECK_STR(get(t, 0, "ram_rss_bytes"), "");
 		CHECK_STR(get(t, 0, "kernel"), "guest.elf");
+		/* a boot the store made and nobody timed has no probe, not 0 */
+		CHECK_STR(get(t, 1, "probe_cpu_ns"), "");
 	}
 	csv_free(t);
 	t = load(dir, "vm-results.csv", results_cols, 1);

@@ -6,7 +6,7 @@
 #ifndef COWBENCH_TG_H
 #define COWBENCH_TG_H
 
-#define TG_ABI_VERSION 1
+#define TG_ABI_VERSION 2
 #define TG_BOOT_MAGIC 0x49424243
 #define TG_BOOT_CMDLINE_GPA_OFF 24 /* cb_boot_info.cmdline_gpa */
 #define TG_BOOT_CMDLINE_LEN_OFF 32 /* cb_boot_info.cmdline_len */
@@ -39,7 +39,7 @@
 #define TG_REC_COW_COPIES 24
 #define TG_REC_ZERO_FILLS 56
 #define TG_REC_FRESH_FRAMES 104
-#define TG_REC_SIZE 128
+#define TG_REC_SIZE 152
 
 #ifdef __ASSEMBLER__
 
@@ -58,7 +58,8 @@ hcb:	.long TG_HC_MAGIC
 .macro RECORD name, phase, prim, rep, cycles=0, cow=0, zero=0, fresh=0
 	.balign 8
 \name:	.long \phase, \prim, \rep, TG_REC_SIZE
-	.quad \cycles, \cow, 0, 0, 0, \zero, 0, 0, 0, 0, 0, \fresh, 0, 0
+	.quad \cycles, \cow, 0, 0, 0, \zero, 0, 0, 0, 0, 0, \fresh
+	.fill (TG_REC_SIZE - 112) / 8, 8, 0
 .endm
 
 /* Fills the block and writes its gpa to the hypercall port. */
