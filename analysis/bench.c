@@ -8,28 +8,48 @@
 #include "cb_kvm_stats.h"
 #include "compare.h"
 #include "fmt.h"
+#include "norm.h"
 #include "run.h"
 #include "stats_impl.h"
 
+/* A sample's speed-normalized figure, through the one definition
+ * (norm.h) from the raw time and the probe beside it. */
+static double normalized(const struct csv_table *t, size_t row, const char *metric);
+
+/* Each raw time, then its normalized form (norm_metric_name; the names
+ * are checked against norm.h by test_compare). */
+#define HOST_TIME(raw, norm)                                \
+	{raw, false, false, NULL, NULL}, {norm, false, false, normalized, raw}
 static const struct bench_metric host_metrics[] = {
-	{"create_ns", false, false, NULL},
-	{"child_start_ns", false, false, NULL},
-	{"total_ns", false, false, NULL},
-	{"cow_ns", false, false, NULL},
-	{NULL, false, false, NULL},
+	HOST_TIME("create_ns", "create_norm"),
+	HOST_TIME("child_start_ns", "child_start_norm"),
+	HOST_TIME("total_ns", "total_norm"),
+	HOST_TIME("cow_ns", "cow_norm"),
+	{NULL, false, false, NULL, NULL},
 };
+
+static double normalized(const struct csv_table *t, size_t row, const char *metric)
+{
+	const char *raw = NULL;
+	for (const struct bench_metric *m = host_metrics; m->name && !raw; m++)
+		if (!strcmp(m->name, metric))
+			raw = m->raw;
+	return norm_value(raw, csv_get_double(t, row, csv_col(t, raw)),
+			  csv_get_double(t, row, csv_col(t, "probe_cpu_ns")),
+			  csv_get_double(t, row, csv_col(t, "probe_mem_ns")));
+}
 
 /* ns only where it is hardware time; the exit counts are exact
  * everywhere: every KVM statistic vm.csv has a column for
  * (common/cb_kvm_stats.h), as names for compare_vm_metrics and as counts. */
-#define VM_COUNT(name) {#name, true, false, NULL},
+#define VM_COUNT(name) {#name, true, false, NULL, NULL},
 #define VM_NAME(name) #name,
 #define VM_METRIC(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, VM_COUNT, name)
 #define VM_METRIC_NAME(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, VM_NAME, name)
 static const struct bench_metric vm_metrics[] = {
-	{"ns", false, true, NULL},
+	{"ns", false, true, NULL, NULL},
 	CB_KVM_STATS(VM_METRIC)
-	{NULL, false, false, NULL},
+	{NULL, false, false, NULL, NULL},
 };
 const char *const compare_vm_metrics[] = {"ns", CB_KVM_STATS(VM_METRIC_NAME) NULL};
 #undef VM_METRIC_NAME
@@ -47,6 +67,14 @@ const struct bench_kind bench_kinds[] = {
 	{"vm", run_vm_phase_keys, vm_metrics, vm_unit_cols},
 };
 const size_t bench_nkinds = CB_ARRAY_SIZE(bench_kinds);
+
+const struct bench_metric *bench_metric_by_name(const struct bench_kind *k, const char *name)
+{
+	for (const struct bench_metric *m = k->metrics; m->name; m++)
+		if (!strcmp(m->name, name))
+			return m;
+	return NULL;
+}
 
 const struct bench_kind *bench_kind_by_name(const char *name)
 {

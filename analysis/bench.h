@@ -23,6 +23,7 @@ struct bench_metric {
 	bool count;	  /* an event count: compared exactly, not statistically */
 	bool hw_time;	  /* vm ns: only where every row is hardware time (timing_valid) */
 	bench_value_fn value; /* NULL: the column of that name */
+	const char *raw;      /* a speed-normalized metric (norm.h): the raw one it rescales */
 };
 
 struct bench_kind {
@@ -35,6 +36,7 @@ struct bench_kind {
 extern const struct bench_kind bench_kinds[];
 extern const size_t bench_nkinds;
 const struct bench_kind *bench_kind_by_name(const char *name);
+const struct bench_metric *bench_metric_by_name(const struct bench_kind *k, const char *name);
 
 /* "host/fork/4k/mem=1G/dirty=16" (malloc'ed). */
 char *bench_name(const struct bench_kind *k, const struct grouping *gr, const struct group *g);

@@ -90,6 +90,9 @@ void compare_table(struct cmp *c, const char *kind, const struct csv_table *cons
 			r->bench = cb_xstrdup(name);
 			r->metric = m->name;
 			r->unit = bench_unit(m);
+			r->gated = true;
+			r->sibling = m->raw;
+			r->norm = m->raw != NULL;
 			size_t nu = bench_units(x, unit, g->nrows, xu);
 			own_interval(x, unit, g->nrows, nu, r);
 			/* the same configuration in every base run that has it */
@@ -169,9 +172,76 @@ static void moderate(struct cmp *c)
 	free(df);
 }
 
+static struct cmp_row *find_row(struct cmp *c, const char *bench, const char *metric)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->rows[i].bench, bench) && !strcmp(c->rows[i].metric, metric))
+			return &c->rows[i];
+	return NULL;
+}
+
+/* A raw time and its speed-normalized form measure one thing, and only
+ * one of them is gated, the same one for every configuration: the
+ * normalized metric, unless the baseline shows it less steady than the raw
+ * one, its spread (between runs, or between the rounds of one run) larger
+ * by more than a quarter in the geometric mean over the configurations
+ * that have both.  One spread on 2 degrees of freedom says little; a
+ * hundred of them say which figure holds still on this machine.  And not
+ * simply the smaller spread: a baseline whose runs all sat in one machine
+ * state shows both alike, and then only the normalized figure survives a
+ * new run in the other state. */
+static void pick_gated(struct cmp *c)
+{
+	const char *done[16];
+	size_t ndone = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const char *metric = c->rows[i].metric;
+		if (!c->rows[i].norm || !c->rows[i].matched)
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < ndone && !seen; k++)
+			seen = done[k] == metric;
+		if (seen || ndone == CB_ARRAY_SIZE(done))
+			continue;
+		done[ndone++] = metric;
+		/* the evidence: log spread ratios over every pair of this metric */
+		double sum = 0;
+		size_t n = 0;
+		for (size_t j = i; j < c->n; j++) {
+			struct cmp_row *norm = &c->rows[j];
+			if (norm->metric != metric || !norm->matched)
+				continue;
+			struct cmp_row *raw = find_row(c, norm->bench, norm->sibling);
+			if (raw && raw->matched && norm->v.spread > 0 && raw->v.spread > 0) {
+				sum += log(norm->v.spread / raw->v.spread);
+				n++;
+			}
+		}
+		bool norm_gated = !n || sum / (double)n <= log(1.25);
+		for (size_t j = i; j < c->n; j++) {
+			struct cmp_row *norm = &c->rows[j];
+			if (norm->metric != metric || !norm->matched)
+				continue;
+			struct cmp_row *raw = find_row(c, norm->bench, norm->sibling);
+			if (!raw || !raw->matched)
+				continue;
+			/* a normalized figure that cannot be tested gates nothing */
+			bool use_norm = norm_gated && norm->v.testable;
+			struct cmp_row *off = use_norm ? raw : norm;
+			off->gated = false;
+			off->v.testable = false; /* out of the BH family */
+			size_t len = strlen(off->v.why);
+			snprintf(off->v.why + len, sizeof(off->v.why) - len,
+				 "; listed: %s is gated (spread ratio norm/raw %.3g)",
+				 use_norm ? norm->metric : raw->metric, n ? exp(sum / (double)n) : NAN);
+		}
+	}
+}
+
 void compare_decide(struct cmp *c)
 {
 	moderate(c);
+	pick_gated(c);
 	double *p = cb_xmalloc((c->n ? c->n : 1) * sizeof(*p));
 	double *q = cb_xmalloc((c->n ? c->n : 1) * sizeof(*q));
 	size_t m = 0;
@@ -191,12 +261,17 @@ void compare_decide(struct cmp *c)
 			o.p_cut = p[i];
 	memset(c->count, 0, sizeof(c->count));
 	c->gated = 0;
+	c->listed = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		struct cmp_row *r = &c->rows[i];
 		if (!r->matched)
 			continue;
 		r->v.q = q[i];
 		verdict_decide(&r->v, &o);
+		if (!r->gated) {
+			c->listed++;
+			continue;
+		}
 		c->count[r->v.kind]++;
 		if (r->v.kind == VERDICT_REGRESSED && (!c->gate_counts || r->v.count))
 			c->gated++;

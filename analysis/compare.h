@@ -15,6 +15,11 @@ struct cmp_row {
 	const char *unit;   /* "ns" or "count" */
 	struct verdict v;   /* matched rows only */
 	bool matched;	    /* false: the configuration is only in the new run */
+	/* false: listed, not gated (its raw or normalized sibling was the
+	 * steadier across the baseline, and that one decides) */
+	bool gated;
+	const char *sibling; /* the metric it pairs with (raw <-> normalized), or NULL */
+	bool norm;	     /* a speed-normalized metric (its sibling is the raw one) */
 	/* The new run's own estimate and 95% interval (over rounds where it
 	 * has them, else of its samples' median): what dashboards chart. */
 	double median, ci_lo, ci_hi;
@@ -33,7 +38,8 @@ struct cmp {
 	size_t nob, non;
 	char **notes; /* environment differences: fingerprint ones first */
 	size_t nnotes, nfp;
-	size_t count[4]; /* per enum verdict_kind, of the matched rows */
+	size_t count[4]; /* per enum verdict_kind, of the matched, gated rows */
+	size_t listed;	 /* matched rows listed but not gated */
 	size_t tests;	 /* the Benjamini-Hochberg family: time metrics tested */
 	struct ebayes_prior prior; /* of the between-run variances (several base runs) */
 	/* --gate counts: only event counts (exits, faults) decide the exit

@@ -58,7 +58,7 @@ static void row_md(FILE *f, const struct cmp_row *r, bool with_verdict)
 	fprintf(f, " | %s | %zu (%zu run%s) / %zu | ", mde_text(&r->v, mde, sizeof(mde)), r->v.nb,
 		r->v.runs, r->v.runs == 1 ? "" : "s", r->v.nn);
 	if (with_verdict)
-		fprintf(f, "%s: ", verdict_name(r->v.kind));
+		fprintf(f, "%s: ", r->gated ? verdict_name(r->v.kind) : "listed, not gated");
 	fmt_md_cell(f, r->v.why);
 	fputs(" |\n", f);
 }
@@ -86,8 +86,9 @@ static const struct cmp_row **sorted(const struct cmp *c, enum verdict_kind kind
 		const struct cmp_row *r = &c->rows[i];
 		if (!r->matched)
 			continue;
-		bool take = other ? r->v.kind == VERDICT_UNCHANGED || r->v.kind == VERDICT_NOISY
-				  : r->v.kind == kind;
+		bool take = other ? !r->gated || r->v.kind == VERDICT_UNCHANGED ||
+					    r->v.kind == VERDICT_NOISY
+				  : r->gated && r->v.kind == kind;
 		if (take)
 			v[(*n)++] = r;
 	}
@@ -125,6 +126,12 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 	if (c->nob + c->non)
 		fprintf(f, "; %zu configurations in one run only", c->nob + c->non);
 	fputs(".\n\n", f);
+	if (c->listed)
+		fprintf(f, "Each time with a speed-normalized form (`create_norm` beside `create_ns`, "
+			   "computed from the sample and the machine-state probe beside it) is gated on "
+			   "whichever of the two the baseline shows steadier; the other is listed "
+			   "(%zu of them), not gated.\n\n",
+			c->listed);
 	if (c->gate_counts)
 		fprintf(f, "Gate: **event counts only** (`--gate counts`): %zu of the %zu regressions "
 			   "are in counts and decide the verdict; time metrics are judged and listed "
@@ -164,11 +171,12 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 	section(f, "Improvements", imp, ni);
 	if (brief) {
 		if (no)
-			fprintf(f, "\n%zu more: %zu unchanged, %zu too noisy to tell.\n", no,
-				k[VERDICT_UNCHANGED], k[VERDICT_NOISY]);
+			fprintf(f, "\n%zu more: %zu unchanged, %zu too noisy to tell, %zu listed.\n", no,
+				k[VERDICT_UNCHANGED], k[VERDICT_NOISY], c->listed);
 	} else if (no) {
-		fprintf(f, "\n<details><summary>%zu unchanged, %zu too noisy to tell</summary>\n",
-			k[VERDICT_UNCHANGED], k[VERDICT_NOISY]);
+		fprintf(f, "\n<details><summary>%zu unchanged, %zu too noisy to tell, %zu listed"
+			   "</summary>\n",
+			k[VERDICT_UNCHANGED], k[VERDICT_NOISY], c->listed);
 		head(f);
 		for (size_t i = 0; i < no; i++)
 			row_md(f, rest[i], true);

@@ -71,6 +71,9 @@ struct host_findings {
 	/* fork create per GiB of parent memory at 4k, from size 0 (or the
 	 * smallest) to the largest; NaN when fewer than two sizes */
 	struct report_est fork_per_gib;
+	/* the same speed-normalized (norm.h; NaN without the probe), and COW
+	 * per page: shown beside the raw ones when the machine changed speed */
+	double fork_per_gib_norm, cow_pp_norm;
 	double fork_gib_from, fork_gib_to;
 	struct host_huge huge[3];
 	size_t nhuge;

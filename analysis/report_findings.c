@@ -25,6 +25,15 @@ static void flags_tail(FILE *f, unsigned flags)
 		fprintf(f, " (%s)", codes);
 }
 
+/* Beside a raw figure when the machine changed speed during the run: the
+ * same at the reference speed (norm.h), which the run's two states share. */
+static void norm_tail(FILE *f, const struct host_findings *h, double v, const char *unit)
+{
+	char a[32];
+	if (h->probe.k == 2 && !isnan(v))
+		fprintf(f, "; speed-normalized: %s%s", fmt_ns(v, a, sizeof(a)), unit);
+}
+
 static void fork_line(FILE *f, const struct host_findings *h)
 {
 	if (isnan(h->fork_per_gib.med)) {
@@ -38,6 +47,7 @@ static void fork_line(FILE *f, const struct host_findings *h)
 		fmt_ns(h->fork_per_gib.hi, hi, sizeof(hi)), fmt_bytes(h->fork_gib_from, from, sizeof(from)),
 		fmt_bytes(h->fork_gib_to, to, sizeof(to)));
 	flags_tail(f, h->flags);
+	norm_tail(f, h, h->fork_per_gib_norm, " per GiB");
 	fputs(". [figure](plots/fork-latency.png)\n", f);
 }
 
@@ -90,6 +100,7 @@ static void cow_line(FILE *f, const struct host_findings *h)
 	if (h->floor_copy_4k_ns > 0)
 		fprintf(f, ": **%.3gx the copy floor** (one 4 KiB copy here: %s)",
 			h->cow_pp.median / h->floor_copy_4k_ns, fmt_ns(h->floor_copy_4k_ns, b, sizeof(b)));
+	norm_tail(f, h, h->cow_pp_norm, " per page");
 	fputs(". [figure](plots/cow-fault.png)\n", f);
 }
 

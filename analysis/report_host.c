@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "norm.h"
 #include "report_host.h"
 
 /* What one latency plot shows. */
@@ -58,6 +59,21 @@ static void time_summary(const struct grouping *gr, const struct group *g, repor
 	}
 	free(x);
 	free(round);
+}
+
+/* A sample's speed-normalized figure (norm.h), from the raw column arg
+ * and the probe beside it. */
+static double norm_of(const struct csv_table *t, size_t row, void *raw)
+{
+	return norm_value(raw, csv_get_double(t, row, csv_col(t, raw)),
+			  csv_get_double(t, row, csv_col(t, "probe_cpu_ns")),
+			  csv_get_double(t, row, csv_col(t, "probe_mem_ns")));
+}
+
+static double cow_norm_per_page(const struct csv_table *t, size_t row, void *arg)
+{
+	double d = csv_get_double(t, row, csv_col(t, "dirty_pages"));
+	return d > 0 ? norm_of(t, row, "cow_ns") / d : NAN;
 }
 
 static bool not_converged(const struct csv_table *t, size_t row, void *arg)
@@ -127,6 +143,8 @@ static void host_build(struct host *h)
 		time_summary(&h->gr, g, report_col, "cow_ns", &c->cow);
 		time_summary(&h->gr, g, cow_per_page, NULL, &c->cow_pp);
 		report_summarize(&h->gr, g, report_col, "cow_faults", &c->faults);
+		time_summary(&h->gr, g, norm_of, "create_ns", &c->create_norm);
+		time_summary(&h->gr, g, cow_norm_per_page, NULL, &c->cow_pp_norm);
 		struct stats_summary s;
 		report_summarize(&h->gr, g, report_col, "huge_fraction", &s);
 		c->huge = s.median;

@@ -11,6 +11,7 @@ struct hcfg {
 	const char *prim, *mode;
 	double mem, dirty;
 	struct stats_summary create, child, total, cow, cow_pp, faults;
+	struct stats_summary create_norm, cow_pp_norm; /* speed-normalized (norm.h) */
 	double huge, pte; /* medians; NaN when not recorded */
 	unsigned flags;
 };

@@ -24,6 +24,7 @@ void report_host_pick_cow(struct host *h)
 	if (!best)
 		return;
 	h->fd->cow_pp = best->cow_pp;
+	h->fd->cow_pp_norm = best->cow_pp_norm.median;
 	char sz[32];
 	snprintf(h->fd->cow_cfg, sizeof(h->fd->cow_cfg), "host fork, 4k pages, %s parent, %.0f pages dirtied",
 		 fmt_bytes(best->mem, sz, sizeof(sz)), best->dirty);
@@ -77,6 +78,7 @@ void report_host_find(struct host *h)
 		fd->fork_per_gib = (struct report_est){(b->create.median - a->create.median) / gib,
 						       (b->create.ci_lo - a->create.ci_hi) / gib,
 						       (b->create.ci_hi - a->create.ci_lo) / gib};
+		fd->fork_per_gib_norm = (b->create_norm.median - a->create_norm.median) / gib;
 		fd->fork_gib_from = lo;
 		fd->fork_gib_to = hi;
 		fd->flags |= a->flags | b->flags;

@@ -223,7 +223,7 @@ void verdict_test(const double *const *base, const size_t *nbase, size_t runs,
 
 void verdict_decide(struct verdict *v, const struct verdict_opts *o)
 {
-	if (v->count || !v->testable)
+	if (v->count || isnan(v->p))
 		return;
 	double up = 1 + o->threshold, down = 1 / up;
 	/* The smallest slowdown the same spread would have flagged in this

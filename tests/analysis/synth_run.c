@@ -29,6 +29,7 @@
 #include "afile.h"
 #include "cb.h"
 #include "csv.h"
+#include "norm.h"
 #include "stats.h"
 
 static uint64_t rng_state;
@@ -80,6 +81,16 @@ static double slow(const char *prim, const char *metric, double v)
 	if (o.slow_prim && !strcmp(o.slow_prim, prim) && !strcmp(o.slow_metric, metric))
 		return v * o.slow_factor;
 	return v;
+}
+
+/* A time t taken at the reference speed, as the machine at `speed` (the
+ * probes `speed` times slower) would show it: the machine obeys the
+ * normalization's model (analysis/norm.h), so a normalized figure is the
+ * same in every machine state, as it would be on a machine that fits it. */
+static double at_speed(const char *metric, double t, double speed)
+{
+	double f = norm_value(metric, t, 1400, 1700) / norm_value(metric, t, 1400 * speed, 1700 * speed);
+	return isfinite(f) ? t * f : t * speed;
 }
 
 static void write_meta(void)
@@ -226,15 +237,16 @@ static void write_host(void)
 										  : pages4k * p->per_4k_page_ns);
 					for (int r = 0; r < n; r++) {
 						int rnd = o.rounds ? r % o.rounds : 0;
-						/* the machine's speed at this sample, which the
-						 * probe reads too */
+						/* the machine's speed at this sample: the probe reads
+						 * it, and each time follows it as norm.h models */
 						double speed = run_speed * (slow_round[rnd % 64] ? 1.6 : 1);
-						create[r] = slow(p->name, "create_ns", noisy(work) * speed);
-						child[r] = slow(p->name, "child_start_ns", noisy(work + 15000) * speed);
+						create[r] = slow(p->name, "create_ns", at_speed("create_ns", noisy(work), speed));
+						child[r] = slow(p->name, "child_start_ns",
+								at_speed("child_start_ns", noisy(work + 15000), speed));
 						cow[r] = dirty ? slow(p->name, "cow_ns",
-								      noisy(dirty * p->cow_per_page_ns) * speed) : NAN;
+								      at_speed("cow_ns", noisy(dirty * p->cow_per_page_ns), speed)) : NAN;
 						total[r] = slow(p->name, "total_ns",
-								noisy(work + 90000 + (dirty ? dirty * p->cow_per_page_ns : 0)) * speed);
+								at_speed("total_ns", noisy(work + 90000 + (dirty ? dirty * p->cow_per_page_ns : 0)), speed));
 						struct csv_writer *w = &h.w;
 						csv_str(w, p->name);
 						csv_str(w, modes[m].name);

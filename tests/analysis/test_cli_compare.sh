@@ -29,7 +29,8 @@ check '[ -s "$v" ] && [ -s "$tmp/same/compare/bench.json" ] && [ -s "$tmp/same/c
 check 'grep -q "^\*\*0 regressed\*\*, 0 improved, [1-9][0-9]* unchanged" "$v"'
 check '! grep -q "### Regressions" "$v"'
 check 'grep -q "<details><summary>[0-9]* unchanged" "$v"'
-check 'grep -q "| host/fork/4k/mem=64M/dirty=0 | create_ns |.*unchanged" "$v"'
+check 'grep -q "| host/fork/4k/mem=64M/dirty=0 | create_norm |.*unchanged" "$v"'
+check 'grep -q "| host/fork/4k/mem=64M/dirty=0 | create_ns |.*listed, not gated" "$v"'
 # every row states its minimum detectable effect
 check 'grep -q "| MDE |" "$v"'
 check '[ -z "$(grep "^| host/.*| create_ns |" "$v" | grep -v "| [0-9.]*% | 5 (1 run) / 5 |")" ]'
@@ -42,7 +43,7 @@ check '[ -z "$(ls "$tmp/same/compare" | grep -e "\.tmp\.")" ]'
 "$bin" compare --gate counts "$tmp/base" "$tmp/slowt" --out "$tmp/gate_c" >"$tmp/gate_out" 2>/dev/null
 check '[ $? -eq 0 ]'
 check 'grep -q "time metrics not gated" "$tmp/gate_out"'
-check 'grep -q "^| host/fork/.*| create_ns |" "$tmp/gate_out"'
+check 'grep -q "^| host/fork/.*| create_norm |" "$tmp/gate_out"'
 "$synth" "$tmp/exits" --seed 2 --slow fork:exits:1.5
 "$bin" compare --gate counts "$tmp/base" "$tmp/exits" --out "$tmp/gate_c" >"$tmp/gate_out" 2>/dev/null
 check '[ $? -eq 1 ]'
@@ -72,8 +73,10 @@ mkdir "$tmp/qbase" && mv "$tmp"/quiet? "$tmp/qbase/"
 check '[ $? -eq 1 ]'
 regs=$(sed -n '/^### Regressions/,/^\(###\|<details>\)/p' "$tmp/slow4/compare/verdict.md" | grep '^| host' || true)
 check '[ -n "$regs" ]'
-check '[ -z "$(echo "$regs" | grep -v "^| host/fork/.*| create_ns |")" ]'
-check 'grep -q "^| host/fork/4k/mem=1G/dirty=16 | create_ns |" "$tmp/out"'
+# the slowed metric regressed, raw or speed-normalized (whichever the
+# baseline shows steadier is the one gated), and nothing else
+check '[ -z "$(echo "$regs" | grep -v "^| host/fork/.*| create_\(ns\|norm\) |")" ]'
+check 'grep -q "^| host/fork/4k/mem=1G/dirty=16 | create_\(ns\|norm\) |" "$tmp/out"'
 # and the same build, no slowdown: exit 0
 "$synth" "$tmp/same4" --seed 14
 "$bin" compare "$tmp/qbase" "$tmp/same4" >/dev/null 2>&1
@@ -87,6 +90,25 @@ check '[ ! -e "$tmp/mx/verdict.md" ]'
 "$bin" compare --allow-env-change "$tmp/mixed" "$tmp/same4" --out "$tmp/mx" >/dev/null 2>&1
 check '[ $? -le 1 ] && [ -s "$tmp/mx/verdict.md" ]'
 
+# --- the machine changed speed: a baseline whose runs all sat in the fast
+# state, a new run wholly in the 1.6x slower one (its probe 1.6x, its
+# times as norm.h models them).  Raw times are up and listed; the
+# speed-normalized ones are gated, and unchanged: exit 0.
+# The same slow run with fork's create_ns x1.3 on top: exit 1
+for i in 1 2 3; do "$synth" "$tmp/fast$i" --seed $((40 + i)) --no-vm; done
+mkdir "$tmp/fbase" && mv "$tmp"/fast? "$tmp/fbase/"
+"$synth" "$tmp/slowm" --seed 44 --no-vm --slow-state 1
+"$bin" compare "$tmp/fbase" "$tmp/slowm" >"$tmp/out" 2>&1
+check '[ $? -eq 0 ]'
+v=$tmp/slowm/compare/verdict.md
+check 'grep -q "| host/fork/4k/mem=1G/dirty=0 | create_ns |.*+[1-9][0-9.]*% \[.*listed, not gated: .*create_norm is gated" "$v"'
+check '[ $(grep -c "create_norm is gated" "$v") -eq $(grep -c "^| host/.* | create_ns |" "$v") ]'
+check 'grep -q "| host/fork/4k/mem=1G/dirty=0 | create_norm |.*unchanged" "$v"'
+check 'grep -q "listed but not gated\|is gated on whichever" "$v"'
+"$synth" "$tmp/slowr" --seed 44 --no-vm --slow-state 1 --slow fork:create_ns:1.3
+"$bin" compare "$tmp/fbase" "$tmp/slowr" >"$tmp/out" 2>&1
+check '[ $? -eq 1 ] && grep -q "^| host/fork/4k/mem=1G/dirty=0 | create_norm |" "$tmp/out"'
+
 # --- fork's create_ns 20% slower: exit 1, named; nothing else regressed
 "$synth" "$tmp/slow" --seed 2 --slow fork:create_ns:1.2
 "$bin" compare "$tmp/base" "$tmp/slow" >"$tmp/out" 2>"$tmp/err"
@@ -95,11 +117,11 @@ v=$tmp/slow/compare/verdict.md
 check 'grep -q "### Regressions" "$v"'
 regs=$(sed -n '/^### Regressions/,/^\(###\|<details>\)/p' "$v" | grep '^| host' || true)
 check '[ -n "$regs" ]'
-check '[ -z "$(echo "$regs" | grep -v "| create_ns |")" ]'
+check '[ -z "$(echo "$regs" | grep -v "| create_\(ns\|norm\) |")" ]'
 check '[ -z "$(echo "$regs" | grep -v "^| host/fork/")" ]'
 check 'echo "$regs" | grep -q "+2[0-9]\.[0-9]%"'
 check '[ $(echo "$regs" | wc -l) -eq 17 ]' # every fork configuration of the synthetic matrix
-check 'grep -q "^| host/fork/4k/mem=1G/dirty=16 | create_ns |" "$tmp/out"'
+check 'grep -q "^| host/fork/4k/mem=1G/dirty=16 | create_norm |" "$tmp/out"'
 check 'grep -q "regression" "$tmp/out"'
 # the regression section comes first
 check '[ $(grep -n "### Regressions" "$v" | cut -d: -f1) -lt $(grep -n "<details>" "$v" | head -1 | cut -d: -f1) ]'
@@ -109,7 +131,8 @@ b=$tmp/slow/compare/bench.json
 check 'jq -e "type == \"array\" and length > 0" "$b" >/dev/null'
 check 'jq -e "all(.[]; (.name|type)==\"string\" and (.unit|type)==\"string\" and (.value|type)==\"number\" and (.range|type)==\"string\" and (.extra|type)==\"string\")" "$b" >/dev/null'
 check 'jq -e "[.[].name] | length == (unique | length)" "$b" >/dev/null'
-check 'jq -e ".[] | select(.name == \"host/fork/4k/mem=1G/dirty=16/create_ns\") | .unit == \"ns\" and (.extra | test(\"regressed\"))" "$b" >/dev/null'
+check 'jq -e ".[] | select(.name == \"host/fork/4k/mem=1G/dirty=16/create_norm\") | .unit == \"ns\" and (.extra | test(\"regressed\"))" "$b" >/dev/null'
+check 'jq -e ".[] | select(.name == \"host/fork/4k/mem=1G/dirty=16/create_ns\") | .extra | test(\"\\\\+2[0-9.]*%\")" "$b" >/dev/null'
 m=$tmp/slow/compare/bmf.json
 check 'jq -e "type == \"object\" and length > 0" "$m" >/dev/null'
 check 'jq -e "all(.[]; type == \"object\" and all(.[]; (.value|type)==\"number\" and .lower_value <= .value and .value <= .upper_value))" "$m" >/dev/null'

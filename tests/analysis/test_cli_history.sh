@@ -42,8 +42,9 @@ check '[ $? -eq 1 ]'
 h=$tmp/chk/history.csv
 check '[ "$(head -1 "$h")" = "benchmark,metric,index,run,before,after,change,p" ]'
 check 'grep -q "^host/fork/4k/mem=256M/dirty=0,create_ns,4,2026-03-05T00:00:00Z-synth," "$h"'
-# only fork's create_ns moved, and every change is at index 4, +30%
-check '[ -z "$(tail -n +2 "$h" | grep -v "^host/fork/[^,]*,create_ns,4,")" ]'
+# only fork's create_ns (and its speed-normalized form) moved, and every
+# change is at index 4, +30%
+check '[ -z "$(tail -n +2 "$h" | grep -v "^host/fork/[^,]*,create_\(ns\|norm\),4,")" ]'
 check '[ -z "$(tail -n +2 "$h" | awk -F, "\$7 < 0.25 || \$7 > 0.35")" ]'
 check 'grep -q "making a metric worse" "$tmp/out"'
 check 'grep -q "| host/fork/4k/mem=256M/dirty=0 | create_ns | 4 |.*(worse)" "$tmp/chk/history.md"'

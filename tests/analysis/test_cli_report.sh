@@ -100,6 +100,9 @@ check 'grep -q "huge2m.*thp" "$md"'
 check '[ $? -eq 0 ] && [ -s "$tmp/twostate/plots/probe.png" ]'
 check 'grep -q "^- \*\*This machine was not stable\*\*: its CPU ran at two speeds during the run, [0-9]*% of the samples at 1\.[0-9]* µs .* (1\.[56][0-9]*x slower)" "$tmp/twostate/summary.md"'
 check 'grep -q "\*\*Two speed states\*\*" "$tmp/twostate/summary.md"'
+# raw time first, the speed-normalized figure beside it
+check 'grep -q "^- \*\*fork at 4 KiB pages costs .* per GiB\*\*.*; speed-normalized: [0-9.]* ms per GiB" "$tmp/twostate/summary.md"'
+check '! grep -q "speed-normalized:" "$md"' # a stable machine needs no second figure
 # runs without a probe: unknown, said so
 "$synth" "$tmp/noround" --no-vm --rounds 0
 awk -F, 'BEGIN { OFS = "," } { NF -= 2; print }' "$tmp/noround/host.csv" >"$tmp/h" && mv "$tmp/h" "$tmp/noround/host.csv"

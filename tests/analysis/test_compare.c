@@ -2,8 +2,10 @@
  * metric, the rest are listed; fingerprints decide comparability. */
 #include <stdlib.h>
 
+#include "bench.h"
 #include "check.h"
 #include "compare.h"
+#include "norm.h"
 
 /* A host.csv with `n` samples per configuration in 5 rounds; `slow` scales
  * create_ns of fork at 4096 bytes. */
@@ -149,8 +151,26 @@ static void fingerprints(void)
 	json_decref(b);
 }
 
+/* compare's normalized metrics are norm.h's, one for one */
+static void norm_names(void)
+{
+	const struct bench_kind *host = bench_kind_by_name("host");
+	size_t n = 0;
+	for (size_t i = 0; norm_raw_metrics[i]; i++) {
+		const struct bench_metric *m = bench_metric_by_name(host, norm_metric_name(norm_raw_metrics[i]));
+		CHECK(m && m->raw && !strcmp(m->raw, norm_raw_metrics[i]) && m->value);
+		CHECK(bench_metric_by_name(host, norm_raw_metrics[i]) != NULL);
+		n++;
+	}
+	size_t with_raw = 0;
+	for (const struct bench_metric *m = host->metrics; m->name; m++)
+		with_raw += m->raw != NULL;
+	CHECK_EQ_U64(with_raw, n);
+}
+
 int main(void)
 {
+	norm_names();
 	matching();
 	vm_timing();
 	fingerprints();
