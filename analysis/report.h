@@ -95,9 +95,12 @@ struct vm_mmu_finding {
 	unsigned flags;
 };
 
+struct vm_design_findings; /* report_vm.h */
+
 struct vm_findings {
 	struct vm_mmu_finding m[8];
 	size_t n;
+	struct vm_design_findings *design; /* the fork designs side by side; NULL when none ran */
 };
 
 struct findings {

@@ -8,6 +8,7 @@
 
 #include "fmt.h"
 #include "report.h"
+#include "report_vm.h"
 
 static const char *est_text(const struct report_est *e, char *buf, size_t len)
 {
@@ -123,6 +124,38 @@ static void vm_line(FILE *f, const struct vm_findings *v)
 	fputs("; counts are exact. [figure](plots/vm-exits-per-fault.png)\n", f);
 }
 
+/* The fork designs at one configuration: the first that ran on this host,
+ * else the first of the nested ones. */
+static void design_line(FILE *f, const struct vm_design_findings *d)
+{
+	static const char *const names[VM_DESIGNS] = {CB_FORK_DESIGNS(CB_FORK_DESIGN_NAME)};
+	const struct vm_design_point *p = &d->points[0];
+	for (size_t i = 0; i < d->npoints; i++)
+		if (!strcmp(d->points[i].where, "host")) {
+			p = &d->points[i];
+			break;
+		}
+	char sz[32], a[32], b[32];
+	fprintf(f, "- **Fork designs** (%s, %s, %s region): VM exits of fork itself:", p->where,
+		p->mmu, fmt_bytes(p->region_bytes, sz, sizeof(sz)));
+	const char *sep = " ";
+	for (int k = 0; k < VM_DESIGNS; k++)
+		if (p->have[k]) {
+			fprintf(f, "%s%s **%s**", sep, names[k], fmt_num(p->cost[k].create_exits, a, sizeof(a)));
+			sep = ", ";
+		}
+	fputs("; exits per COW fault after it:", f);
+	sep = " ";
+	for (int k = 0; k < VM_DESIGNS; k++)
+		if (p->have[k]) {
+			fprintf(f, "%s%s %s", sep, names[k],
+				fmt_num(p->cost[k].dirty_exits_per_fault, b, sizeof(b)));
+			sep = ", ";
+		}
+	flags_tail(f, p->flags);
+	fputs(". [figure](plots/vm-fork-designs.png)\n", f);
+}
+
 static void stability_line(FILE *f, const struct host_findings *h)
 {
 	char a[32], b[32];
@@ -157,6 +190,8 @@ void report_findings(FILE *f, const struct report *r, const struct findings *fd)
 		fputs("- **Host**: no host rows in this run.\n", f);
 	}
 	vm_line(f, &fd->vm);
+	if (fd->vm.design)
+		design_line(f, fd->vm.design);
 	stability_line(f, h);
 	fputs("\nMedians with 95% intervals; every number is recomputed from the raw samples "
 	      "below.\n",
@@ -166,4 +201,5 @@ void report_findings(FILE *f, const struct report *r, const struct findings *fd)
 void report_findings_free(struct findings *fd)
 {
 	free(fd->host.refs);
+	free(fd->vm.design);
 }

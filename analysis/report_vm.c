@@ -279,6 +279,7 @@ int report_vm(struct report *r, const struct host_findings *host, struct vm_find
 		return 0;
 	}
 	memset(out, 0, sizeof(*out));
+	struct vm_design_findings *design = cb_xcalloc(1, sizeof(*design));
 	struct vm v = {.r = r, .host = host};
 	vm_build(&v);
 	int rc = 0;
@@ -295,10 +296,14 @@ int report_vm(struct report *r, const struct host_findings *host, struct vm_find
 	if (rc == 0 && v.nfaults)
 		report_vm_theory(&v);
 	if (rc == 0)
-		rc = report_vm_designs(&v, NULL, e);
+		rc = report_vm_designs(&v, design, e);
 	if (rc == 0)
 		report_vm_stats_details(&v);
 	vm_find(&v, out);
+	if (design->npoints)
+		out->design = design;
+	else
+		free(design);
 	vm_free(&v);
 	return rc;
 }
