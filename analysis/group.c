@@ -8,6 +8,7 @@
 
 #include "cb.h"
 #include "cb_fork_designs.h"
+#include "host_prims.h"
 
 /* Documented orders, so tables read fork before vfork and 4k before thp
  * instead of alphabetically. */
@@ -15,8 +16,9 @@ static const struct {
 	const char *col;
 	const char *const *names;
 } orders[] = {
-	{"primitive", (const char *const[]){"fork", "vfork", "clone_vm", "posix_spawn", "spawn",
-					    "fork_exec", "vfork_exec", "none", NULL}},
+	/* The host's primitives in their list order, then what only the
+	 * guest tags phases with. */
+	{"primitive", (const char *const[]){HOST_PRIMS(HOST_PRIM_NAME) "spawn", "none", NULL}},
 	{"page_mode", (const char *const[]){"4k", "thp", "huge2m", "hugetlb2m", "hugetlb1g", NULL}},
 	{"guest_page", (const char *const[]){"4k", "2m", NULL}},
 	{"backing", (const char *const[]){"anon4k", "thp", "hugetlb2m", "hugetlb1g", NULL}},

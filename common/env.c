@@ -1,6 +1,7 @@
 #include "env.h"
 
 #include <cpuid.h>
+#include <math.h>
 #include <getopt.h>
 #include <libcpuid.h>
 #include <linux/perf_event.h>
@@ -16,6 +17,7 @@
 #include "afile.h"
 #include "cb.h"
 #include "kvminfo.h"
+#include "probe.h"
 #include "version.h"
 
 const char *const env_fingerprint_keys[] = {
@@ -213,6 +215,93 @@ static json_t *collect_power(void)
 	return p;
 }
 
+int env_read_ticks(struct env_ticks *t)
+{
+	char *text = cb_read_text("/proc/stat");
+	/* cpu user nice system idle iowait irq softirq steal guest guest_nice;
+	 * guest time is already inside user and nice. */
+	unsigned long long v[8];
+	int n = text ? sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+			      &v[2], &v[3], &v[4], &v[5], &v[6], &v[7])
+		     : 0;
+	free(text);
+	if (n != 8)
+		return -1;
+	t->steal = v[7];
+	t->total = 0;
+	for (int i = 0; i < 8; i++)
+		t->total += v[i];
+	return 0;
+}
+
+double env_steal_fraction(const struct env_ticks *before, const struct env_ticks *after)
+{
+	if (after->total <= before->total)
+		return NAN;
+	return (double)(after->steal - before->steal) / (double)(after->total - before->total);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* min, p10, median, p90, max and max/min of n sorted-in-place values. */
+static json_t *spread_of(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	json_t *j = json_object();
+	json_object_set_new(j, "min", json_real(v[0]));
+	json_object_set_new(j, "p10", json_real(v[n / 10]));
+	json_object_set_new(j, "median", json_real(v[n / 2]));
+	json_object_set_new(j, "p90", json_real(v[n - 1 - n / 10]));
+	json_object_set_new(j, "max", json_real(v[n - 1]));
+	json_object_set_new(j, "max_over_min", json_real(v[0] > 0 ? v[n - 1] / v[0] : 0));
+	return j;
+}
+
+/* A short look at how steady the machine is before anything is measured:
+ * STABILITY_PROBES machine-state probes STABILITY_GAP_NS apart (25 ms in
+ * all: the vCPU changes speed every few ms to s, and every run folder's
+ * first subcommand pays this, `cowbench vm` before its first boot too),
+ * the steal time over that window, and the raw /proc/stat counters so a
+ * sweep can tell the steal over its own run. */
+#define STABILITY_PROBES 100
+#define STABILITY_GAP_NS 250000
+static json_t *collect_stability(void)
+{
+	json_t *st = json_object();
+	double cpu[STABILITY_PROBES], mem[STABILITY_PROBES];
+	struct env_ticks t0, t1;
+	bool ticks = env_read_ticks(&t0) == 0;
+	size_t n = 0;
+	cb_error e;
+	for (; n < STABILITY_PROBES; n++) {
+		struct probe_reading r;
+		if (probe_take(&r, &e) < 0) {
+			json_object_set_new(st, "error", json_string(e.msg));
+			break;
+		}
+		cpu[n] = r.cpu_ns;
+		mem[n] = r.mem_ns;
+		nanosleep(&(struct timespec){0, STABILITY_GAP_NS}, NULL);
+	}
+	json_object_set_new(st, "probes", json_integer((json_int_t)n));
+	if (n > 0) {
+		json_object_set_new(st, "probe_cpu_ns", spread_of(cpu, n));
+		json_object_set_new(st, "probe_mem_ns", spread_of(mem, n));
+	}
+	ticks = ticks && env_read_ticks(&t1) == 0;
+	double steal = ticks ? env_steal_fraction(&t0, &t1) : NAN;
+	json_object_set_new(st, "steal_fraction", isnan(steal) ? json_null() : json_real(steal));
+	json_t *pc = json_object();
+	json_object_set_new(pc, "steal_ticks", ticks ? json_integer((json_int_t)t1.steal) : json_null());
+	json_object_set_new(pc, "total_ticks", ticks ? json_integer((json_int_t)t1.total) : json_null());
+	json_object_set_new(st, "proc_stat", pc);
+	return st;
+}
+
 static json_t *collect_kvm(json_t *fp)
 {
 	struct kvm_info ki;
@@ -313,6 +402,7 @@ json_t *env_collect(void)
 	json_object_set_new(root, "power", collect_power());
 	json_object_set_new(root, "kvm", collect_kvm(fp));
 	json_object_set_new(root, "perf", collect_perf());
+	json_object_set_new(root, "stability", collect_stability());
 	json_object_set_new(root, "fingerprint", fp);
 	return root;
 }

@@ -194,17 +194,23 @@ int parse_size_list(const char *s, uint64_t **sizes, size_t *n, cb_error *e)
 	return 0;
 }
 
+const char *format_names(const char *const *names, const char *sep, char *buf, size_t len)
+{
+	size_t off = 0;
+	buf[0] = '\0';
+	for (int i = 0; names[i] && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? sep : "", names[i]);
+	return buf;
+}
+
 int parse_name(const char *s, const char *const *names, const char *kind, cb_error *e)
 {
 	for (int i = 0; names[i]; i++)
 		if (strcmp(s, names[i]) == 0)
 			return i;
-	char known[256] = "";
-	size_t off = 0;
-	for (int i = 0; names[i] && off < sizeof(known); i++)
-		off += (size_t)snprintf(known + off, sizeof(known) - off, "%s%s", i ? ", " : "",
-					names[i]);
-	cb_error_set(e, "unknown %s '%s' (known: %s)", kind, s, known);
+	char known[256];
+	cb_error_set(e, "unknown %s '%s' (known: %s)", kind, s,
+		     format_names(names, ", ", known, sizeof(known)));
 	return -1;
 }
 

@@ -24,6 +24,9 @@ void parse_list_free(char **items);
 
 int parse_size_list(const char *s, uint64_t **sizes, size_t *n, cb_error *e);
 
+/* Joins a NULL-terminated name table with sep ("fork,vfork"); truncated
+ * to fit buf. */
+const char *format_names(const char *const *names, const char *sep, char *buf, size_t len);
 /* Looks a name up in a NULL-terminated table; on failure the error lists
  * the known names. */
 int parse_name(const char *s, const char *const *names, const char *kind, cb_error *e);

@@ -143,7 +143,7 @@ static void write_boots_csv(FILE *fp, const struct vm_store *s)
 		"primitives", "reps", "status", "reason", "guest_status", "ram_bytes",
 		"timeout_s", "tsc_khz", "create_vm_ns", "setup_ns", "boot_ns",
 		"boot_from_start_ns", "run_ns", "prefault_ns", "ram_rss_bytes",
-		"ram_huge_bytes", "phases", "vmm_exits", "kernel", NULL,
+		"ram_huge_bytes", "phases", "vmm_exits", "kernel", "probe_cpu_ns", "probe_mem_ns", NULL,
 	};
 	static const char *const lead[] = {"boot", "where", "mmu"};
 	if (!s->files_made) {
@@ -184,6 +184,8 @@ static void write_boots_csv(FILE *fp, const struct vm_store *s)
 		csv_u64(&w, b->phases);
 		csv_u64(&w, b->vmm_exits);
 		csv_str(&w, s->kernel);
+		csv_double(&w, b->probe.cpu_ns);
+		csv_double(&w, b->probe.mem_ns);
 		csv_end_row(&w);
 	}
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +316,9 @@ void vm_run_boot(const struct vm_run_in *in, struct vm_store *st, uint32_t boot,
 	cb_error e;
 	const char *what = "";
 
+	/* How fast the host was when this boot started (common/probe.h). */
+	if (probe_take(&row->probe, &e) < 0)
+		row->probe.cpu_ns = row->probe.mem_ns = NAN;
 	uint64_t t0 = cb_now_ns();
 	if (kvm_vm_create(&vm, in->sys, &e) < 0)
 		goto fail;

@@ -1,5 +1,6 @@
 #include "vm_store.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,7 @@ uint32_t vm_store_add_boot(struct vm_store *s, const struct vm_config *cfg)
 	struct vm_boot_row *b = &s->boots[s->nboots];
 	memset(b, 0, sizeof(*b));
 	b->cfg = *cfg;
+	b->probe.cpu_ns = b->probe.mem_ns = NAN; /* a skipped boot is never timed */
 	if (s->map_cap)
 		memset(s->map_keys, 0xff, s->map_cap * sizeof(*s->map_keys));
 	s->map_used = 0;

@@ -10,6 +10,7 @@
 #include "cb.h"
 #include "cb_abi.h"
 #include "cb_kvm_stats.h"
+#include "probe.h"
 #include "vm_matrix.h"
 
 enum vm_src { VM_SRC_VCPU, VM_SRC_VM, VM_SRC_VMM, VM_SRC_COUNT };
@@ -55,6 +56,7 @@ struct vm_boot_row {
 	uint64_t ram_rss_bytes, ram_huge_bytes;
 	uint64_t phases, vmm_exits;
 	uint32_t kvm_cols_present; /* bit i: this KVM has vm_kvm_cols[i] */
+	struct probe_reading probe; /* the host's speed just before the boot; NaN: not timed */
 };
 
 struct vm_result_row {

@@ -1,23 +1,35 @@
-/* When to stop repeating a configuration.
+/* When to stop sampling a configuration.
  *
- * Samples are taken until the 95% confidence interval of the median of
- * every watched series is narrower than target_ci times the median, but
- * never fewer than min_reps, and no more than max_reps or max_time_ns of
- * sampling.  Pure: the tests drive it with synthetic samples. */
+ * A sweep visits every configuration once per round (host_rounds.h) and
+ * each visit, a block, takes a few samples.  Two pure decisions, apart
+ * from the measuring loop so the tests drive them with synthetic samples:
+ *
+ * - within a block: at least ceil(min_reps / rounds) samples, then on
+ *   until the block has sampled block_ns (fast configurations get many
+ *   samples per round, slow ones few);
+ * - after each round: the configuration is done when the interval over
+ *   its rounds (stats_rounds_summarize) of every watched series is exact
+ *   (6 rounds or more) and narrower than target_ci times the median and
+ *   its rounds agree, or when it has had `rounds` rounds, max_reps samples
+ *   or (once it has min_reps) max_time_ns of sampling.  Rounds that disagree are never called
+ *   converged, however narrow: they mean the machine changed under us. */
 #ifndef COWBENCH_HOST_ADAPT_H
 #define COWBENCH_HOST_ADAPT_H
 
 #include "cb.h"
 
 struct host_adapt {
-	size_t min_reps, max_reps;
-	double target_ci;     /* relative CI width, e.g. 0.02 */
-	uint64_t max_time_ns; /* sampling time cap */
+	size_t min_reps, max_reps; /* samples per configuration, over all rounds */
+	double target_ci;	   /* relative interval width, e.g. 0.02 */
+	uint64_t max_time_ns;	   /* sampling time per configuration, over all rounds */
+	unsigned rounds;	   /* rounds at most */
+	uint64_t block_ns;	   /* a block samples at least this long */
 };
 
 enum host_stop {
 	HOST_STOP_NONE,	  /* keep sampling */
-	HOST_STOP_CI,	  /* every watched CI within target */
+	HOST_STOP_CI,	  /* every watched interval within target */
+	HOST_STOP_ROUNDS, /* `rounds` rounds done first */
 	HOST_STOP_REPS,	  /* max_reps reached first */
 	HOST_STOP_TIME,	  /* max_time_ns reached first */
 	HOST_STOP_COUNT
@@ -25,12 +37,30 @@ enum host_stop {
 
 extern const char *const host_stop_names[HOST_STOP_COUNT];
 
-/* true when the median CI of x[0..n) is exact (n large enough for 95%
- * coverage) and within target. */
-bool host_adapt_converged(const struct host_adapt *a, const double *x, size_t n);
+/* Samples a block takes at least. */
+size_t host_adapt_block_min(const struct host_adapt *a);
 
-/* series: nseries arrays of n samples each. */
+/* Whether a block that has taken block_n samples in block_elapsed_ns
+ * takes another; n and elapsed_ns count the configuration's samples and
+ * sampling time so far, this block included. */
+bool host_adapt_block_more(const struct host_adapt *a, size_t block_n,
+			   uint64_t block_elapsed_ns, size_t n, uint64_t elapsed_ns);
+
+/* true when the interval over rounds of x[0..n) (round[i] the round of
+ * x[i]) is exact, within target_ci, and its rounds agree. */
+bool host_adapt_converged(const struct host_adapt *a, const double *x, const int *round,
+			  size_t n);
+
+/* After a round: series are nseries arrays of n samples, round[] their
+ * rounds; rounds_done the rounds that gave this configuration a block. */
 enum host_stop host_adapt_decide(const struct host_adapt *a, const double *const *series,
-				 size_t nseries, size_t n, uint64_t elapsed_ns);
+				 size_t nseries, const int *round, size_t n, unsigned rounds_done,
+				 uint64_t elapsed_ns);
+
+/* For a measurement taken in one go (the copy floor): samples until the
+ * median's 95% interval over the samples of x[0..n) is exact and within
+ * target_ci, at least min_reps, at most max_reps or max_time_ns. */
+enum host_stop host_adapt_decide_once(const struct host_adapt *a, const double *x, size_t n,
+				      uint64_t elapsed_ns);
 
 #endif

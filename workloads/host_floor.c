@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "anonmem.h"
-#include "host_cache.h"
+#include "cache.h"
 
 #define MIB (1024ull * 1024)
 /* 4 KiB copies are timed in batches: one copy is close to the clock's own
@@ -51,7 +51,7 @@ static double sample_copy_4k(struct floor_ctx *c)
 	uint64_t pages = c->bytes / 4096, idx[BATCH_4K];
 	for (int i = 0; i < BATCH_4K; i++) {
 		idx[i] = next_rand(c) % pages;
-		host_cache_flush(c->src + idx[i] * 4096, 4096);
+		cache_flush(c->src + idx[i] * 4096, 4096);
 	}
 	uint64_t t0 = cb_now_ns();
 	for (int i = 0; i < BATCH_4K; i++)
@@ -63,7 +63,7 @@ static double sample_copy_4k(struct floor_ctx *c)
 static double sample_copy_2m(struct floor_ctx *c)
 {
 	uint64_t off = next_rand(c) % (c->bytes / (2 * MIB)) * 2 * MIB;
-	host_cache_flush(c->src + off, 2 * MIB);
+	cache_flush(c->src + off, 2 * MIB);
 	uint64_t t0 = cb_now_ns();
 	memcpy(c->dst, c->src + off, 2 * MIB);
 	uint64_t t1 = cb_now_ns();
@@ -79,11 +79,16 @@ static double (*const samplers[HOST_FLOOR_COUNT])(struct floor_ctx *) = {
 int host_floor_measure(struct host_floor *f, const struct host_adapt *a, cb_error *e)
 {
 	memset(f, 0, sizeof(*f));
-	/* Well beyond any last-level cache: at least 8x the LLC. */
+	/* Beyond the last-level cache: at least twice it, and 256 MiB.  At
+	 * most 1 GiB: an EPYC reports its whole socket's L3 (256 MiB), of
+	 * which one core reaches one CCX's 32 MiB, and the 2 GiB buffers 8x
+	 * that once asked for took 13 s to populate on a fresh cloud VM. */
 	long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
 	uint64_t bytes = 256 * MIB;
-	if (llc > 0 && (uint64_t)llc * 8 > bytes)
-		bytes = ((uint64_t)llc * 8 + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
+	if (llc > 0 && (uint64_t)llc * 2 > bytes)
+		bytes = ((uint64_t)llc * 2 + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
+	if (bytes > 1024 * MIB)
+		bytes = 1024 * MIB;
 	/* 4 KiB pages, as the COW faults being compared against copy. */
 	struct anon_mem src, dst = {0};
 	cb_error why;
@@ -107,8 +112,7 @@ int host_floor_measure(struct host_floor *f, const struct host_adapt *a, cb_erro
 		enum host_stop stop = HOST_STOP_NONE;
 		while (stop == HOST_STOP_NONE) {
 			x[n++] = samplers[m](&c);
-			const double *series[] = {x};
-			stop = host_adapt_decide(a, series, 1, n, cb_now_ns() - start);
+			stop = host_adapt_decide_once(a, x, n, cb_now_ns() - start);
 		}
 		stats_summarize(x, n, &f->s[m]);
 		f->stop[m] = stop;

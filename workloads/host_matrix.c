@@ -69,3 +69,11 @@ void host_matrix_free(struct host_matrix *m)
 	free(m->configs);
 	memset(m, 0, sizeof(*m));
 }
+
+uint64_t host_point_need(const struct host_point *pt)
+{
+	unsigned long pool_kib = mem_kinds[pt->mode].pool_kib;
+	if (pool_kib)
+		return host_page_pool_pages(pt->mode, pt->bytes, pt->cow_dirty_max) * pool_kib * 1024;
+	return pt->bytes + pt->cow_dirty_max * 4096 + pt->bytes / 512;
+}

@@ -47,4 +47,9 @@ struct host_matrix_in {
 void host_matrix_build(const struct host_matrix_in *in, struct host_matrix *out);
 void host_matrix_free(struct host_matrix *m);
 
+/* The most memory one point holds at once: its region, what fork
+ * children copy (whole huge pages under hugetlb), and 4 KiB page tables;
+ * for hugetlb, the pool pages. */
+uint64_t host_point_need(const struct host_point *pt);
+
 #endif

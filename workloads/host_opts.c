@@ -7,45 +7,52 @@
 
 #include "host_page.h"
 #include "host_prim.h"
+#include "host_rounds.h"
 
 /* The default matrix is what `make bench` runs: 0 to 4 GiB in every page
- * mode, within about ten minutes on a small machine.  --quick keeps every
- * page mode that can run but shrinks sizes, dirty counts and repetitions
- * to about a minute.  512 dirty pages are exactly one 2 MiB huge page. */
+ * mode, in about three minutes on a small machine.  --quick keeps every
+ * page mode that can run but shrinks sizes, dirty counts and sampling to
+ * well under a minute.  512 dirty pages are exactly one 2 MiB huge page.
+ * Six rounds are the fewest whose interval reaches 95% (stats.h). */
 static const struct host_defaults {
 	const char *sizes, *dirty;
+	unsigned rounds;
 	size_t min_reps, max_reps, warmup;
-	double max_time_s;
+	double max_time_s, block_ms;
 } defaults[2] = {
-	{"0,1M,16M,256M,1G,4G", "0,1,512", 10, 2000, 2, 3},
-	/* 10: compare needs at least 9 samples per side to judge a change */
-	{"0,1M,64M,256M,1G", "0,512", 10, 200, 1, 0.25},
+	{"0,1M,16M,256M,1G,4G", "0,1,512", 6, 12, 2000, 1, 3, 10},
+	/* 12: compare needs at least 9 samples per side to judge a change */
+	{"0,1M,64M,256M,1G", "0,512", 6, 12, 200, 1, 0.25, 4},
 };
 
 enum opt_id {
-	OPT_OUT, OPT_PRIMS, OPT_SIZES, OPT_PAGES, OPT_DIRTY, OPT_CPUS, OPT_TARGET_CI,
-	OPT_MAX_TIME, OPT_MIN_REPS, OPT_MAX_REPS, OPT_WARMUP, OPT_QUICK, OPT_NO_FLOOR, OPT_HELP,
-	OPT_COUNT
+	OPT_OUT, OPT_PRIMS, OPT_SIZES, OPT_PAGES, OPT_DIRTY, OPT_CPUS, OPT_ROUNDS, OPT_SEED,
+	OPT_TARGET_CI, OPT_MAX_TIME, OPT_MIN_REPS, OPT_MAX_REPS, OPT_WARMUP, OPT_QUICK,
+	OPT_NO_FLOOR, OPT_RESUME, OPT_HELP, OPT_COUNT
 };
 
 static const struct opt {
 	const char *name;
 	bool arg;
 	const char *help;
+	const char *const *names; /* the names it takes, listed after help */
 } opts[OPT_COUNT] = {
 	[OPT_OUT] = {"--out", true, "DIR: results directory (required)"},
-	[OPT_PRIMS] = {"--primitives", true, "LIST: fork,vfork,clone_vm,posix_spawn,fork_exec,vfork_exec"},
+	[OPT_PRIMS] = {"--primitives", true, "LIST:", host_prim_names},
 	[OPT_SIZES] = {"--sizes", true, "LIST: parent memory, e.g. 0,1M,16M,256M,1G,4G"},
-	[OPT_PAGES] = {"--pages", true, "LIST: 4k,thp,hugetlb2m,hugetlb1g"},
+	[OPT_PAGES] = {"--pages", true, "LIST:", host_page_names},
 	[OPT_DIRTY] = {"--dirty", true, "LIST: 4 KiB pages the child writes: counts or percentages (0,1,512,10%)"},
 	[OPT_CPUS] = {"--cpus", true, "LIST|none: CPUs to pin to (default: one CPU; children inherit)"},
-	[OPT_TARGET_CI] = {"--target-ci", true, "FRACTION: 95% CI width of the median, relative (default 0.02 or 2%)"},
-	[OPT_MAX_TIME] = {"--max-time", true, "SECONDS: sampling time cap per configuration"},
-	[OPT_MIN_REPS] = {"--min-reps", true, "N: samples per configuration at least"},
+	[OPT_ROUNDS] = {"--rounds", true, "N: rounds at most; each visits every configuration once, in a fresh random order"},
+	[OPT_SEED] = {"--seed", true, "S: seed of the rounds' order, 0 to 4294967295 (default: a fresh one, recorded)"},
+	[OPT_TARGET_CI] = {"--target-ci", true, "FRACTION: width of the median's 95% interval over rounds, relative (default 0.02 or 2%)"},
+	[OPT_MAX_TIME] = {"--max-time", true, "SECONDS: sampling time cap per configuration, over all rounds"},
+	[OPT_MIN_REPS] = {"--min-reps", true, "N: samples per configuration at least, spread over the rounds"},
 	[OPT_MAX_REPS] = {"--max-reps", true, "N: samples per configuration at most"},
-	[OPT_WARMUP] = {"--warmup", true, "N: unrecorded runs before each configuration"},
-	[OPT_QUICK] = {"--quick", false, "the small matrix (about a minute)"},
+	[OPT_WARMUP] = {"--warmup", true, "N: unrecorded runs before each block (a configuration's visit in a round)"},
+	[OPT_QUICK] = {"--quick", false, "the small matrix (well under a minute)"},
 	[OPT_NO_FLOOR] = {"--no-floor", false, "do not measure the copy floor"},
+	[OPT_RESUME] = {"--resume", false, "continue the interrupted run in --out, with its options and seed"},
 	[OPT_HELP] = {"--help", false, "this text"},
 };
 
@@ -56,13 +63,18 @@ void host_opts_usage(FILE *f)
 	      "vfork+exec) across parent memory sizes and page modes, with the copy-on-write\n"
 	      "faults that follow a fork, and writes host.csv, host-summary.csv and\n"
 	      "host-floor.csv to DIR.\n\noptions:\n", f);
-	for (int i = 0; i < OPT_COUNT; i++)
-		fprintf(f, "  %-14s %s\n", opts[i].name, opts[i].help);
-	char t[2][96];
+	for (int i = 0; i < OPT_COUNT; i++) {
+		char names[256] = "";
+		if (opts[i].names)
+			format_names(opts[i].names, ",", names, sizeof(names));
+		fprintf(f, "  %-14s %s%s%s\n", opts[i].name, opts[i].help, *names ? " " : "", names);
+	}
+	char t[2][128];
 	for (int q = 0; q < 2; q++)
-		snprintf(t[q], sizeof(t[q]), "--sizes %s --dirty %s --min-reps %zu --max-time %g",
-			 defaults[q].sizes, defaults[q].dirty, defaults[q].min_reps,
-			 defaults[q].max_time_s);
+		snprintf(t[q], sizeof(t[q]),
+			 "--sizes %s --dirty %s --rounds %u --min-reps %zu --max-time %g",
+			 defaults[q].sizes, defaults[q].dirty, defaults[q].rounds,
+			 defaults[q].min_reps, defaults[q].max_time_s);
 	fprintf(f, "\ndefaults:   %s\n--quick:    %s\n", t[0], t[1]);
 }
 
@@ -174,13 +186,9 @@ static int set_opt(struct host_opts *o, int id, const char *v, cb_error *e)
 		}
 		o->out = v;
 		return 0;
-	case OPT_PRIMS: {
-		const char *names[HOST_PRIM_COUNT + 1] = {NULL};
-		for (int i = 0; i < HOST_PRIM_COUNT; i++)
-			names[i] = host_prims[i].name;
+	case OPT_PRIMS:
 		free(o->prims);
-		return parse_name_list(v, names, "primitive", &o->prims, &o->nprims, e);
-	}
+		return parse_name_list(v, host_prim_names, "primitive", &o->prims, &o->nprims, e);
 	case OPT_SIZES:
 		free(o->sizes);
 		if (parse_size_list(v, &o->sizes, &o->nsizes, e) < 0)
@@ -205,6 +213,23 @@ static int set_opt(struct host_opts *o, int id, const char *v, cb_error *e)
 			return -1;
 		}
 		o->adapt.max_time_ns = (uint64_t)(secs * 1e9);
+		return 0;
+	case OPT_ROUNDS: {
+		size_t r;
+		if (parse_count(v, &r, e) < 0 || r > 1000) {
+			cb_error_set(e, "'%s' is not a number of rounds between 1 and 1000", v);
+			return -1;
+		}
+		o->adapt.rounds = (unsigned)r;
+		return 0;
+	}
+	case OPT_SEED:
+		if (parse_u64(v, &o->seed, e) < 0 || o->seed > HOST_SEED_MAX) {
+			cb_error_set(e, "'%s' is not a seed between 0 and %llu", v,
+				     (unsigned long long)HOST_SEED_MAX);
+			return -1;
+		}
+		o->seed_given = true;
 		return 0;
 	case OPT_MIN_REPS:
 		return parse_count(v, &o->adapt.min_reps, e);
@@ -255,16 +280,29 @@ int host_opts_parse(int argc, char **argv, struct host_opts *o, char *what, size
 		o->help = true;
 		return 0;
 	}
+	/* A resumed run is the interrupted one: its options come from the
+	 * run folder, never from a second, possibly different, command line. */
+	o->resume = given[OPT_RESUME];
+	for (int id = 0; o->resume && id < OPT_COUNT; id++) {
+		if (given[id] && id != OPT_RESUME && id != OPT_OUT) {
+			snprintf(what, what_len, "--resume");
+			cb_error_set(e, "takes the options of the run it continues; give only --out, "
+				     "not %s", opts[id].name);
+			return -1;
+		}
+	}
 	o->quick = given[OPT_QUICK];
 	o->floor = !given[OPT_NO_FLOOR];
 	const struct host_defaults *d = &defaults[o->quick];
 	o->adapt = (struct host_adapt){d->min_reps, d->max_reps, 0.02,
-				       (uint64_t)(d->max_time_s * 1e9)};
+				       (uint64_t)(d->max_time_s * 1e9), d->rounds,
+				       (uint64_t)(d->block_ms * 1e6)};
 	o->warmup = d->warmup;
 	/* Defaults first, then what was given, so an option's position never
 	 * matters ("--min-reps 3 --quick" keeps 3). */
-	static const char *all_prims = "fork,vfork,clone_vm,posix_spawn,fork_exec,vfork_exec";
-	static const char *all_pages = "4k,thp,hugetlb2m,hugetlb1g";
+	char all_prims[256], all_pages[256];
+	format_names(host_prim_names, ",", all_prims, sizeof(all_prims));
+	format_names(host_page_names, ",", all_pages, sizeof(all_pages));
 	const char *fallback[OPT_COUNT] = {
 		[OPT_PRIMS] = all_prims, [OPT_SIZES] = d->sizes, [OPT_PAGES] = all_pages,
 		[OPT_DIRTY] = d->dirty,

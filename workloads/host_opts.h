@@ -23,7 +23,9 @@ struct host_opts {
 	bool unpinned; /* --cpus none */
 	struct host_adapt adapt;
 	size_t warmup;
-	bool quick, floor, help;
+	uint64_t seed;	 /* of the rounds' order */
+	bool seed_given; /* false: host_main draws a fresh one */
+	bool quick, floor, resume, help;
 };
 
 /* Parses argv (argv[0] is "host").  On bad input returns -1 with `what`

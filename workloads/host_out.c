@@ -6,40 +6,24 @@
 
 #include "afile.h"
 #include "host_prim.h"
+#include "norm.h"
 #include "stats.h"
 
-static const char *const rows_header[] = {
-	"primitive", "page_mode", "mem_bytes", "dirty_pages", "rep", "create_ns",
-	"child_start_ns", "total_ns", "cow_ns", "cow_faults", "minflt", "pte_bytes",
-	"huge_fraction", "cpu", NULL,
+/* host.csv: the configuration, rep, round, then every HOST_METRICS column. */
+static const char *rows_header[4 + 2 + HOST_M_COUNT + 1] = {
+	"primitive", "page_mode", "mem_bytes", "dirty_pages", "rep", "round",
 };
 
 static const char *const summary_header[] = {
 	"primitive", "page_mode", "mem_bytes", "dirty_pages", "metric", "n", "min", "median",
 	"mean", "p90", "p99", "max", "stddev", "ci_lo", "ci_hi", "ci_rel_width", "converged",
-	"stop", "huge_fraction", "pte_bytes", "floor_ns", "ratio_to_floor", NULL,
+	"stop", "huge_fraction", "pte_bytes", "floor_ns", "ratio_to_floor", "rounds", "seed",
+	"rounds_agree", "agree_p", "rounds_spread", NULL,
 };
 
 static const char *const floor_header[] = {
 	"metric", "n", "min", "median", "mean", "p90", "p99", "max", "stddev", "ci_lo", "ci_hi",
 	"ci_rel_width", "converged", "stop", "buf_bytes", NULL,
-};
-
-/* host.csv columns after `rep`, in order: whole numbers except the
- * fraction. */
-static const struct {
-	enum host_metric m;
-	bool fraction;
-} row_metrics[] = {
-	{HOST_M_CREATE, false}, {HOST_M_CHILD_START, false}, {HOST_M_TOTAL, false},
-	{HOST_M_COW, false},	{HOST_M_COW_FAULTS, false},  {HOST_M_MINFLT, false},
-	{HOST_M_PTE, false},	{HOST_M_HUGE, true},	     {HOST_M_CPU, false},
-};
-
-/* host-summary.csv metrics, in order. */
-static const enum host_metric summary_metrics[] = {
-	HOST_M_CREATE, HOST_M_CHILD_START, HOST_M_TOTAL,  HOST_M_COW,
-	HOST_M_COW_PER_PAGE, HOST_M_COW_FAULTS, HOST_M_MINFLT,
 };
 
 static void put_whole(struct csv_writer *w, double v)
@@ -90,21 +74,25 @@ double host_out_floor_ns(const struct host_floor *f, const struct host_result *r
 	return m == HOST_M_COW ? total : total / dirty;
 }
 
-static void put_stats(struct csv_writer *w, const struct stats_summary *s)
+/* n, min, median, mean, p90, p99, max, stddev, ci_lo, ci_hi, ci_rel_width;
+ * median and interval from rd when given (over rounds), else from s. */
+static void put_stats(struct csv_writer *w, const struct stats_summary *s,
+		      const struct stats_rounds *rd)
 {
+	double med = rd ? rd->median : s->median;
+	double lo = rd ? rd->ci_lo : s->ci_lo, hi = rd ? rd->ci_hi : s->ci_hi;
 	csv_u64(w, s->n);
-	const double v[] = {s->min, s->median, s->mean, s->p90, s->p99, s->max, s->stddev,
-			    s->ci_lo, s->ci_hi};
+	const double v[] = {s->min, med, s->mean, s->p90, s->p99, s->max, s->stddev, lo, hi};
 	for (size_t i = 0; i < CB_ARRAY_SIZE(v); i++)
 		csv_double(w, v[i]);
-	csv_double(w, s->n ? stats_ci_rel_width(s) : NAN);
+	csv_double(w, !s->n ? NAN : med == 0 ? INFINITY : (hi - lo) / fabs(med));
 }
 
 static void put_floor(struct csv_writer *w, const struct host_floor *f)
 {
 	for (int m = 0; m < HOST_FLOOR_COUNT; m++) {
 		csv_str(w, host_floor_names[m]);
-		put_stats(w, &f->s[m]);
+		put_stats(w, &f->s[m], NULL);
 		csv_bool(w, f->stop[m] == HOST_STOP_CI);
 		csv_str(w, host_stop_names[f->stop[m]]);
 		csv_u64(w, f->buf_bytes);
@@ -115,6 +103,9 @@ static void put_floor(struct csv_writer *w, const struct host_floor *f)
 static void file_open(struct host_out_file *f, const char *name, const char *const *header)
 {
 	f->name = name;
+	f->header = header;
+	f->buf = NULL;
+	f->len = 0;
 	f->fp = open_memstream(&f->buf, &f->len);
 	if (!f->fp)
 		cb_die(CB_EXIT_FAIL, "memory", "cannot buffer %s", name);
@@ -122,11 +113,27 @@ static void file_open(struct host_out_file *f, const char *name, const char *con
 	csv_header(&f->w, header);
 }
 
-void host_out_init(struct host_out *o, const char *dir, const struct host_floor *floor)
+static void file_close(struct host_out_file *f)
+{
+	if (f->fp)
+		fclose(f->fp);
+	free(f->buf);
+	f->fp = NULL;
+	f->buf = NULL;
+}
+
+void host_out_init(struct host_out *o, const char *dir, const struct host_floor *floor,
+		   bool write_floor, uint64_t seed)
 {
 	memset(o, 0, sizeof(*o));
+	if (!rows_header[6])
+		for (int m = 0, k = 6; m < HOST_M_COUNT; m++)
+			if (host_metrics[m].row != HOST_ROW_NONE)
+				rows_header[k++] = host_metrics[m].name;
 	o->dir = cb_xstrdup(dir);
 	o->floor = floor && floor->measured ? floor : NULL;
+	o->write_floor = write_floor;
+	o->seed = seed;
 	file_open(&o->rows, "host.csv", rows_header);
 	file_open(&o->summary, "host-summary.csv", summary_header);
 	file_open(&o->floors, "host-floor.csv", floor_header);
@@ -134,40 +141,98 @@ void host_out_init(struct host_out *o, const char *dir, const struct host_floor 
 		put_floor(&o->floors.w, o->floor);
 }
 
-void host_out_add(struct host_out *o, const struct host_result *r)
+void host_out_add_block(struct host_out *o, const struct host_result *r, size_t from)
 {
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = from; i < r->n; i++) {
+		/* a resumed sweep adds all its earlier blocks at once */
+		o->blocks += i == from || r->round[i] != r->round[i - 1];
 		put_config(&o->rows.w, r);
 		csv_u64(&o->rows.w, i);
-		for (size_t k = 0; k < CB_ARRAY_SIZE(row_metrics); k++) {
-			double v = r->v[row_metrics[k].m][i];
-			if (row_metrics[k].fraction)
+		csv_i64(&o->rows.w, r->round[i]);
+		for (int m = 0; m < HOST_M_COUNT; m++) {
+			double v = r->v[m][i];
+			if (host_metrics[m].row == HOST_ROW_FRACTION)
 				csv_double(&o->rows.w, v);
-			else
+			else if (host_metrics[m].row == HOST_ROW_WHOLE)
 				put_whole(&o->rows.w, v);
 		}
 		csv_end_row(&o->rows.w);
 	}
+}
+
+/* One host-summary.csv row: the statistics of x (a metric's samples, or
+ * their normalized form) under the name `metric`. */
+static void put_summary_row(struct csv_writer *w, const struct host_out *o,
+			    const struct host_result *r, const char *metric, const double *x,
+			    double floor, double huge, double pte)
+{
+	struct stats_summary s;
+	struct stats_rounds rd;
+	stats_summarize(x, r->n, &s);
+	if (s.n == 0)
+		return; /* not measured for this primitive */
+	stats_rounds_summarize(x, r->round, r->n, &rd);
+	put_config(w, r);
+	csv_str(w, metric);
+	put_stats(w, &s, &rd);
+	csv_bool(w, r->stop == HOST_STOP_CI);
+	csv_str(w, host_stop_names[r->stop]);
+	csv_double(w, huge);
+	put_whole(w, pte);
+	csv_double(w, floor);
+	csv_double(w, floor > 0 ? rd.median / floor : NAN);
+	csv_u64(w, rd.nrounds);
+	csv_u64(w, o->seed);
+	csv_bool(w, rd.rounds_agree);
+	csv_double(w, rd.agree_p);
+	csv_double(w, rd.spread);
+	csv_end_row(w);
+}
+
+static void put_summary(struct csv_writer *w, const struct host_out *o, const struct host_result *r)
+{
 	double huge = median_of(r, HOST_M_HUGE), pte = median_of(r, HOST_M_PTE);
-	for (size_t k = 0; k < CB_ARRAY_SIZE(summary_metrics); k++) {
-		enum host_metric m = summary_metrics[k];
-		struct stats_summary s;
-		stats_summarize(r->v[m], r->n, &s);
-		if (s.n == 0)
-			continue; /* not measured for this primitive */
-		put_config(&o->summary.w, r);
-		csv_str(&o->summary.w, host_metric_names[m]);
-		put_stats(&o->summary.w, &s);
-		csv_bool(&o->summary.w, r->stop == HOST_STOP_CI);
-		csv_str(&o->summary.w, host_stop_names[r->stop]);
-		csv_double(&o->summary.w, huge);
-		put_whole(&o->summary.w, pte);
-		double floor = host_out_floor_ns(o->floor, r, m);
-		csv_double(&o->summary.w, floor);
-		csv_double(&o->summary.w, floor > 0 ? s.median / floor : NAN);
-		csv_end_row(&o->summary.w);
+	for (int m = 0; m < HOST_M_COUNT; m++)
+		if (host_metrics[m].summary)
+			put_summary_row(w, o, r, host_metrics[m].name, r->v[m],
+					host_out_floor_ns(o->floor, r, (enum host_metric)m), huge, pte);
+	/* The normalized forms, from each sample and the probe beside it. */
+	double *x = cb_xmalloc(r->n * sizeof(*x));
+	for (int m = 0; m < HOST_M_COUNT; m++) {
+		const char *name = norm_metric_name(host_metrics[m].name);
+		if (!host_metrics[m].summary || !name)
+			continue;
+		for (size_t i = 0; i < r->n; i++)
+			x[i] = norm_value(host_metrics[m].name, r->v[m][i], r->v[HOST_M_PROBE_CPU][i],
+					  r->v[HOST_M_PROBE_MEM][i]);
+		put_summary_row(w, o, r, name, x, NAN, huge, pte);
 	}
-	o->configs++;
+	free(x);
+}
+
+/* A configuration's summary rows, rendered again only when it has new
+ * samples or a new stop: the statistics of every configuration after every
+ * point visited would cost a second or more of a full sweep's every
+ * minute. */
+static const struct host_out_cached *summary_of(struct host_out *o, size_t i,
+						const struct host_result *r)
+{
+	struct host_out_cached *c = &o->cache[i];
+	if (c->text && c->n == r->n && c->stop == r->stop)
+		return c;
+	free(c->text);
+	c->text = NULL;
+	c->len = 0;
+	FILE *fp = open_memstream(&c->text, &c->len);
+	if (!fp)
+		cb_die(CB_EXIT_FAIL, "memory", "cannot buffer host-summary.csv");
+	struct csv_writer w;
+	csv_writer_init(&w, fp);
+	put_summary(&w, o, r);
+	fclose(fp);
+	c->n = r->n;
+	c->stop = r->stop;
+	return c;
 }
 
 static int file_write(const char *dir, struct host_out_file *f, cb_error *e)
@@ -179,23 +244,34 @@ static int file_write(const char *dir, struct host_out_file *f, cb_error *e)
 	return rc;
 }
 
-int host_out_write(struct host_out *o, cb_error *e)
+int host_out_write(struct host_out *o, const struct host_result *results, size_t n,
+		   cb_error *e)
 {
-	if (file_write(o->dir, &o->rows, e) < 0 || file_write(o->dir, &o->summary, e) < 0 ||
-	    file_write(o->dir, &o->floors, e) < 0)
+	file_close(&o->summary);
+	file_open(&o->summary, "host-summary.csv", summary_header);
+	if (!o->cache) {
+		o->cache = cb_xcalloc(n ? n : 1, sizeof(*o->cache));
+		o->ncache = n;
+	}
+	for (size_t i = 0; i < n && i < o->ncache; i++) {
+		if (!results[i].n)
+			continue;
+		const struct host_out_cached *c = summary_of(o, i, &results[i]);
+		fwrite(c->text, 1, c->len, o->summary.fp);
+	}
+	/* The summary first: a kill between the two renames then leaves a
+	 * summary that describes at least every block in host.csv. */
+	if (file_write(o->dir, &o->summary, e) < 0 || file_write(o->dir, &o->rows, e) < 0 ||
+	    (o->write_floor && file_write(o->dir, &o->floors, e) < 0))
 		return -1;
 	return 0;
 }
 
-static void file_close(struct host_out_file *f)
-{
-	if (f->fp)
-		fclose(f->fp);
-	free(f->buf);
-}
-
 void host_out_free(struct host_out *o)
 {
+	for (size_t i = 0; i < o->ncache; i++)
+		free(o->cache[i].text);
+	free(o->cache);
 	file_close(&o->rows);
 	file_close(&o->summary);
 	file_close(&o->floors);

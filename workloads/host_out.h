@@ -1,7 +1,8 @@
-/* host.csv, host-summary.csv and host-floor.csv.  Rows of finished
- * configurations accumulate in memory; every host_out_write() rewrites all
- * three files atomically, so an interrupted run leaves exactly the
- * configurations that finished. */
+/* host.csv, host-summary.csv and host-floor.csv.  Rows of finished blocks
+ * (one configuration's samples of one round) accumulate in memory; every
+ * host_out_write() rewrites the files atomically, the summary recomputed
+ * from every sample so far, so an interrupted run leaves exactly the
+ * blocks that finished and statistics that describe them. */
 #ifndef COWBENCH_HOST_OUT_H
 #define COWBENCH_HOST_OUT_H
 
@@ -14,24 +15,42 @@
 /* One result file, buffered in memory (open_memstream). */
 struct host_out_file {
 	const char *name;
+	const char *const *header;
 	char *buf;
 	size_t len;
 	FILE *fp;
 	struct csv_writer w;
 };
 
+/* One configuration's host-summary.csv rows as last rendered. */
+struct host_out_cached {
+	size_t n;
+	enum host_stop stop;
+	char *text;
+	size_t len;
+};
+
 struct host_out {
 	char *dir;
 	const struct host_floor *floor; /* NULL: not measured */
+	bool write_floor;		/* false: host-floor.csv stays as it is (--resume) */
+	uint64_t seed;
 	/* host.csv, host-summary.csv, host-floor.csv (complete from init) */
 	struct host_out_file rows, summary, floors;
-	size_t configs; /* finished configurations written */
+	size_t blocks; /* finished blocks added */
+	struct host_out_cached *cache; /* per configuration, from the first write */
+	size_t ncache;
 };
 
-void host_out_init(struct host_out *o, const char *dir, const struct host_floor *floor);
-/* Adds a finished configuration's samples and statistics. */
-void host_out_add(struct host_out *o, const struct host_result *r);
-int host_out_write(struct host_out *o, cb_error *e);
+void host_out_init(struct host_out *o, const char *dir, const struct host_floor *floor,
+		   bool write_floor, uint64_t seed);
+/* Adds samples [from, r->n) of a configuration: a finished block (or,
+ * resuming, every block it had). */
+void host_out_add_block(struct host_out *o, const struct host_result *r, size_t from);
+/* Rewrites host-summary.csv from results[0..n) (configurations without
+ * samples have no rows), then host.csv and host-floor.csv. */
+int host_out_write(struct host_out *o, const struct host_result *results, size_t n,
+		   cb_error *e);
 void host_out_free(struct host_out *o);
 
 /* The machine's lower bound for a metric of a configuration, NaN when

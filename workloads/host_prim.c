@@ -94,11 +94,8 @@ static pid_t prim_vfork_exec(struct host_job *j)
 	return pid;
 }
 
-const struct host_prim host_prims[HOST_PRIM_COUNT] = {
-	[HOST_PRIM_FORK] = {"fork", false, false, prim_fork},
-	[HOST_PRIM_VFORK] = {"vfork", false, true, prim_vfork},
-	[HOST_PRIM_CLONE_VM] = {"clone_vm", false, true, prim_clone_vm},
-	[HOST_PRIM_POSIX_SPAWN] = {"posix_spawn", true, false, prim_posix_spawn},
-	[HOST_PRIM_FORK_EXEC] = {"fork_exec", true, false, prim_fork_exec},
-	[HOST_PRIM_VFORK_EXEC] = {"vfork_exec", true, false, prim_vfork_exec},
-};
+#define ROW(ID, name, execs, shares_vm) [HOST_PRIM_##ID] = {#name, execs, shares_vm, prim_##name},
+const struct host_prim host_prims[HOST_PRIM_COUNT] = {HOST_PRIMS(ROW)};
+#undef ROW
+
+const char *const host_prim_names[HOST_PRIM_COUNT + 1] = {HOST_PRIMS(HOST_PRIM_NAME) NULL};

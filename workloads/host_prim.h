@@ -6,16 +6,7 @@
 #include <sys/types.h>
 
 #include "cb.h"
-
-enum host_prim_id {
-	HOST_PRIM_FORK,
-	HOST_PRIM_VFORK,
-	HOST_PRIM_CLONE_VM,
-	HOST_PRIM_POSIX_SPAWN,
-	HOST_PRIM_FORK_EXEC,
-	HOST_PRIM_VFORK_EXEC,
-	HOST_PRIM_COUNT
-};
+#include "host_prims.h" /* the list: enum host_prim_id, names, flags */
 
 struct host_job;
 
@@ -29,7 +20,9 @@ struct host_prim {
 	pid_t (*create)(struct host_job *job);
 };
 
-/* Indexed by enum host_prim_id; every row complete (test_host_opts checks). */
+/* Indexed by enum host_prim_id, generated from HOST_PRIMS. */
 extern const struct host_prim host_prims[HOST_PRIM_COUNT];
+/* NULL-terminated, for parse_name_list. */
+extern const char *const host_prim_names[HOST_PRIM_COUNT + 1];
 
 #endif

@@ -6,18 +6,10 @@
 
 #include "host_prim.h"
 
-const char *const host_metric_names[HOST_M_COUNT] = {
-	[HOST_M_CREATE] = "create_ns",
-	[HOST_M_CHILD_START] = "child_start_ns",
-	[HOST_M_TOTAL] = "total_ns",
-	[HOST_M_COW] = "cow_ns",
-	[HOST_M_COW_PER_PAGE] = "cow_ns_per_page",
-	[HOST_M_COW_FAULTS] = "cow_faults",
-	[HOST_M_MINFLT] = "minflt",
-	[HOST_M_PTE] = "pte_bytes",
-	[HOST_M_HUGE] = "huge_fraction",
-	[HOST_M_CPU] = "cpu",
-};
+#define HOST_METRIC_DESC_(ID, col, row_kind, in_summary) \
+	[HOST_M_##ID] = {#col, row_kind, in_summary},
+const struct host_metric_desc host_metrics[HOST_M_COUNT] = {HOST_METRICS(HOST_METRIC_DESC_)};
+#undef HOST_METRIC_DESC_
 
 void host_result_init(struct host_result *r, const struct host_point *pt,
 		      const struct host_config *cfg)
@@ -27,13 +19,14 @@ void host_result_init(struct host_result *r, const struct host_point *pt,
 	r->cfg = cfg;
 }
 
-void host_result_push(struct host_result *r, const struct host_sample *s, double pte_bytes,
-		      double huge_fraction, int cpu)
+void host_result_push(struct host_result *r, const struct host_sample *s, int round,
+		      double pte_bytes, double huge_fraction, int cpu)
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
 		for (int m = 0; m < HOST_M_COUNT; m++)
 			r->v[m] = cb_xrealloc(r->v[m], r->cap * sizeof(double));
+		r->round = cb_xrealloc(r->round, r->cap * sizeof(*r->round));
 	}
 	double d = (double)r->cfg->dirty_pages;
 	double row[HOST_M_COUNT] = {
@@ -47,10 +40,19 @@ void host_result_push(struct host_result *r, const struct host_sample *s, double
 		[HOST_M_PTE] = pte_bytes,
 		[HOST_M_HUGE] = huge_fraction,
 		[HOST_M_CPU] = cpu,
+		[HOST_M_PROBE_CPU] = s->probe.cpu_ns,
+		[HOST_M_PROBE_MEM] = s->probe.mem_ns,
 	};
 	for (int m = 0; m < HOST_M_COUNT; m++)
 		r->v[m][r->n] = row[m];
+	r->round[r->n] = round;
 	r->n++;
+}
+
+void host_result_truncate(struct host_result *r, size_t n)
+{
+	if (n < r->n)
+		r->n = n;
 }
 
 size_t host_result_watched(const struct host_result *r, const double **series)
@@ -66,5 +68,6 @@ void host_result_free(struct host_result *r)
 {
 	for (int m = 0; m < HOST_M_COUNT; m++)
 		free(r->v[m]);
+	free(r->round);
 	memset(r, 0, sizeof(*r));
 }

@@ -1,5 +1,5 @@
 /* The samples of one configuration, column by column, as host.csv and
- * host-summary.csv need them. */
+ * host-summary.csv need them, gathered over every round. */
 #ifndef COWBENCH_HOST_RESULT_H
 #define COWBENCH_HOST_RESULT_H
 
@@ -8,34 +8,56 @@
 #include "host_matrix.h"
 #include "host_sample.h"
 
-enum host_metric {
-	HOST_M_CREATE,
-	HOST_M_CHILD_START,
-	HOST_M_TOTAL,
-	HOST_M_COW,
-	HOST_M_COW_PER_PAGE, /* derived: cow_ns / dirty_pages */
-	HOST_M_COW_FAULTS,
-	HOST_M_MINFLT,
-	HOST_M_PTE,
-	HOST_M_HUGE,
-	HOST_M_CPU,
-	HOST_M_COUNT
+/* The per-sample series, one list: X(ID, column, row, summary) where row
+ * says how host.csv writes it (HOST_ROW_WHOLE: a whole number,
+ * HOST_ROW_FRACTION, HOST_ROW_NONE: derived, not a column) and summary
+ * whether host-summary.csv has statistic rows for it.  In column order. */
+#define HOST_METRICS(X)                                               \
+	X(CREATE, create_ns, HOST_ROW_WHOLE, true)                    \
+	X(CHILD_START, child_start_ns, HOST_ROW_WHOLE, true)          \
+	X(TOTAL, total_ns, HOST_ROW_WHOLE, true)                      \
+	X(COW, cow_ns, HOST_ROW_WHOLE, true)                          \
+	X(COW_PER_PAGE, cow_ns_per_page, HOST_ROW_NONE, true)         \
+	X(COW_FAULTS, cow_faults, HOST_ROW_WHOLE, true)               \
+	X(MINFLT, minflt, HOST_ROW_WHOLE, true)                       \
+	X(PTE, pte_bytes, HOST_ROW_WHOLE, false)                      \
+	X(HUGE, huge_fraction, HOST_ROW_FRACTION, false)              \
+	X(CPU, cpu, HOST_ROW_WHOLE, false)                            \
+	X(PROBE_CPU, probe_cpu_ns, HOST_ROW_WHOLE, false)             \
+	X(PROBE_MEM, probe_mem_ns, HOST_ROW_WHOLE, false)
+
+enum host_row_kind { HOST_ROW_NONE, HOST_ROW_WHOLE, HOST_ROW_FRACTION };
+
+#define HOST_METRIC_ENUM_(ID, col, row, summary) HOST_M_##ID,
+enum host_metric { HOST_METRICS(HOST_METRIC_ENUM_) HOST_M_COUNT };
+#undef HOST_METRIC_ENUM_
+
+struct host_metric_desc {
+	const char *name;
+	enum host_row_kind row;
+	bool summary;
 };
 
-extern const char *const host_metric_names[HOST_M_COUNT];
+extern const struct host_metric_desc host_metrics[HOST_M_COUNT];
 
 struct host_result {
 	const struct host_point *pt;
 	const struct host_config *cfg;
 	size_t n, cap;
 	double *v[HOST_M_COUNT];
+	int *round;	      /* the round of each sample, 1-based */
+	unsigned rounds_done; /* rounds that gave this configuration a block */
+	uint64_t elapsed_ns;  /* sampling time over all its blocks */
 	enum host_stop stop;
 };
 
 void host_result_init(struct host_result *r, const struct host_point *pt,
 		      const struct host_config *cfg);
-void host_result_push(struct host_result *r, const struct host_sample *s, double pte_bytes,
-		      double huge_fraction, int cpu);
+/* Appends a sample taken in `round` (its probe reading is in s). */
+void host_result_push(struct host_result *r, const struct host_sample *s, int round,
+		      double pte_bytes, double huge_fraction, int cpu);
+/* Drops the samples from index n on (an interrupted block). */
+void host_result_truncate(struct host_result *r, size_t n);
 /* The series the stopping rule watches: create_ns, and cow_ns when the
  * child dirties pages.  Returns how many. */
 size_t host_result_watched(const struct host_result *r, const double **series);

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "host_cache.h"
+#include "cache.h"
 
 /* The clone_vm child's stack: deep enough for the child's own frames and
  * for sanitizer builds, and populated so it never faults in the window. */
@@ -77,7 +77,11 @@ int host_sample_run(const struct host_prim *p, struct host_job *j, uint64_t seq,
 	/* Every sample dirties the same first pages, so without this each
 	 * child would copy what the previous one left in the cache. */
 	if (j->flush_bytes)
-		host_cache_flush((const void *)j->region, j->flush_bytes);
+		cache_flush((const void *)j->region, j->flush_bytes);
+	/* Last before the call, so the reading describes the machine the
+	 * sample ran on as nearly as it can without being inside it. */
+	if (probe_take(&out->probe, e) < 0)
+		return -1;
 
 	pid_t pid = p->create(j);
 	if (pid < 0) {

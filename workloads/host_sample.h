@@ -6,6 +6,7 @@
 #include "cb.h"
 #include "host_prim.h"
 #include "host_shared.h"
+#include "probe.h"
 
 struct host_job {
 	volatile char *region;	 /* the parent's populated memory */
@@ -22,6 +23,7 @@ struct host_job {
 };
 
 struct host_sample {
+	struct probe_reading probe; /* timed right before the create call */
 	uint64_t create_ns, total_ns;
 	double child_start_ns;
 	double cow_ns, cow_faults; /* NaN for exec'd children */
@@ -32,7 +34,8 @@ struct host_sample {
 int host_job_init(struct host_job *j, const char *helper, cb_error *e);
 void host_job_free(struct host_job *j);
 
-/* Runs one sample.  Returns 0, or -1 with e set when the child failed. */
+/* Runs one sample: the machine-state probe, then the primitive.  Returns
+ * 0, or -1 with e set when the probe or the child failed. */
 int host_sample_run(const struct host_prim *p, struct host_job *j, uint64_t seq,
 		    struct host_sample *out, cb_error *e);
 

@@ -1,6 +1,10 @@
-/* The sweep: for each (page mode, size) point, populate one region and
- * measure every (primitive, dirty) configuration on it, rewriting the
- * result files after each. */
+/* The sweep: randomized interleaved rounds over the matrix.  Each round
+ * visits the (page mode, size) points in a fresh seeded order, populates
+ * a point's region once, and takes one block of samples of each of its
+ * configurations that is still sampling, in a fresh order too
+ * (host_rounds.h); after each round the stopping rule (host_adapt.h)
+ * decides which configurations need another.  The result files are
+ * rewritten after every point visited.  Regions and pools: host_region.h. */
 #ifndef COWBENCH_HOST_SWEEP_H
 #define COWBENCH_HOST_SWEEP_H
 
@@ -14,10 +18,24 @@ void host_sweep_signals(void);
 /* The signal that asked to stop, or 0. */
 int host_sweep_stopped(void);
 
+struct host_sweep_in {
+	const struct host_opts *o;
+	const struct host_matrix *m;
+	uint64_t seed;
+	const char *helper; /* NULL when no exec primitive is measured */
+	int cpu;	    /* host_sys_pin's result */
+	/* One per m->configs, initialised; a resumed sweep's hold the
+	 * blocks already done, which are not taken again. */
+	struct host_result *results;
+	struct host_out *out;
+	/* Memory for regions once the hugepage pools are held: what the
+	 * regions kept populated between visits and the largest other one
+	 * may use at once (host_region.h); 0 keeps none. */
+	uint64_t region_room;
+};
+
 /* Returns the exit status: 0, CB_EXIT_FAIL, or 128 + signal when
- * interrupted.  helper may be NULL when no exec primitive is measured;
- * cpu is host_sys_pin's result. */
-int host_sweep_run(const struct host_opts *o, const struct host_matrix *m, const char *helper,
-		   int cpu, struct host_out *out);
+ * interrupted. */
+int host_sweep_run(const struct host_sweep_in *in);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "check.h"
 #include "group.h"
+#include "host_prims.h"
 
 static struct csv_table *parse(const char *text)
 {
@@ -39,6 +40,11 @@ static void groups_and_order(void)
 	CHECK_STR(group_value(&gr, &gr.g[3], 0), "vfork");
 	CHECK_STR(group_value(&gr, &gr.g[4], 0), "clone_vm");
 	CHECK_STR(group_value(&gr, &gr.g[5], 0), "zeta");
+	/* the host primitives sort in their one list's order (host_prims.h),
+	 * the guest-only names after them */
+	static const char *const order[] = {HOST_PRIMS(HOST_PRIM_NAME) "spawn", "none"};
+	for (size_t i = 0; i + 1 < CB_ARRAY_SIZE(order); i++)
+		CHECK(group_cmp_values("primitive", order[i], order[i + 1]) < 0);
 	double v[8];
 	size_t n = group_column(&gr, &gr.g[0], "x", v);
 	CHECK_EQ_U64(n, 2);

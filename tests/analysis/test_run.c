@@ -29,6 +29,22 @@ int main(void)
 	/* a trailing unit is not a number either */
 	snprintf(buf, sizeof(buf), "%sfork,4k,4096,0,0,100ns,200,300,\n", head);
 	CHECK(check_text("host.csv", buf, &e) == -1);
+	/* the round and probe columns are optional (older runs lack them),
+	 * and checked when present */
+	const char *newer = "primitive,page_mode,mem_bytes,dirty_pages,rep,round,create_ns,"
+			    "child_start_ns,total_ns,cow_ns,probe_cpu_ns,probe_mem_ns\n";
+	snprintf(buf, sizeof(buf), "%sfork,4k,4096,0,0,1,100,200,300,,1290,1650\n", newer);
+	CHECK(check_text("host.csv", buf, &e) == 0);
+	snprintf(buf, sizeof(buf), "%sfork,4k,4096,0,0,first,100,200,300,,1290,1650\n", newer);
+	CHECK(check_text("host.csv", buf, &e) == -1);
+	CHECK(strstr(e.msg, "round") != NULL);
+	const char *sum_new = "primitive,page_mode,mem_bytes,dirty_pages,metric,n,median,ci_lo,ci_hi,"
+			      "converged,rounds,seed,rounds_agree\n";
+	snprintf(buf, sizeof(buf), "%sfork,4k,0,0,create_norm,3,1,1,1,false,6,42,false\n", sum_new);
+	CHECK(check_text("host-summary.csv", buf, &e) == 0);
+	snprintf(buf, sizeof(buf), "%sfork,4k,0,0,create_norm,3,1,1,1,false,6,42,perhaps\n", sum_new);
+	CHECK(check_text("host-summary.csv", buf, &e) == -1);
+	CHECK(strstr(e.msg, "rounds_agree") != NULL);
 	/* wrong header: a required column missing */
 	CHECK(check_text("host.csv", "primitive,page_mode,mem_bytes\nfork,4k,1\n", &e) == -1);
 	CHECK(strstr(e.msg, "dirty_pages") != NULL);

@@ -52,9 +52,28 @@ bad --max-time --max-time 0
 bad --min-reps --min-reps 0
 bad --min-reps --min-reps 9 --max-reps 3
 bad --warmup --warmup many
+bad --rounds --rounds 0
+bad --rounds --rounds two
+bad --rounds --rounds 1001
+bad --seed --seed -1
+bad --seed --seed banana
+bad --seed --seed 4294967296
+bad --seed --seed ''
+# nothing to resume in a fresh folder, and a resumed run takes no options
+bad --resume --resume
+bad --resume --resume --rounds 3
 bad --frobnicate --frobnicate
 bad --sizes --sizes
 COWBENCH_EXEC_HELPER=$tmp/nope bad "exec helper" --sizes 0 --primitives posix_spawn
+# a clock that cannot time the machine-state probe
+shim=${COWBENCH_BUILD:-}/tests/host/libcowbench-clockfail.so
+if [ -f "$shim" ]; then
+	LD_PRELOAD=$shim bad probe --sizes 0 --primitives vfork
+	grep -q "CLOCK_MONOTONIC_RAW" "$tmp/stderr" ||
+		{ echo "FAIL: the probe error does not name the clock:"; sed 's/^/    /' "$tmp/stderr"; fail=1; }
+else
+	echo "FAIL: $shim not built"; fail=1
+fi
 
 # --out itself unwritable, and missing
 "$bin" host --sizes 0 --out /proc/nope/x >/dev/null 2>"$tmp/stderr"
@@ -83,8 +102,8 @@ COWBENCH_QUIET=1 "$bin" host "${small[@]}" --out "$tmp/self" >/dev/null 2>"$tmp/
 
 # --help is not an error, and documents every option the parser knows
 "$bin" host --help >"$tmp/help" 2>&1 || { echo "FAIL: --help exit $?"; fail=1; }
-for opt in --out --primitives --sizes --pages --dirty --cpus --target-ci --max-time \
-	--min-reps --max-reps --warmup --quick --no-floor; do
+for opt in --out --primitives --sizes --pages --dirty --cpus --rounds --seed --target-ci \
+	--max-time --min-reps --max-reps --warmup --quick --no-floor --resume; do
 	grep -q -- "$opt" "$tmp/help" || { echo "FAIL: --help lacks $opt"; fail=1; }
 done
 [ "$fail" -eq 0 ] && echo "$n bad inputs rejected"

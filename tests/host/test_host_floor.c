@@ -9,7 +9,7 @@ static void one(struct host_result *r, double pte, double faults, double cow)
 {
 	struct host_sample s = {.create_ns = 1000, .total_ns = 2000, .child_start_ns = 1500,
 				.cow_ns = cow, .cow_faults = faults, .minflt = faults + 20};
-	host_result_push(r, &s, pte, 0, 0);
+	host_result_push(r, &s, 1, pte, 0, 0);
 }
 
 int main(void)

@@ -55,6 +55,18 @@ int main(void)
 	CHECK(o.adapt.min_reps == 2 && o.adapt.max_reps == 2);
 	host_opts_free(&o);
 
+	/* --help and the default come from the one list: every name in order */
+	char *help = NULL;
+	size_t help_len = 0;
+	FILE *hf = open_memstream(&help, &help_len);
+	host_opts_usage(hf);
+	fclose(hf);
+	char all[256];
+	format_names(host_prim_names, ",", all, sizeof(all));
+	CHECK(strstr(help, all) != NULL);
+	free(help);
+	CHECK_STR(host_prim_names[HOST_PRIM_COUNT - 1], host_prims[HOST_PRIM_COUNT - 1].name);
+	CHECK(host_prim_names[HOST_PRIM_COUNT] == NULL);
 	/* every table row is complete and is what its own name parses to */
 	for (int i = 0; i < HOST_PRIM_COUNT; i++) {
 		const char *name = host_prims[i].name;

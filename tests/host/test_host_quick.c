@@ -133,6 +133,25 @@ int main(void)
 		if (!strcmp(mode, "4k") && run_num(rows, r, "mem_bytes") > 0)
 			CHECK(run_num(rows, r, "huge_fraction") == 0);
 	}
+	/* pte_bytes is the measured point's page tables: a region kept
+	 * populated between its visits (host_region.h) is left out, so 1M's
+	 * stay far below 1G's 2 MiB of PTEs whatever the sweep kept */
+	double pte_1m = 0, pte_1g = INFINITY;
+	for (size_t r = 0; r < rows->nrows; r++) {
+		if (strcmp(run_str(rows, r, "page_mode"), "4k"))
+			continue;
+		double b = run_num(rows, r, "mem_bytes"), pte = run_num(rows, r, "pte_bytes");
+		if (b == 1 << 20 && pte > pte_1m)
+			pte_1m = pte;
+		if (b == 1 << 30 && pte < pte_1g)
+			pte_1g = pte;
+	}
+	CHECK(pte_1m > 0 && pte_1m * 4 < pte_1g);
+	/* every sample has its round and its probe */
+	for (size_t r = 0; r < rows->nrows; r++) {
+		CHECK(run_num(rows, r, "round") >= 1 && run_num(rows, r, "round") <= 6);
+		CHECK(run_num(rows, r, "probe_cpu_ns") > 0 && run_num(rows, r, "probe_mem_ns") > 0);
+	}
 	/* fork copies page tables: more memory, slower fork (1M vs 256M is
 	 * a 256x difference in PTEs, far beyond any noise) */
 	double f1 = fork_create(sum, "4k", 1 << 20), f256 = fork_create(sum, "4k", 256 << 20);

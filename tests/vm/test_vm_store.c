@@ -26,7 +26,7 @@ static const char *const boots_cols[] = {
 	"region_bytes", "dirty_pages", "primitives", "reps", "status", "reason", "guest_status",
 	"ram_bytes", "timeout_s", "tsc_khz", "create_vm_ns", "setup_ns", "boot_ns",
 	"boot_from_start_ns", "run_ns", "prefault_ns", "ram_rss_bytes", "ram_huge_bytes",
-	"phases", "vmm_exits", "kernel", NULL};
+	"phases", "vmm_exits", "kernel", "probe_cpu_ns", "probe_mem_ns", NULL};
 static const char *const results_cols[] = {"boot", "name", "value", NULL};
 
 /* Loads dir/name and checks its header is exactly cols and it has nrows
@@ -170,6 +170,8 @@ int main(void)
 		CHECK_STR(get(t, 0, "prefault_ns"), "");
 		CHECK_STR(get(t, 0, "ram_rss_bytes"), "");
 		CHECK_STR(get(t, 0, "kernel"), "guest.elf");
+		/* a boot the store made and nobody timed has no probe, not 0 */
+		CHECK_STR(get(t, 1, "probe_cpu_ns"), "");
 	}
 	csv_free(t);
 	t = load(dir, "vm-results.csv", results_cols, 1);

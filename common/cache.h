@@ -1,6 +1,6 @@
 /* Evicting memory from the CPU caches, for copies that must start cold. */
-#ifndef COWBENCH_HOST_CACHE_H
-#define COWBENCH_HOST_CACHE_H
+#ifndef COWBENCH_CACHE_H
+#define COWBENCH_CACHE_H
 
 #include <stddef.h>
 
@@ -8,6 +8,6 @@
  * CLFLUSHOPT where the CPU has it: plain CLFLUSH is ordered against every
  * other flush and costs ~100 ns a line under a hypervisor (1.8 s per GiB
  * measured), CLFLUSHOPT pipelines (35 ms per GiB).  A no-op off x86. */
-void host_cache_flush(const void *p, size_t len);
+void cache_flush(const void *p, size_t len);
 
 #endif

@@ -1,4 +1,4 @@
-#include "host_cache.h"
+#include "cache.h"
 
 #include <stdint.h>
 
@@ -31,7 +31,7 @@ static int has_clflushopt(void)
 	return cached;
 }
 
-void host_cache_flush(const void *p, size_t len)
+void cache_flush(const void *p, size_t len)
 {
 	const char *start = (const char *)((uintptr_t)p & ~(uintptr_t)63);
 	len += (size_t)((const char *)p - start);
@@ -41,7 +41,7 @@ void host_cache_flush(const void *p, size_t len)
 		flush_plain(start, len);
 }
 #else
-void host_cache_flush(const void *p, size_t len)
+void cache_flush(const void *p, size_t len)
 {
 	(void)p;
 	(void)len;
