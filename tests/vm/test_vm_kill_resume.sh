@@ -34,7 +34,7 @@ run() # OUT [ARGS...]: cowbench vm --out OUT ARGS; sets rc, stderr in $tmp/err
 
 # What must be equal between two runs of one plan, file by file.
 vm_inexact=cycles,ns,tsc_khz,exits,pf_taken,pf_fixed,pf_emulate,pf_guest,pf_spurious,tlb_flush,invlpg,io_exits,insn_emulation,mmu_shadow_zapped,mmu_pte_write,mmu_cache_miss
-boots_inexact=tsc_khz,create_vm_ns,setup_ns,boot_ns,boot_from_start_ns,run_ns,prefault_ns,ram_rss_bytes,ram_huge_bytes,vmm_exits
+boots_inexact=tsc_khz,create_vm_ns,setup_ns,boot_ns,boot_from_start_ns,run_ns,prefault_ns,ram_rss_bytes,ram_huge_bytes,vmm_exits,probe_cpu_ns,probe_mem_ns
 project() # DIR OUTDIR: the comparable rows of DIR's files
 {
 	mkdir -p "$2"
