@@ -162,6 +162,9 @@ int vm_main(int argc, char **argv)
 	struct elf_image img;
 	if (elf_check(kernel, klen, max_ram ? max_ram : VM_RAM_MAX, &img, &e) < 0)
 		cb_die(CB_EXIT_USAGE, "--kernel", "%s: %s", kpath, e.msg);
+	/* What the parsers let through that vm-plan.json cannot hold: a path. */
+	if (vm_plan_check_args(args, nargs, &e) < 0)
+		cb_die_err(CB_EXIT_USAGE, "vm", &e);
 	const char *out = o.out ? o.out : ".";
 	if (cb_make_out_dir(out, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "--out", &e);
@@ -219,7 +222,7 @@ int vm_main(int argc, char **argv)
 	} else {
 		if (o.resume)
 			fprintf(stderr, "cowbench: vm: resume: %s holds no sweep: starting one\n", out);
-		start_fresh(&st, out, &plan, rec ? rec : args, rec ? nrec : nargs);
+		start_fresh(&st, out, &plan, args, nargs);
 	}
 	vm_plan_free(&plan);
 

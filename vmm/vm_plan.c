@@ -67,25 +67,49 @@ void vm_plan_free_args(char **args, size_t nargs)
 	free(args);
 }
 
+/* NULL when a string is not UTF-8 (JSON cannot hold it). */
 static json_t *strings(char *const *v, size_t n)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
+	for (size_t i = 0; i < n; i++) {
+		if (json_array_append_new(a, json_string(v[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
 	return a;
+}
+
+int vm_plan_check_args(char *const *args, size_t nargs, cb_error *e)
+{
+	for (size_t i = 0; i < nargs; i++) {
+		json_t *s = json_string(args[i]);
+		if (!s) {
+			cb_error_set(e, "'%.100s' is not UTF-8 text, which %s must record", args[i],
+				     VM_PLAN_FILE);
+			return -1;
+		}
+		json_decref(s);
+	}
+	return 0;
 }
 
 int vm_plan_write(const char *dir, const struct vm_plan *p, char *const *args, size_t nargs,
 		  cb_error *e)
 {
-	json_t *j = json_object();
-	json_object_set_new(j, "args", strings(args, nargs));
-	json_object_set_new(j, "plan", strings(p->lines, p->n));
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_t *j = json_object(), *a = strings(args, nargs), *l = strings(p->lines, p->n);
+	char *text = NULL;
+	if (a && l) {
+		json_object_set_new(j, "args", a);
+		json_object_set_new(j, "plan", l);
+		text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	} else {
+		json_decref(a);
+		json_decref(l);
+	}
 	json_decref(j);
 	if (!text) {
-		/* json_string refuses text that is not UTF-8: an argument can be */
-		cb_error_set(e, "cannot record the options in %s (not UTF-8?)", VM_PLAN_FILE);
+		cb_error_set(e, "cannot write %s: text that is not UTF-8", VM_PLAN_FILE);
 		return -1;
 	}
 	size_t len = strlen(text);

@@ -41,6 +41,9 @@ void vm_plan_free(struct vm_plan *p);
  * sweep was given (what --resume parses again when given no others). */
 int vm_plan_write(const char *dir, const struct vm_plan *p, char *const *args, size_t nargs,
 		  cb_error *e);
+/* 0 when vm_plan_write can record args; -1 (e names one) when an
+ * argument is not UTF-8, which JSON cannot hold. */
+int vm_plan_check_args(char *const *args, size_t nargs, cb_error *e);
 /* Reads dir/vm-plan.json: 1 (and *p, *args filled; either may be NULL),
  * 0 when there is none, -1 when it is unreadable or malformed. */
 int vm_plan_read(const char *dir, struct vm_plan *p, char ***args, size_t *nargs, cb_error *e);
