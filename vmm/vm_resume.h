@@ -7,7 +7,8 @@
  * them (maybe ending in half a row) is in that one, and none are in the
  * files after it.  So a boot is finished when its vm-boots.csv row is whole,
  * vm.csv holds the `phases` rows that row promises, and every one of those
- * phases has its statistics in vm-stats.csv.
+ * phases has its statistics in vm-stats.csv (each has one at least: its
+ * end mark is a hypercall, so the VMM's `hc` count of it is never 0).
  *
  * The scan matches the folder's boots (rows of this sweep's `where`), in
  * order, to the plan's: boot j of the folder must be the plan's boot j.
