@@ -6,15 +6,16 @@
 
 int report_main(int argc, char **argv);
 int compare_main(int argc, char **argv);
+int history_main(int argc, char **argv);
 
 /* The two commands' option parsers, exposed for the fuzz harness: bad
  * input ends in one line and exit 2 (cb_die), --help prints and exits 0. */
 void report_parse_args(int argc, char **argv, const char **run_dir, const char **ref_dir,
 		       bool *use_refs);
 struct compare_args {
-	double threshold, alpha;
+	double threshold, fdr;
 	bool allow_env, gate_counts, machine_class;
-	const char *out, *base_dir, *new_dir; /* new_dir NULL with --machine-class */
+	const char *out, *base_dir, *new_dir; /* base_dir: a run or a folder of runs; new_dir NULL with --machine-class */
 };
 void compare_parse_args(int argc, char **argv, struct compare_args *a);
 

@@ -9,97 +9,15 @@
 
 #include "afile.h"
 #include "analysis.h"
-#include "cb_kvm_stats.h"
+#include "bench.h"
+#include "ebayes.h"
 #include "env.h"
+#include "fdr.h"
 #include "fmt.h"
 #include "group.h"
 #include "mclass.h"
 #include "parse.h"
-
-struct kind {
-	const char *name;
-	const char *const *keys;
-	const char *const *metrics;
-};
-
-static const char *const host_metrics[] = {"create_ns", "child_start_ns", "total_ns", "cow_ns",
-					   NULL};
-/* ns only where it is hardware time; the exit counts are exact everywhere:
- * every KVM statistic vm.csv has a column for (common/cb_kvm_stats.h). */
-#define VM_METRIC_STR(name) #name,
-#define VM_METRIC(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, VM_METRIC_STR, name)
-const char *const compare_vm_metrics[] = {"ns", CB_KVM_STATS(VM_METRIC) NULL};
-#undef VM_METRIC
-#undef VM_METRIC_STR
-
-static const struct kind kinds[] = {
-	{"host", run_host_keys, host_metrics},
-	{"vm", run_vm_phase_keys, compare_vm_metrics},
-};
-
-/* How a key column appears in a benchmark name: "mem=1G"; a column not
- * listed is its value alone ("fork"). */
-static const char *key_label(const char *col)
-{
-	static const struct {
-		const char *col, *label;
-	} labels[] = {
-		{"mem_bytes", "mem"},	   {"dirty_pages", "dirty"}, {"guest_page", "guest"},
-		{"cow_policy", "cow"},	   {"prefault", "prefault"}, {"region_bytes", "region"},
-	};
-	for (size_t i = 0; i < CB_ARRAY_SIZE(labels); i++)
-		if (!strcmp(labels[i].col, col))
-			return labels[i].label;
-	return NULL;
-}
-
-static const struct kind *kind_by_name(const char *name)
-{
-	for (size_t i = 0; i < CB_ARRAY_SIZE(kinds); i++)
-		if (!strcmp(kinds[i].name, name))
-			return &kinds[i];
-	return NULL;
-}
-
-static char *bench_name(const struct kind *k, const struct grouping *gr, const struct group *g)
-{
-	char buf[512];
-	size_t at = (size_t)snprintf(buf, sizeof(buf), "%s", k->name);
-	for (size_t i = 0; i < gr->nkeys && at < sizeof(buf); i++) {
-		const char *v = group_value(gr, g, i);
-		if (!*v)
-			continue;
-		char sz[32];
-		const char *label = key_label(gr->keys[i]);
-		if (strstr(gr->keys[i], "bytes"))
-			v = fmt_bytes(strtod(v, NULL), sz, sizeof(sz));
-		if (label)
-			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "/%s=%s", label, v);
-		else
-			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "/%s", v);
-	}
-	return cb_xstrdup(buf);
-}
-
-/* Samples of a metric over a group; for vm ns, none at all when any row
- * is not hardware time (a mix would compare emulation with hardware). */
-static size_t samples(const struct grouping *gr, const struct group *g, const char *metric,
-		      double *out)
-{
-	if (!strcmp(metric, "ns")) {
-		int tv = csv_col(gr->t, "timing_valid");
-		for (size_t i = 0; i < g->nrows; i++)
-			if (tv < 0 || !run_true(csv_get(gr->t, g->rows[i], tv)))
-				return 0;
-	}
-	return group_column(gr, g, metric, out);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t l = strlen(s), k = strlen(suffix);
-	return l >= k && !strcmp(s + l - k, suffix);
-}
+#include "stats.h"
 
 static struct cmp_row *add_row(struct cmp *c)
 {
@@ -118,56 +36,248 @@ static void add_name(char ***list, size_t *n, char *name)
 	(*list)[(*n)++] = name;
 }
 
-void compare_table(struct cmp *c, const char *kind, const struct csv_table *base,
-		   const struct csv_table *new_)
+/* The new run's own estimate and interval, for the dashboards: over
+ * rounds where it has them, else the samples' median CI. */
+static void own_interval(const double *x, const int *unit, size_t n, size_t nunits,
+			 struct cmp_row *r)
 {
-	const struct kind *k = kind_by_name(kind);
-	struct grouping gb = {0}, gn = {0};
-	if (base)
-		grouping_build(&gb, base, k->keys, NULL, NULL);
+	if (nunits >= 2) {
+		struct stats_rounds s;
+		stats_rounds_summarize(x, unit, n, &s);
+		r->median = s.median;
+		r->ci_lo = s.ci_lo;
+		r->ci_hi = s.ci_hi;
+		r->nsamples = s.n;
+	} else {
+		struct stats_summary s;
+		stats_summarize(x, n, &s);
+		r->median = s.median;
+		r->ci_lo = s.ci_lo;
+		r->ci_hi = s.ci_hi;
+		r->nsamples = s.n;
+	}
+}
+
+void compare_table(struct cmp *c, const char *kind, const struct csv_table *const *base,
+		   size_t nbase, const struct csv_table *new_)
+{
+	const struct bench_kind *k = bench_kind_by_name(kind);
+	struct grouping *gb = cb_xcalloc(nbase + 1, sizeof(*gb));
+	struct grouping gn = {0};
+	for (size_t b = 0; b < nbase; b++)
+		if (base[b])
+			grouping_build(&gb[b], base[b], k->keys, NULL, NULL);
 	if (new_)
 		grouping_build(&gn, new_, k->keys, NULL, NULL);
+	const double **bu = cb_xcalloc(nbase + 1, sizeof(*bu));
+	size_t *nbu = cb_xcalloc(nbase + 1, sizeof(*nbu));
 	for (size_t i = 0; i < gn.n; i++) {
 		const struct group *g = &gn.g[i];
-		const struct group *b = base ? grouping_find(&gb, g->key) : NULL;
+		const struct group **bg = cb_xcalloc(nbase + 1, sizeof(*bg));
+		size_t found = 0;
+		for (size_t b = 0; b < nbase; b++)
+			if (base[b] && (bg[b] = grouping_find(&gb[b], g->key)))
+				found++;
 		char *name = bench_name(k, &gn, g);
-		if (!b)
+		if (!found)
 			add_name(&c->only_new, &c->non, cb_xstrdup(name));
-		double *x = cb_xmalloc(g->nrows * sizeof(*x));
-		double *y = b ? cb_xmalloc(b->nrows * sizeof(*y)) : NULL;
-		for (const char *const *m = k->metrics; *m; m++) {
-			size_t nx = samples(&gn, g, *m, x), ny = b ? samples(&gb, b, *m, y) : 0;
-			if (!nx)
+		double *x = cb_xmalloc(g->nrows * sizeof(*x)), *xu = cb_xmalloc(g->nrows * sizeof(*xu));
+		int *unit = cb_xmalloc(g->nrows * sizeof(*unit));
+		for (const struct bench_metric *m = k->metrics; m->name; m++) {
+			if (!bench_samples(k, &gn, g, m, x, unit))
 				continue;
 			struct cmp_row *r = add_row(c);
 			r->bench = cb_xstrdup(name);
-			r->metric = *m;
-			r->unit = ends_with(*m, "ns") ? "ns" : "count";
-			if (b && ny) {
-				struct verdict_opts o = c->o;
-				o.min_abs = strcmp(r->unit, "ns") ? 1 : 0;
-				verdict_compute(y, ny, x, nx, &o, &r->v);
-				r->matched = true;
-				c->count[r->v.kind]++;
-				if (r->v.kind == VERDICT_REGRESSED && (!c->gate_counts || o.min_abs))
-					c->gated++;
-			} else {
-				stats_summarize(x, nx, &r->v.new_);
-				r->v.p = NAN;
-				r->v.change = NAN;
+			r->metric = m->name;
+			r->unit = bench_unit(m);
+			r->gated = true;
+			r->sibling = m->raw;
+			r->norm = m->raw != NULL;
+			size_t nu = bench_units(x, unit, g->nrows, xu);
+			own_interval(x, unit, g->nrows, nu, r);
+			/* the same configuration in every base run that has it */
+			size_t runs = 0;
+			for (size_t b = 0; b < nbase; b++) {
+				if (!bg[b])
+					continue;
+				const struct group *o = bg[b];
+				double *y = cb_xmalloc(o->nrows * sizeof(*y));
+				int *yu = cb_xmalloc(o->nrows * sizeof(*yu));
+				double *units = cb_xmalloc(o->nrows * sizeof(*units));
+				size_t n = 0;
+				if (bench_samples(k, &gb[b], o, m, y, yu))
+					n = bench_units(y, yu, o->nrows, units);
+				free(y);
+				free(yu);
+				if (!n) {
+					free(units);
+					continue;
+				}
+				bu[runs] = units;
+				nbu[runs++] = n;
 			}
+			if (runs) {
+				verdict_test(bu, nbu, runs, xu, nu, m->count, &c->o, &r->v);
+				r->matched = true;
+			}
+			for (size_t b = 0; b < runs; b++)
+				free((double *)bu[b]);
 		}
+		free(bg);
 		free(x);
-		free(y);
+		free(xu);
+		free(unit);
 		free(name);
 	}
-	for (size_t i = 0; i < gb.n; i++)
-		if (!new_ || !grouping_find(&gn, gb.g[i].key))
-			add_name(&c->only_base, &c->nob, bench_name(k, &gb, &gb.g[i]));
-	if (base)
-		grouping_free(&gb);
+	/* configurations that no longer exist, once each */
+	for (size_t b = 0; b < nbase; b++) {
+		if (!base[b])
+			continue;
+		for (size_t i = 0; i < gb[b].n; i++) {
+			const struct group *g = &gb[b].g[i];
+			bool seen = new_ && grouping_find(&gn, g->key);
+			for (size_t e = 0; e < b && !seen; e++)
+				seen = base[e] && grouping_find(&gb[e], g->key);
+			if (!seen)
+				add_name(&c->only_base, &c->nob, bench_name(k, &gb[b], g));
+		}
+		grouping_free(&gb[b]);
+	}
+	free(gb);
+	free(bu);
+	free(nbu);
 	if (new_)
 		grouping_free(&gn);
+}
+
+/* Every metric judged against several base runs shares those runs: their
+ * between-run variances are moderated toward one prior (ebayes.h). */
+static void moderate(struct cmp *c)
+{
+	double *s2 = cb_xmalloc((c->n ? c->n : 1) * sizeof(*s2));
+	double *df = cb_xmalloc((c->n ? c->n : 1) * sizeof(*df));
+	size_t k = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct verdict *v = &c->rows[i].v;
+		if (c->rows[i].matched && v->by_runs) {
+			s2[k] = v->var_runs;
+			df[k++] = v->df_runs;
+		}
+	}
+	stats_ebayes_prior(s2, df, k, &c->prior);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->rows[i].matched)
+			verdict_moderate(&c->rows[i].v, &c->prior);
+	free(s2);
+	free(df);
+}
+
+static struct cmp_row *find_row(struct cmp *c, const char *bench, const char *metric)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->rows[i].bench, bench) && !strcmp(c->rows[i].metric, metric))
+			return &c->rows[i];
+	return NULL;
+}
+
+/* A raw time and its speed-normalized form measure one thing, and only
+ * one of them is gated, the same one for every configuration: the
+ * normalized metric, unless the baseline shows it less steady than the raw
+ * one, its spread (between runs, or between the rounds of one run) larger
+ * by more than a quarter in the geometric mean over the configurations
+ * that have both.  One spread on 2 degrees of freedom says little; a
+ * hundred of them say which figure holds still on this machine.  And not
+ * simply the smaller spread: a baseline whose runs all sat in one machine
+ * state shows both alike, and then only the normalized figure survives a
+ * new run in the other state. */
+static void pick_gated(struct cmp *c)
+{
+	const char *done[16];
+	size_t ndone = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const char *metric = c->rows[i].metric;
+		if (!c->rows[i].norm || !c->rows[i].matched)
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < ndone && !seen; k++)
+			seen = done[k] == metric;
+		if (seen || ndone == CB_ARRAY_SIZE(done))
+			continue;
+		done[ndone++] = metric;
+		/* the evidence: log spread ratios over every pair of this metric */
+		double sum = 0;
+		size_t n = 0;
+		for (size_t j = i; j < c->n; j++) {
+			struct cmp_row *norm = &c->rows[j];
+			if (norm->metric != metric || !norm->matched)
+				continue;
+			struct cmp_row *raw = find_row(c, norm->bench, norm->sibling);
+			if (raw && raw->matched && norm->v.spread > 0 && raw->v.spread > 0) {
+				sum += log(norm->v.spread / raw->v.spread);
+				n++;
+			}
+		}
+		bool norm_gated = !n || sum / (double)n <= log(1.25);
+		for (size_t j = i; j < c->n; j++) {
+			struct cmp_row *norm = &c->rows[j];
+			if (norm->metric != metric || !norm->matched)
+				continue;
+			struct cmp_row *raw = find_row(c, norm->bench, norm->sibling);
+			if (!raw || !raw->matched)
+				continue;
+			/* a normalized figure that cannot be tested gates nothing */
+			bool use_norm = norm_gated && norm->v.testable;
+			struct cmp_row *off = use_norm ? raw : norm;
+			off->gated = false;
+			off->v.testable = false; /* out of the BH family */
+			size_t len = strlen(off->v.why);
+			snprintf(off->v.why + len, sizeof(off->v.why) - len,
+				 "; listed: %s is gated (spread ratio norm/raw %.3g)",
+				 use_norm ? norm->metric : raw->metric, n ? exp(sum / (double)n) : NAN);
+		}
+	}
+}
+
+void compare_decide(struct cmp *c)
+{
+	moderate(c);
+	pick_gated(c);
+	double *p = cb_xmalloc((c->n ? c->n : 1) * sizeof(*p));
+	double *q = cb_xmalloc((c->n ? c->n : 1) * sizeof(*q));
+	size_t m = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cmp_row *r = &c->rows[i];
+		p[i] = r->matched && r->v.testable ? r->v.p : NAN;
+		m += !isnan(p[i]);
+	}
+	/* one family: every time metric of this compare that could be tested */
+	stats_bh_adjust(p, c->n, q);
+	c->tests = m;
+	struct verdict_opts o = c->o;
+	/* BH's cut: the largest p it rejected, else what one rejection needs */
+	o.p_cut = m ? c->o.fdr / (double)m : c->o.fdr;
+	for (size_t i = 0; i < c->n; i++)
+		if (!isnan(p[i]) && q[i] <= c->o.fdr && p[i] > o.p_cut)
+			o.p_cut = p[i];
+	memset(c->count, 0, sizeof(c->count));
+	c->gated = 0;
+	c->listed = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		struct cmp_row *r = &c->rows[i];
+		if (!r->matched)
+			continue;
+		r->v.q = q[i];
+		verdict_decide(&r->v, &o);
+		if (!r->gated) {
+			c->listed++;
+			continue;
+		}
+		c->count[r->v.kind]++;
+		if (r->v.kind == VERDICT_REGRESSED && (!c->gate_counts || r->v.count))
+			c->gated++;
+	}
+	free(p);
+	free(q);
 }
 
 /* --- environment --- */
@@ -236,7 +346,9 @@ void compare_free(struct cmp *c)
 	for (size_t i = 0; i < c->nnotes; i++)
 		free(c->notes[i]);
 	free(c->notes);
-	run_free(&c->base);
+	for (size_t i = 0; i < c->nbase; i++)
+		run_free(&c->base[i]);
+	free(c->base);
 	run_free(&c->new_);
 }
 
@@ -244,21 +356,24 @@ void compare_free(struct cmp *c)
 
 static void usage(FILE *f)
 {
-	fputs("usage: cowbench compare BASE_DIR NEW_DIR [--threshold 5%] [--alpha 0.01]\n"
+	fputs("usage: cowbench compare BASE NEW_DIR [--threshold 5%] [--fdr 0.05]\n"
 	      "                        [--gate all|counts] [--allow-env-change] [--out DIR]\n"
 	      "       cowbench compare --machine-class RUN_DIR\n"
-	      "Compares every configuration and metric the two runs share (medians, relative\n"
-	      "change, two-sided Mann-Whitney U on the raw samples).  A metric regressed when\n"
-	      "p < alpha and its median grew by more than the threshold.  Writes verdict.md,\n"
-	      "bench.json (github-action-benchmark, customSmallerIsBetter) and bmf.json\n"
-	      "(Bencher Metric Format) into DIR (default NEW_DIR/compare).\n"
-	      "--gate counts lets only event counts (exits, faults) fail the comparison and\n"
-	      "reports time regressions without failing: for machines whose timings drift\n"
-	      "between runs (shared cloud VMs).\n"
-	      "Exit status: 0 no significant regression, 1 a regression, 2 bad input or runs\n"
-	      "from different machines (fingerprint in meta.json; --allow-env-change compares\n"
-	      "anyway).  --machine-class prints the name of RUN_DIR's baseline folder under\n"
-	      "results/reference/.\n",
+	      "BASE is a run folder or a folder of run folders (a baseline of several runs:\n"
+	      "their spread is what a metric moves between runs on this machine).\n"
+	      "Compares every configuration and metric on run-level units (round medians, or\n"
+	      "run medians for runs without rounds) computed from host.csv and vm.csv.  A\n"
+	      "time regressed when its Benjamini-Hochberg-adjusted p (over every metric of\n"
+	      "this compare) is <= --fdr and the 95% interval of new/base lies above\n"
+	      "1 + threshold; event counts are compared exactly.  Every verdict states its\n"
+	      "minimum detectable effect.  Writes verdict.md, bench.json (github-action-\n"
+	      "benchmark, customSmallerIsBetter) and bmf.json (Bencher Metric Format) into\n"
+	      "DIR (default NEW_DIR/compare).\n"
+	      "--gate counts lets only event counts (exits, faults) fail the comparison.\n"
+	      "Exit status: 0 no regression, 1 a regression, 2 bad input, runs from\n"
+	      "different machines or a baseline mixing machine classes (--allow-env-change\n"
+	      "compares anyway).  --machine-class prints the name of RUN_DIR's baseline\n"
+	      "folder under results/reference/.\n",
 	      f);
 }
 
@@ -294,11 +409,62 @@ static int machine_class(const char *dir)
 	return 0;
 }
 
+/* A baseline of several runs must come from one machine class: their
+ * spread is what the gate scales every change by. */
+static void check_classes(struct cmp *c, bool allow_env)
+{
+	char first[256] = "", cls[256];
+	const char *first_dir = NULL;
+	for (size_t i = 0; i < c->nbase; i++) {
+		cb_error e;
+		if (!c->base[i].meta || mclass_from_meta(c->base[i].meta, cls, sizeof(cls), &e) < 0)
+			continue;
+		if (!first_dir) {
+			snprintf(first, sizeof(first), "%s", cls);
+			first_dir = c->base[i].dir;
+		} else if (strcmp(first, cls)) {
+			if (!allow_env)
+				cb_die(CB_EXIT_USAGE, "compare", "the baseline mixes machine classes (%s "
+					"in %s, %s in %s); pass --allow-env-change to compare anyway",
+					first, first_dir, cls, c->base[i].dir);
+			cb_warn("compare", "the baseline mixes machine classes (%s, %s): compared anyway",
+				first, cls);
+			return;
+		}
+	}
+}
+
+static void check_env(struct cmp *c, bool allow_env)
+{
+	const struct run *b = NULL;
+	for (size_t i = 0; i < c->nbase && !b; i++)
+		if (!c->base[i].meta)
+			b = &c->base[i];
+	const char *which = b ? b->dir : !c->new_.meta ? c->new_dir : NULL;
+	if (which) {
+		if (!allow_env)
+			cb_die(CB_EXIT_USAGE, "compare", "%s has no meta.json, so nothing says the runs "
+				"come from the same machine class; pass --allow-env-change to compare "
+				"anyway", which);
+		cb_warn("compare", "%s has no meta.json: the machine fingerprint is not checked", which);
+		return;
+	}
+	check_classes(c, allow_env);
+	if (compare_env(c, c->base[0].meta, c->new_.meta) && !allow_env) {
+		char why[1024];
+		size_t at = 0;
+		for (size_t i = 0; i < c->nfp && at < sizeof(why); i++)
+			at += (size_t)snprintf(why + at, sizeof(why) - at, "%s%s", i ? "; " : "", c->notes[i]);
+		cb_die(CB_EXIT_USAGE, "compare", "the runs come from different machines (fingerprint: "
+			"%s); pass --allow-env-change to compare anyway", why);
+	}
+}
+
 void compare_parse_args(int argc, char **argv, struct compare_args *a)
 {
 	static const struct option opts[] = {
 		{"threshold", required_argument, NULL, 't'},
-		{"alpha", required_argument, NULL, 'a'},
+		{"fdr", required_argument, NULL, 'f'},
 		{"allow-env-change", no_argument, NULL, 'E'},
 		{"gate", required_argument, NULL, 'g'},
 		{"out", required_argument, NULL, 'o'},
@@ -308,18 +474,18 @@ void compare_parse_args(int argc, char **argv, struct compare_args *a)
 	};
 	memset(a, 0, sizeof(*a));
 	a->threshold = 0.05;
-	a->alpha = 0.01;
+	a->fdr = 0.05;
 	cb_error e;
 	int opt;
 	optind = 0; /* not 1: glibc then also forgets a "-xy" an earlier parse left half-read */
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': a->threshold = parse_threshold(optarg); break;
-		case 'a':
-			if (parse_double(optarg, &a->alpha, &e) < 0)
-				cb_die_err(CB_EXIT_USAGE, "--alpha", &e);
-			if (!(a->alpha > 0 && a->alpha < 1))
-				cb_die(CB_EXIT_USAGE, "--alpha", "'%s' is not between 0 and 1", optarg);
+		case 'f':
+			if (parse_double(optarg, &a->fdr, &e) < 0)
+				cb_die_err(CB_EXIT_USAGE, "--fdr", &e);
+			if (!(a->fdr > 0 && a->fdr < 1))
+				cb_die(CB_EXIT_USAGE, "--fdr", "'%s' is not between 0 and 1", optarg);
 			break;
 		case 'E': a->allow_env = true; break;
 		case 'g':
@@ -341,7 +507,7 @@ void compare_parse_args(int argc, char **argv, struct compare_args *a)
 		return;
 	}
 	if (argc - optind != 2)
-		cb_die(CB_EXIT_USAGE, "compare", "needs BASE_DIR and NEW_DIR (try --help)");
+		cb_die(CB_EXIT_USAGE, "compare", "needs BASE and NEW_DIR (try --help)");
 	a->base_dir = argv[optind];
 	a->new_dir = argv[optind + 1];
 }
@@ -355,39 +521,31 @@ int compare_main(int argc, char **argv)
 	struct cmp c;
 	memset(&c, 0, sizeof(c));
 	c.o.threshold = a.threshold;
-	c.o.alpha = a.alpha;
+	c.o.fdr = a.fdr;
 	c.gate_counts = a.gate_counts;
 	c.base_dir = a.base_dir;
 	c.new_dir = a.new_dir;
 	bool allow_env = a.allow_env;
 	const char *out = a.out;
 	cb_error e;
-	if (run_load(c.base_dir, &c.base, &e) < 0)
+	if (run_load_set(c.base_dir, &c.base, &c.nbase, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "compare", &e);
 	if (run_load(c.new_dir, &c.new_, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "compare", &e);
-
-	if (!c.base.meta || !c.new_.meta) {
-		const char *which = !c.base.meta ? c.base_dir : c.new_dir;
-		if (!allow_env)
-			cb_die(CB_EXIT_USAGE, "compare", "%s has no meta.json, so nothing says the runs "
-				"come from the same machine class; pass --allow-env-change to compare "
-				"anyway", which);
-		cb_warn("compare", "%s has no meta.json: the machine fingerprint is not checked", which);
-	} else if (compare_env(&c, c.base.meta, c.new_.meta) && !allow_env) {
-		char why[1024];
-		size_t at = 0;
-		for (size_t i = 0; i < c.nfp && at < sizeof(why); i++)
-			at += (size_t)snprintf(why + at, sizeof(why) - at, "%s%s", i ? "; " : "", c.notes[i]);
-		cb_die(CB_EXIT_USAGE, "compare", "the runs come from different machines (fingerprint: "
-			"%s); pass --allow-env-change to compare anyway", why);
-	}
+	check_env(&c, allow_env);
 	for (size_t i = 0; i < c.nnotes; i++)
 		cb_warn("compare", "%s %s", i < c.nfp ? "fingerprint differs (compared anyway):" :
 			"environment differs:", c.notes[i]);
 
-	compare_table(&c, "host", c.base.host, c.new_.host);
-	compare_table(&c, "vm", c.base.vm, c.new_.vm);
+	const struct csv_table **bt = cb_xcalloc(c.nbase + 1, sizeof(*bt));
+	for (size_t i = 0; i < c.nbase; i++)
+		bt[i] = c.base[i].host;
+	compare_table(&c, "host", bt, c.nbase, c.new_.host);
+	for (size_t i = 0; i < c.nbase; i++)
+		bt[i] = c.base[i].vm;
+	compare_table(&c, "vm", bt, c.nbase, c.new_.vm);
+	free(bt);
+	compare_decide(&c);
 	size_t matched = 0;
 	for (size_t i = 0; i < 4; i++)
 		matched += c.count[i];

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "ebayes.h"
 #include "run.h"
 #include "verdict.h"
 
@@ -12,24 +13,37 @@ struct cmp_row {
 	char *bench;	    /* "host/fork/4k/mem=1G/dirty=16" */
 	const char *metric; /* "create_ns" */
 	const char *unit;   /* "ns" or "count" */
-	struct verdict v;   /* for a row of the new run only: v.new_ set, kind unused */
+	struct verdict v;   /* matched rows only */
 	bool matched;	    /* false: the configuration is only in the new run */
+	/* false: listed, not gated (its raw or normalized sibling was the
+	 * steadier across the baseline, and that one decides) */
+	bool gated;
+	const char *sibling; /* the metric it pairs with (raw <-> normalized), or NULL */
+	bool norm;	     /* a speed-normalized metric (its sibling is the raw one) */
+	/* The new run's own estimate and 95% interval (over rounds where it
+	 * has them, else of its samples' median): what dashboards chart. */
+	double median, ci_lo, ci_hi;
+	size_t nsamples;
 };
 
 struct cmp {
 	struct verdict_opts o;
 	const char *base_dir, *new_dir;
-	struct run base, new_;
+	struct run *base; /* the baseline's runs */
+	size_t nbase;
+	struct run new_;
 	struct cmp_row *rows; /* compared metrics, then new-only ones */
 	size_t n, cap;
 	char **only_base, **only_new; /* configurations in one run only */
 	size_t nob, non;
 	char **notes; /* environment differences: fingerprint ones first */
 	size_t nnotes, nfp;
-	size_t count[4]; /* per enum verdict_kind, of the matched rows */
+	size_t count[4]; /* per enum verdict_kind, of the matched, gated rows */
+	size_t listed;	 /* matched rows listed but not gated */
+	size_t tests;	 /* the Benjamini-Hochberg family: time metrics tested */
+	struct ebayes_prior prior; /* of the between-run variances (several base runs) */
 	/* --gate counts: only event counts (exits, faults) decide the exit
-	 * status; time metrics are judged and listed all the same.  For
-	 * machines whose timings drift between runs more than within one. */
+	 * status; time metrics are judged and listed all the same. */
 	bool gate_counts;
 	size_t gated; /* regressions that decide the exit status */
 };
@@ -38,10 +52,16 @@ struct cmp {
  * statistic columns (results/README.md#compare lists the same). */
 extern const char *const compare_vm_metrics[];
 
-/* Builds every configuration name of one result table, and appends
- * matched and new-only rows to c.  Exposed for the unit tests. */
-void compare_table(struct cmp *c, const char *kind, const struct csv_table *base,
-		   const struct csv_table *new_);
+/* Matches every configuration of one result table (kind "host" or "vm")
+ * of the new run with the same configuration in each base run that has
+ * it, and appends a row per metric: tested when some base run has it,
+ * new-only otherwise.  Exposed for the unit tests. */
+void compare_table(struct cmp *c, const char *kind, const struct csv_table *const *base,
+		   size_t nbase, const struct csv_table *new_);
+/* Moderates the between-run variances across metrics, then
+ * Benjamini-Hochberg over every tested time metric, then each verdict;
+ * fills count[] and gated. */
+void compare_decide(struct cmp *c);
 /* Fingerprint and environment differences into c->notes; returns the
  * number of fingerprint differences. */
 size_t compare_env(struct cmp *c, const json_t *base, const json_t *new_);

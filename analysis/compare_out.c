@@ -19,26 +19,52 @@ static const char *value_text(const struct cmp_row *r, double v, char *buf, size
 	return strcmp(r->unit, "ns") ? fmt_num(v, buf, len) : fmt_ns(v, buf, len);
 }
 
+/* "+21.3% [+18.0%, +24.9%]": the change new/base - 1 and its interval. */
+static const char *change_text(const struct verdict *v, char *buf, size_t len)
+{
+	char a[32], lo[32], hi[32];
+	fmt_change(v->ratio - 1, a, sizeof(a));
+	if (isnan(v->lo))
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s [%s, %s]", a, fmt_change(v->lo - 1, lo, sizeof(lo)),
+			 fmt_change(v->hi - 1, hi, sizeof(hi)));
+	return buf;
+}
+
+static const char *mde_text(const struct verdict *v, char *buf, size_t len)
+{
+	if (v->count && v->base == 0)
+		return "1 event"; /* from zero any event shows */
+	if (isinf(v->mde) || isnan(v->mde))
+		return "none";
+	snprintf(buf, len, "%.3g%%", v->mde * 100);
+	return buf;
+}
+
 static void row_md(FILE *f, const struct cmp_row *r, bool with_verdict)
 {
-	char a[32], b[32], ch[32], p[32];
+	char a[32], b[32], ch[96], q[32], mde[32];
 	fputs("| ", f);
 	fmt_md_cell(f, r->bench);
-	fprintf(f, " | %s | %s | %s | %s | ", r->metric, value_text(r, r->v.base.median, a, sizeof(a)),
-		value_text(r, r->v.new_.median, b, sizeof(b)), fmt_change(r->v.change, ch, sizeof(ch)));
-	if (isnan(r->v.p))
+	fprintf(f, " | %s | %s | %s | %s | ", r->metric, value_text(r, r->v.base, a, sizeof(a)),
+		value_text(r, r->v.new_, b, sizeof(b)), change_text(&r->v, ch, sizeof(ch)));
+	if (r->v.count)
+		fputs("exact", f);
+	else if (isnan(r->v.q))
 		fputs("\u2014", f);
 	else
-		fprintf(f, "%s", (snprintf(p, sizeof(p), "%.2g", r->v.p), p));
-	fprintf(f, " | %zu / %zu | ", r->v.base.n, r->v.new_.n);
+		fprintf(f, "%s", (snprintf(q, sizeof(q), "%.2g", r->v.q), q));
+	fprintf(f, " | %s | %zu (%zu run%s) / %zu | ", mde_text(&r->v, mde, sizeof(mde)), r->v.nb,
+		r->v.runs, r->v.runs == 1 ? "" : "s", r->v.nn);
 	if (with_verdict)
-		fprintf(f, "%s: ", verdict_name(r->v.kind));
+		fprintf(f, "%s: ", r->gated ? verdict_name(r->v.kind) : "listed, not gated");
 	fmt_md_cell(f, r->v.why);
 	fputs(" |\n", f);
 }
 
-static const char *const cols[] = {"benchmark", "metric", "base median", "new median", "change",
-				   "p", "n base / new", "why", NULL};
+static const char *const cols[] = {"benchmark", "metric", "base", "new", "change [95% CI]",
+				   "q (BH)", "MDE", "units base / new", "why", NULL};
 
 static void head(FILE *f)
 {
@@ -47,7 +73,7 @@ static void head(FILE *f)
 		fprintf(f, "| %s ", cols[i]);
 	fputs("|\n", f);
 	for (size_t i = 0; cols[i]; i++)
-		fputs(i >= 2 && i <= 6 ? "|---:" : "|---", f);
+		fputs(i >= 2 && i <= 7 ? "|---:" : "|---", f);
 	fputs("|\n", f);
 }
 
@@ -60,8 +86,9 @@ static const struct cmp_row **sorted(const struct cmp *c, enum verdict_kind kind
 		const struct cmp_row *r = &c->rows[i];
 		if (!r->matched)
 			continue;
-		bool take = other ? r->v.kind == VERDICT_UNCHANGED || r->v.kind == VERDICT_NOISY
-				  : r->v.kind == kind;
+		bool take = other ? !r->gated || r->v.kind == VERDICT_UNCHANGED ||
+					    r->v.kind == VERDICT_NOISY
+				  : r->gated && r->v.kind == kind;
 		if (take)
 			v[(*n)++] = r;
 	}
@@ -69,7 +96,7 @@ static const struct cmp_row **sorted(const struct cmp *c, enum verdict_kind kind
 	 * (configuration order) for the rest */
 	if (!other)
 		for (size_t i = 1; i < *n; i++)
-			for (size_t j = i; j > 0 && fabs(v[j - 1]->v.change) < fabs(v[j]->v.change); j--) {
+			for (size_t j = i; j > 0 && fabs(log(v[j - 1]->v.ratio)) < fabs(log(v[j]->v.ratio)); j--) {
 				const struct cmp_row *t = v[j];
 				v[j] = v[j - 1];
 				v[j - 1] = t;
@@ -99,22 +126,36 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 	if (c->nob + c->non)
 		fprintf(f, "; %zu configurations in one run only", c->nob + c->non);
 	fputs(".\n\n", f);
+	if (c->listed)
+		fprintf(f, "Each time with a speed-normalized form (`create_norm` beside `create_ns`, "
+			   "computed from the sample and the machine-state probe beside it) is gated on "
+			   "whichever of the two the baseline shows steadier; the other is listed "
+			   "(%zu of them), not gated.\n\n",
+			c->listed);
 	if (c->gate_counts)
 		fprintf(f, "Gate: **event counts only** (`--gate counts`): %zu of the %zu regressions "
 			   "are in counts and decide the verdict; time metrics are judged and listed "
 			   "but do not fail the comparison, because on this machine class they drift "
 			   "between runs by more than the threshold.\n\n",
 			c->gated, k[VERDICT_REGRESSED]);
-	const char *bc = run_meta_str(c->base.meta, "cowbench.commit");
+	const char *bc = run_meta_str(c->base[0].meta, "cowbench.commit");
 	const char *nc = run_meta_str(c->new_.meta, "cowbench.commit");
-	fprintf(f, "Base `%s` (commit %s) \u2192 new `%s` (commit %s). Every metric is "
-		   "smaller-is-better; a change is significant when the two-sided Mann\u2013Whitney "
-		   "U test on the raw samples gives p < %g **and** the median moved by more than "
-		   "%g%% (for event counts, also by at least one whole event). Fewer than %d "
-		   "samples on a side, or a median CI wider than the threshold, "
-		   "is \"too noisy to tell\".\n",
-		c->base_dir, bc ? bc : "unknown", c->new_dir, nc ? nc : "unknown", c->o.alpha,
-		c->o.threshold * 100, VERDICT_MIN_SAMPLES);
+	fprintf(f, "Base `%s` (%zu run%s, commit %s) \u2192 new `%s` (commit %s). Every metric is "
+		   "smaller-is-better and compared on run-level units: round medians (run medians "
+		   "for runs without rounds), so within-run noise cannot pass for a change. A time "
+		   "**regressed** when its Benjamini\u2013Hochberg-adjusted p over the %zu time metrics "
+		   "tested (q) is <= %g **and** the 95%% interval of new/base lies above +%g%%; "
+		   "**unchanged** when that interval lies within \u00b1%g%%; otherwise **too noisy to "
+		   "tell**. %s Event counts are compared exactly (at least one whole event and more "
+		   "than %g%%). MDE is the smallest slowdown this baseline could have detected for "
+		   "the metric.\n",
+		c->base_dir, c->nbase, c->nbase == 1 ? "" : "s", bc ? bc : "unknown", c->new_dir,
+		nc ? nc : "unknown", c->tests, c->o.fdr, c->o.threshold * 100, c->o.threshold * 100,
+		c->nbase >= 2 ? "With several base runs, the test and the interval scale the change by "
+				"the spread of the base runs' medians (a t prediction interval)."
+			      : "With one base run only rounds are compared: between-run drift is not "
+				"seen, and a baseline of 3 or more runs is what gives it.",
+		c->o.threshold * 100);
 	if (c->nnotes) {
 		fputs("\n### Environment differences\n\n", f);
 		for (size_t i = 0; i < c->nnotes; i++)
@@ -130,11 +171,12 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 	section(f, "Improvements", imp, ni);
 	if (brief) {
 		if (no)
-			fprintf(f, "\n%zu more: %zu unchanged, %zu too noisy to tell.\n", no,
-				k[VERDICT_UNCHANGED], k[VERDICT_NOISY]);
+			fprintf(f, "\n%zu more: %zu unchanged, %zu too noisy to tell, %zu listed.\n", no,
+				k[VERDICT_UNCHANGED], k[VERDICT_NOISY], c->listed);
 	} else if (no) {
-		fprintf(f, "\n<details><summary>%zu unchanged, %zu too noisy to tell</summary>\n",
-			k[VERDICT_UNCHANGED], k[VERDICT_NOISY]);
+		fprintf(f, "\n<details><summary>%zu unchanged, %zu too noisy to tell, %zu listed"
+			   "</summary>\n",
+			k[VERDICT_UNCHANGED], k[VERDICT_NOISY], c->listed);
 		head(f);
 		for (size_t i = 0; i < no; i++)
 			row_md(f, rest[i], true);
@@ -177,26 +219,26 @@ static json_t *bench_json(const struct cmp *c)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cmp_row *r = &c->rows[i];
-		const struct stats_summary *s = &r->v.new_;
-		if (!isfinite(s->median))
+		if (!isfinite(r->median))
 			continue;
 		json_t *o = json_object();
-		char name[600], range[64], extra[512], ch[32];
+		char name[600], range[64], extra[640], ch[96], mde[32];
 		snprintf(name, sizeof(name), "%s/%s", r->bench, r->metric);
-		snprintf(range, sizeof(range), "\u00b1 %.6g", (s->ci_hi - s->ci_lo) / 2);
+		snprintf(range, sizeof(range), "\u00b1 %.6g", (r->ci_hi - r->ci_lo) / 2);
 		if (r->matched)
 			snprintf(extra, sizeof(extra),
-				 "median of %zu samples, 95%% CI [%.6g, %.6g]\nbase median %.6g (%zu "
-				 "samples), change %s, p=%.2g: %s",
-				 s->n, s->ci_lo, s->ci_hi, r->v.base.median, r->v.base.n,
-				 fmt_change(r->v.change, ch, sizeof(ch)), r->v.p, verdict_name(r->v.kind));
+				 "median of %zu samples, 95%% CI [%.6g, %.6g]\nbase %.6g (%zu runs), "
+				 "change %s, q=%.2g, MDE %s: %s",
+				 r->nsamples, r->ci_lo, r->ci_hi, r->v.base, r->v.runs,
+				 change_text(&r->v, ch, sizeof(ch)), r->v.q,
+				 mde_text(&r->v, mde, sizeof(mde)), verdict_name(r->v.kind));
 		else
 			snprintf(extra, sizeof(extra),
-				 "median of %zu samples, 95%% CI [%.6g, %.6g]\nnot in the base run", s->n,
-				 s->ci_lo, s->ci_hi);
+				 "median of %zu samples, 95%% CI [%.6g, %.6g]\nnot in the base run",
+				 r->nsamples, r->ci_lo, r->ci_hi);
 		json_object_set_new(o, "name", json_string(name));
 		json_object_set_new(o, "unit", json_string(r->unit));
-		json_object_set_new(o, "value", json_real(s->median));
+		json_object_set_new(o, "value", json_real(r->median));
 		json_object_set_new(o, "range", json_string(range));
 		json_object_set_new(o, "extra", json_string(extra));
 		json_array_append_new(arr, o);
@@ -209,8 +251,7 @@ static json_t *bmf_json(const struct cmp *c)
 	json_t *root = json_object();
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cmp_row *r = &c->rows[i];
-		const struct stats_summary *s = &r->v.new_;
-		if (!isfinite(s->median))
+		if (!isfinite(r->median))
 			continue;
 		json_t *b = json_object_get(root, r->bench);
 		if (!b) {
@@ -218,9 +259,9 @@ static json_t *bmf_json(const struct cmp *c)
 			json_object_set_new(root, r->bench, b);
 		}
 		json_t *m = json_object();
-		json_object_set_new(m, "value", json_real(s->median));
-		set_num(m, "lower_value", s->ci_lo);
-		set_num(m, "upper_value", s->ci_hi);
+		json_object_set_new(m, "value", json_real(r->median));
+		set_num(m, "lower_value", r->ci_lo);
+		set_num(m, "upper_value", r->ci_hi);
 		json_object_set_new(b, r->metric, m);
 	}
 	return root;

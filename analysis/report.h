@@ -22,7 +22,8 @@ enum report_flag {
 
 struct report {
 	struct run run;
-	FILE *md; /* summary.md being written */
+	FILE *md;     /* summary.md's body being written (the findings go first) */
+	FILE *tables; /* summary-tables.md: the per-configuration tables */
 	char *plots_dir;
 	unsigned run_flags;	/* flags of the whole run (RF_NO_PERF) */
 	char perf_missing[160]; /* the unsupported counters, for the flag text */
@@ -30,19 +31,101 @@ struct report {
 	bool have_refs;
 	char refs_note[256]; /* why there is no overlay, when there is none */
 	size_t nplots;	     /* plots rendered and embedded */
-
-	/* What the VM section compares guest COW copies against. */
-	struct stats_summary host_cow_pp; /* host fork, 4k: ns per dirtied page */
-	char host_cow_cfg[96];		  /* which host configuration that is */
-	double floor_copy_4k_ns, floor_copy_2m_ns, floor_memcpy_bps; /* NaN when absent */
 };
 
-int report_host(struct report *r, cb_error *e);
-int report_vm(struct report *r, cb_error *e);
+/* What a section found that later sections (and the summary's findings)
+ * build on.  Each section fills its own and reads only earlier ones. */
+
+/* Whether a published point was drawn on the fork-latency plot, and if not why. */
+struct ref_use {
+	bool plotted;
+	char why[128];
+};
+
+/* A median and its 95% interval. */
+struct report_est {
+	double med, lo, hi;
+};
+
+struct host_flat {
+	const char *prim;
+	struct report_est at_max; /* create at the largest size */
+	double mem_max, min, max; /* over the sizes measured at 4k */
+};
+
+struct host_huge {
+	const char *mode;
+	double mem;
+	struct report_est c4k, huge; /* fork create at that size, 4k and this mode */
+};
+
+struct host_findings {
+	/* The host's per-page COW cost the VM section compares guest copies
+	 * with (cow_pp.n == 0 when the run has no such configuration). */
+	struct stats_summary cow_pp; /* host fork, 4k: ns per dirtied page */
+	char cow_cfg[96];	     /* which host configuration that is */
+	/* host-floor.csv; NaN when absent */
+	double floor_copy_4k_ns, floor_copy_2m_ns, floor_memcpy_bps;
+	struct ref_use *refs; /* one per r->refs.p, NULL without refs */
+	bool have;	      /* the run has host rows */
+	/* fork create per GiB of parent memory at 4k, from size 0 (or the
+	 * smallest) to the largest; NaN when fewer than two sizes */
+	struct report_est fork_per_gib;
+	/* the same speed-normalized (norm.h; NaN without the probe), and COW
+	 * per page: shown beside the raw ones when the machine changed speed */
+	double fork_per_gib_norm, cow_pp_norm;
+	double fork_gib_from, fork_gib_to;
+	struct host_huge huge[3];
+	size_t nhuge;
+	struct host_flat flat[4];
+	size_t nflat;
+	/* the machine-state probe (host.csv probe_cpu_ns), all samples */
+	size_t nprobe;
+	double probe_p5, probe_med, probe_p95;
+	struct stats_states probe;
+	unsigned flags; /* of the host figures */
+};
+
+/* Per place and MMU mode: VM exits per guest COW fault (net of the null
+ * phase), fork with 4 KiB guest pages, over its configurations. */
+struct vm_mmu_finding {
+	char where[32], mmu[32];
+	double med, min, max; /* median of the configurations' medians, and their range */
+	size_t nconf;
+	unsigned flags;
+};
+
+struct vm_design_findings; /* report_vm.h */
+
+struct vm_findings {
+	struct vm_mmu_finding m[8];
+	size_t n;
+	struct vm_design_findings *design; /* the fork designs side by side; NULL when none ran */
+};
+
+struct findings {
+	struct host_findings host;
+	struct vm_findings vm;
+};
+
+/* The summary's opening section, from what the sections found. */
+void report_findings(FILE *f, const struct report *r, const struct findings *fd);
+void report_findings_free(struct findings *fd);
+
+/* The flags of the whole run (from meta.json), before any section. */
+void report_run_flags(struct report *r);
+
+/* The sections, in the order summary.md shows them (report.c lists them). */
+void report_env(struct report *r);
+int report_host(struct report *r, struct host_findings *out, cb_error *e);
+int report_vm(struct report *r, const struct host_findings *host, struct vm_findings *out,
+	      cb_error *e);
 /* The QEMU cross-check table, when the run has qemu-crosscheck.csv. */
 void report_crosscheck(struct report *r);
-/* The published figures table (after report_host drew what it could). */
-void report_refs_table(struct report *r);
+/* The published figures table, saying which points the host section drew. */
+void report_refs_table(struct report *r, const struct host_findings *host);
+/* Loads the published figures (from dir, or the default folder). */
+void report_refs_load(struct report *r, const char *dir, bool explicit_dir);
 
 /* Writes one "> ⚠ ..." line per flag set, under a table or figure. */
 void report_flags(struct report *r, unsigned flags);
@@ -59,6 +142,11 @@ int report_plot_open(struct report *r, struct gp_plot *p, const char *name, cons
  * `set title "..."` (or, with multiplot, the quoted string alone). */
 void report_plot_title(FILE *script, const char *head, const char *common, unsigned flags,
 		       bool multiplot);
+
+/* Starts a per-configuration table in summary-tables.md, under its own
+ * heading and anchor, links it from summary.md, and returns the stream to
+ * write it to: summary.md stays one screen of findings and figures. */
+FILE *report_appendix(struct report *r, const char *anchor, const char *title);
 
 /* Markdown table header from a NULL-terminated list of column names. */
 void report_table_head(FILE *f, const char *const *cols);

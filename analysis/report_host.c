@@ -7,25 +7,8 @@
 #include <string.h>
 
 #include "fmt.h"
-#include "report.h"
-
-struct hcfg {
-	const struct group *g;
-	const char *prim, *mode;
-	double mem, dirty;
-	struct stats_summary create, child, total, cow, cow_pp, faults;
-	double huge, pte; /* medians; NaN when not recorded */
-	unsigned flags;
-};
-
-struct host {
-	struct report *r;
-	struct grouping gr;
-	struct hcfg *c;
-	size_t n;
-	const char *modes[16];
-	size_t nmodes;
-};
+#include "norm.h"
+#include "report_host.h"
 
 /* What one latency plot shows. */
 struct lat_spec {
@@ -46,6 +29,51 @@ static double cow_per_page(const struct csv_table *t, size_t row, void *arg)
 	double d = csv_get_double(t, row, csv_col(t, "dirty_pages"));
 	double ns = csv_get_double(t, row, csv_col(t, "cow_ns"));
 	return d > 0 ? ns / d : NAN;
+}
+
+/* A timing's summary; where host.csv has rounds, its median and interval
+ * are over rounds (stats_rounds_summarize), as host-summary.csv's are: the
+ * interval then covers what the next run will see, not only this run's
+ * samples. */
+static void time_summary(const struct grouping *gr, const struct group *g, report_row_fn fn,
+			 void *arg, struct stats_summary *s)
+{
+	report_summarize(gr, g, fn, arg, s);
+	int rc = csv_col(gr->t, "round");
+	if (rc < 0 || !s->n)
+		return;
+	double *x = cb_xmalloc(g->nrows * sizeof(*x));
+	int *round = cb_xmalloc(g->nrows * sizeof(*round));
+	for (size_t i = 0; i < g->nrows; i++) {
+		x[i] = fn(gr->t, g->rows[i], arg);
+		double r = csv_get_double(gr->t, g->rows[i], rc);
+		round[i] = isfinite(r) && fabs(r) < 1e9 ? (int)r : 0;
+	}
+	struct stats_rounds r;
+	stats_rounds_summarize(x, round, g->nrows, &r);
+	if (r.nrounds >= 2) {
+		s->median = r.median;
+		s->ci_lo = r.ci_lo;
+		s->ci_hi = r.ci_hi;
+		s->ci_exact = r.ci_exact;
+	}
+	free(x);
+	free(round);
+}
+
+/* A sample's speed-normalized figure (norm.h), from the raw column arg
+ * and the probe beside it. */
+static double norm_of(const struct csv_table *t, size_t row, void *raw)
+{
+	return norm_value(raw, csv_get_double(t, row, csv_col(t, raw)),
+			  csv_get_double(t, row, csv_col(t, "probe_cpu_ns")),
+			  csv_get_double(t, row, csv_col(t, "probe_mem_ns")));
+}
+
+static double cow_norm_per_page(const struct csv_table *t, size_t row, void *arg)
+{
+	double d = csv_get_double(t, row, csv_col(t, "dirty_pages"));
+	return d > 0 ? norm_of(t, row, "cow_ns") / d : NAN;
 }
 
 static bool not_converged(const struct csv_table *t, size_t row, void *arg)
@@ -69,14 +97,14 @@ static double floor_metric(const struct csv_table *fl, const char *metric)
  * parent's page tables at memcpy speed; COW = the copies its faults must
  * make, one 4 KiB page each, or a whole hugetlb page each when the faults
  * show that (fewer faults than dirtied pages under hugetlb). */
-static double floor_create(const struct report *r, const struct hcfg *c)
+static double floor_create(const struct host_findings *r, const struct hcfg *c)
 {
 	if (strcmp(c->prim, "fork") || !(c->pte > 0) || !(r->floor_memcpy_bps > 0) || !c->create.n)
 		return NAN;
 	return c->pte / r->floor_memcpy_bps * 1e9;
 }
 
-static double floor_cow_pp(const struct report *r, const struct hcfg *c, char *how, size_t len)
+static double floor_cow_pp(const struct host_findings *r, const struct hcfg *c, char *how, size_t len)
 {
 	if (strcmp(c->prim, "fork") || !(c->dirty > 0) || !c->faults.n || !c->cow_pp.n)
 		return NAN;
@@ -109,12 +137,14 @@ static void host_build(struct host *h)
 		c->mode = group_value(&h->gr, g, 1);
 		c->mem = strtod(group_value(&h->gr, g, 2), NULL);
 		c->dirty = strtod(group_value(&h->gr, g, 3), NULL);
-		report_summarize(&h->gr, g, report_col, "create_ns", &c->create);
-		report_summarize(&h->gr, g, report_col, "child_start_ns", &c->child);
-		report_summarize(&h->gr, g, report_col, "total_ns", &c->total);
-		report_summarize(&h->gr, g, report_col, "cow_ns", &c->cow);
-		report_summarize(&h->gr, g, cow_per_page, NULL, &c->cow_pp);
+		time_summary(&h->gr, g, report_col, "create_ns", &c->create);
+		time_summary(&h->gr, g, report_col, "child_start_ns", &c->child);
+		time_summary(&h->gr, g, report_col, "total_ns", &c->total);
+		time_summary(&h->gr, g, report_col, "cow_ns", &c->cow);
+		time_summary(&h->gr, g, cow_per_page, NULL, &c->cow_pp);
 		report_summarize(&h->gr, g, report_col, "cow_faults", &c->faults);
+		time_summary(&h->gr, g, norm_of, "create_ns", &c->create_norm);
+		time_summary(&h->gr, g, cow_norm_per_page, NULL, &c->cow_pp_norm);
 		struct stats_summary s;
 		report_summarize(&h->gr, g, report_col, "huge_fraction", &s);
 		c->huge = s.median;
@@ -172,21 +202,22 @@ static void refs_assign(struct host *h, const struct lat_spec *s)
 {
 	struct report *r = h->r;
 	for (size_t i = 0; i < r->refs.n; i++) {
-		struct ref_point *p = &r->refs.p[i];
+		const struct ref_point *p = &r->refs.p[i];
+		struct ref_use *u = &h->fd->refs[i];
 		const char *mode = refs_page_mode(p->page_mode);
-		p->plotted = false;
+		u->plotted = false;
 		if (!refs_metric_is_create(p->metric))
-			snprintf(p->why, sizeof(p->why), "no: %s is not a create latency", p->metric);
+			snprintf(u->why, sizeof(u->why), "no: %s is not a create latency", p->metric);
 		else if (isnan(p->mem_bytes) || p->mem_bytes <= 0)
-			snprintf(p->why, sizeof(p->why), "no: the source gives no parent size");
+			snprintf(u->why, sizeof(u->why), "no: the source gives no parent size");
 		else if (!mode)
-			snprintf(p->why, sizeof(p->why), "no: page mode %s has no counterpart here",
+			snprintf(u->why, sizeof(u->why), "no: page mode %s has no counterpart here",
 				 p->page_mode);
 		else if (!panel_has_prim(h, s, mode, p->primitive))
-			snprintf(p->why, sizeof(p->why), "no: this run has no %s at %s", p->primitive,
+			snprintf(u->why, sizeof(u->why), "no: this run has no %s at %s", p->primitive,
 				 mode);
 		else
-			p->plotted = true;
+			u->plotted = true;
 	}
 }
 
@@ -295,14 +326,14 @@ static void write_refs(struct host *h, struct gp_plot *p, const struct axes *a, 
 	struct report *r = h->r;
 	size_t n = 0;
 	for (size_t i = 0; i < r->refs.n; i++)
-		n += r->refs.p[i].plotted && !strcmp(refs_page_mode(r->refs.p[i].page_mode), mode);
+		n += h->fd->refs[i].plotted && !strcmp(refs_page_mode(r->refs.p[i].page_mode), mode);
 	if (!n)
 		return;
 	struct ref_point **pts = cb_xcalloc(n, sizeof(*pts));
 	struct placed *pl = cb_xcalloc(n, sizeof(*pl));
 	n = 0;
 	for (size_t i = 0; i < r->refs.n; i++)
-		if (r->refs.p[i].plotted && !strcmp(refs_page_mode(r->refs.p[i].page_mode), mode))
+		if (h->fd->refs[i].plotted && !strcmp(refs_page_mode(r->refs.p[i].page_mode), mode))
 			pts[n++] = &r->refs.p[i];
 	/* lowest first, so labels are only ever pushed upwards */
 	for (size_t i = 1; i < n; i++)
@@ -410,16 +441,16 @@ static int lat_plot(struct host *h, const struct lat_spec *s, unsigned *flags_ou
 		return 1; /* nothing to draw */
 	if (s->refs && r->have_refs)
 		for (size_t i = 0; i < r->refs.n; i++)
-			if (r->refs.p[i].plotted) {
+			if (h->fd->refs[i].plotted) {
 				axes_add_x(&a, r->refs.p[i].mem_bytes);
 				axes_add_y(&a, r->refs.p[i].value_ns);
 			}
 	if (s->floors) {
-		axes_add_y(&a, r->floor_copy_4k_ns);
+		axes_add_y(&a, h->fd->floor_copy_4k_ns);
 		for (size_t i = 0; i < h->n; i++) {
 			char how[96];
 			if (selected(h, i, s))
-				axes_add_y(&a, floor_cow_pp(r, &h->c[i], how, sizeof(how)));
+				axes_add_y(&a, floor_cow_pp(h->fd, &h->c[i], how, sizeof(how)));
 		}
 	}
 	axes_finish(&a);
@@ -492,10 +523,10 @@ static int lat_plot(struct host *h, const struct lat_spec *s, unsigned *flags_ou
 				report_color(c->prim), c->prim);
 			first = false;
 		}
-		if (s->floors && r->floor_copy_4k_ns > 0) {
+		if (s->floors && h->fd->floor_copy_4k_ns > 0) {
 			char v[32];
 			fprintf(f, ", \\\n  %g with lines dt 2 lw 2 lc rgb \"#d62728\" title \"one 4 KiB copy (%s)\"",
-				r->floor_copy_4k_ns * 1e-9, fmt_ns(r->floor_copy_4k_ns, v, sizeof(v)));
+				h->fd->floor_copy_4k_ns * 1e-9, fmt_ns(h->fd->floor_copy_4k_ns, v, sizeof(v)));
 		}
 		/* Under hugetlb a fault copies a whole huge page: fork's floor
 		 * then depends on how many pages were dirtied, point by point. */
@@ -504,13 +535,13 @@ static int lat_plot(struct host *h, const struct lat_spec *s, unsigned *flags_ou
 			for (size_t i = 0; i < h->n; i++) {
 				char how[96];
 				nf += !strcmp(h->c[i].mode, mode) && selected(h, i, s) &&
-				      floor_cow_pp(r, &h->c[i], how, sizeof(how)) > 0;
+				      floor_cow_pp(h->fd, &h->c[i], how, sizeof(how)) > 0;
 			}
 			if (nf) {
 				int blk = gp_block(&p, "fork's floor per page: x (bytes), seconds");
 				for (size_t i = 0; i < h->n; i++) {
 					char how[96];
-					double fl = floor_cow_pp(r, &h->c[i], how, sizeof(how));
+					double fl = floor_cow_pp(h->fd, &h->c[i], how, sizeof(how));
 					if (!strcmp(h->c[i].mode, mode) && selected(h, i, s) && fl > 0)
 						fprintf(gp_data(&p), "%g %g\n", plot_x(&a, h->c[i].mem), fl * 1e-9);
 				}
@@ -531,7 +562,7 @@ static int lat_plot(struct host *h, const struct lat_spec *s, unsigned *flags_ou
 
 static void lat_table(struct host *h, const struct lat_spec *s)
 {
-	FILE *f = h->r->md;
+	FILE *f = report_appendix(h->r, s->name, s->what);
 	const char *cols[] = {"primitive", "page mode", "parent size", "dirty pages", "n",
 			      s->metric, "95% CI", "huge fraction", "flags", NULL};
 	report_table_head(f, cols);
@@ -589,6 +620,7 @@ static void floor_tables(struct host *h)
 	static const char *const cols[] = {"primitive", "page mode", "parent size", "dirty pages",
 					   "metric", "median", "floor", "floor from", "ratio",
 					   "flags", NULL};
+	f = report_appendix(r, "floor", "Distance from the copy floor, per configuration");
 	report_table_head(f, cols);
 	unsigned flags = 0;
 	for (size_t m = 0; m < h->nmodes; m++)
@@ -597,7 +629,7 @@ static void floor_tables(struct host *h)
 			if (strcmp(c->mode, h->modes[m]))
 				continue;
 			char sz[32], med[32], fls[32], pt[32], how[96], fc[160], ratio[32];
-			double floor = floor_create(r, c);
+			double floor = floor_create(h->fd, c);
 			if (floor > 0) {
 				fprintf(f, "| %s | %s | %s | %.0f | create_ns | %s | %s | %s of page tables at memcpy speed | %s | %s |\n",
 					c->prim, c->mode, fmt_bytes(c->mem, sz, sizeof(sz)), c->dirty,
@@ -607,7 +639,7 @@ static void floor_tables(struct host *h)
 					report_flag_codes(c->flags, fc, sizeof(fc)));
 				flags |= c->flags;
 			}
-			floor = floor_cow_pp(r, c, how, sizeof(how));
+			floor = floor_cow_pp(h->fd, c, how, sizeof(how));
 			if (floor > 0) {
 				fprintf(f, "| %s | %s | %s | %.0f | cow_ns / dirty_pages | %s | %s | %s | %s | %s |\n",
 					c->prim, c->mode, fmt_bytes(c->mem, sz, sizeof(sz)), c->dirty,
@@ -623,8 +655,7 @@ static void floor_tables(struct host *h)
 
 static void all_configs_table(struct host *h)
 {
-	FILE *f = h->r->md;
-	fputs("\n<details><summary>Every host configuration (medians; n = samples)</summary>\n", f);
+	FILE *f = report_appendix(h->r, "host-configs", "Every host configuration (medians; n = samples)");
 	static const char *const cols[] = {"primitive", "page mode", "parent size", "dirty pages",
 					   "n", "create", "child start", "total", "COW loop",
 					   "COW faults", "huge fraction", "page tables", "flags",
@@ -640,28 +671,6 @@ static void all_configs_table(struct host *h)
 			fmt_num(c->faults.median, b[5], 64), fmt_num(c->huge, b[6], 64),
 			fmt_bytes(c->pte, b[7], 64), report_flag_codes(c->flags, b[8], 64));
 	}
-	fputs("\n</details>\n", f);
-}
-
-/* The host's per-page COW cost the VM section compares guest copies with:
- * fork at 4 KiB pages, the configuration with the most dirtied pages. */
-static void pick_host_cow(struct host *h)
-{
-	struct report *r = h->r;
-	const struct hcfg *best = NULL;
-	for (size_t i = 0; i < h->n; i++) {
-		const struct hcfg *c = &h->c[i];
-		if (strcmp(c->prim, "fork") || strcmp(c->mode, "4k") || !c->cow_pp.n)
-			continue;
-		if (!best || c->dirty > best->dirty || (c->dirty == best->dirty && c->mem > best->mem))
-			best = c;
-	}
-	if (!best)
-		return;
-	r->host_cow_pp = best->cow_pp;
-	char sz[32];
-	snprintf(r->host_cow_cfg, sizeof(r->host_cow_cfg), "host fork, 4k pages, %s parent, %.0f pages dirtied",
-		 fmt_bytes(best->mem, sz, sizeof(sz)), best->dirty);
 }
 
 static const struct lat_spec specs[] = {
@@ -695,12 +704,14 @@ static const char *const spec_text[] = {
 	"floor for that many dirtied pages (see the next section).",
 };
 
-int report_host(struct report *r, cb_error *e)
+int report_host(struct report *r, struct host_findings *out, cb_error *e)
 {
 	FILE *f = r->md;
-	r->floor_copy_4k_ns = floor_metric(r->run.host_floor, "copy_4k_ns");
-	r->floor_copy_2m_ns = floor_metric(r->run.host_floor, "copy_2m_ns");
-	r->floor_memcpy_bps = floor_metric(r->run.host_floor, "memcpy_bytes_per_s");
+	memset(out, 0, sizeof(*out));
+	out->refs = cb_xcalloc(r->refs.n + 1, sizeof(*out->refs));
+	out->floor_copy_4k_ns = floor_metric(r->run.host_floor, "copy_4k_ns");
+	out->floor_copy_2m_ns = floor_metric(r->run.host_floor, "copy_2m_ns");
+	out->floor_memcpy_bps = floor_metric(r->run.host_floor, "memcpy_bytes_per_s");
 	fputs("\n## Host: process creation\n", f);
 	if (!r->run.host || !r->run.host->nrows) {
 		fprintf(f, "\n**The host part is missing from this run:** %s, so there is no host "
@@ -709,11 +720,13 @@ int report_host(struct report *r, cb_error *e)
 				    : "there is no host.csv (`cowbench host` did not run or did not "
 				      "finish a configuration)");
 		for (size_t i = 0; i < r->refs.n; i++)
-			snprintf(r->refs.p[i].why, sizeof(r->refs.p[i].why), "no: no host rows in this run");
+			snprintf(out->refs[i].why, sizeof(out->refs[i].why), "no: no host rows in this run");
 		return 0;
 	}
-	struct host h = {.r = r};
+	struct host h = {.r = r, .fd = out};
 	host_build(&h);
+	out->have = true;
+	report_host_find(&h);
 	if (r->have_refs)
 		refs_assign(&h, &specs[0]);
 	for (size_t i = 0; i < CB_ARRAY_SIZE(specs); i++) {
@@ -734,7 +747,12 @@ int report_host(struct report *r, cb_error *e)
 	}
 	floor_tables(&h);
 	all_configs_table(&h);
-	pick_host_cow(&h);
+	report_host_pick_cow(&h);
+	if (report_host_stability(&h, e) < 0) {
+		grouping_free(&h.gr);
+		free(h.c);
+		return -1;
+	}
 	grouping_free(&h.gr);
 	free(h.c);
 	return 0;

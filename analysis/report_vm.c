@@ -228,7 +228,48 @@ static void boots_note(struct report *r)
 		}
 }
 
-int report_vm(struct report *r, cb_error *e)
+/* Exits per COW fault per place and MMU mode, for the findings: fork at
+ * 4 KiB guest pages, every backing and prefault setting. */
+static void vm_find(const struct vm *v, struct vm_findings *out)
+{
+	memset(out, 0, sizeof(*out));
+	double *vals = cb_xmalloc((v->nfaults + 1) * sizeof(*vals));
+	for (size_t i = 0; i < v->nfaults; i++) {
+		const struct group *g = v->faults[i].g;
+		const char *where = group_value(&v->dirty, g, 0), *mmu = group_value(&v->dirty, g, 1);
+		bool seen = false;
+		for (size_t k = 0; k < out->n && !seen; k++)
+			seen = !strcmp(out->m[k].where, where) && !strcmp(out->m[k].mmu, mmu);
+		if (seen || out->n == CB_ARRAY_SIZE(out->m))
+			continue;
+		struct vm_mmu_finding *m = &out->m[out->n];
+		snprintf(m->where, sizeof(m->where), "%s", where);
+		snprintf(m->mmu, sizeof(m->mmu), "%s", mmu);
+		m->min = INFINITY;
+		m->max = -INFINITY;
+		for (size_t j = i; j < v->nfaults; j++) {
+			const struct group *o = v->faults[j].g;
+			if (strcmp(group_value(&v->dirty, o, 0), where) ||
+			    strcmp(group_value(&v->dirty, o, 1), mmu) ||
+			    strcmp(group_value(&v->dirty, o, 2), "fork") ||
+			    strcmp(group_value(&v->dirty, o, 3), "4k") || isnan(v->faults[j].net.median))
+				continue;
+			double x = v->faults[j].net.median;
+			vals[m->nconf++] = x;
+			m->min = fmin(m->min, x);
+			m->max = fmax(m->max, x);
+			m->flags |= v->faults[j].flags;
+		}
+		struct stats_summary st;
+		stats_summarize(vals, m->nconf, &st);
+		m->med = st.median;
+		out->n += m->nconf > 0;
+	}
+	free(vals);
+}
+
+int report_vm(struct report *r, const struct host_findings *host, struct vm_findings *out,
+	      cb_error *e)
 {
 	FILE *f = r->md;
 	fputs("\n## Virtual machine: guest COW faults and VM exits\n", f);
@@ -237,7 +278,9 @@ int report_vm(struct report *r, cb_error *e)
 		vm_missing(r);
 		return 0;
 	}
-	struct vm v = {.r = r};
+	memset(out, 0, sizeof(*out));
+	struct vm_design_findings *design = cb_xcalloc(1, sizeof(*design));
+	struct vm v = {.r = r, .host = host};
 	vm_build(&v);
 	int rc = 0;
 	if (!v.nfaults)
@@ -253,9 +296,14 @@ int report_vm(struct report *r, cb_error *e)
 	if (rc == 0 && v.nfaults)
 		report_vm_theory(&v);
 	if (rc == 0)
-		rc = report_vm_designs(&v, NULL, e);
+		rc = report_vm_designs(&v, design, e);
 	if (rc == 0)
 		report_vm_stats_details(&v);
+	vm_find(&v, out);
+	if (design->npoints)
+		out->design = design;
+	else
+		free(design);
 	vm_free(&v);
 	return rc;
 }

@@ -23,6 +23,7 @@ struct fault_cfg {
 
 struct vm {
 	struct report *r;
+	const struct host_findings *host; /* what the host section found */
 	const struct csv_table *t;
 	struct grouping boots;	/* null-phase rows by boot */
 	double (*null_med)[C_COUNT];

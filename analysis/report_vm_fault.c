@@ -28,19 +28,23 @@ static void fault_xtics(struct vm *v, FILE *s)
 	fputs(") font \",9\"\n", s);
 }
 
-/* Under a figure: its flags, what every row shares, the table's head. */
-static void fault_table_head(struct vm *v, unsigned flags, const char *const *cols)
+/* Under a figure: its flags; in the appendix, what every row shares and
+ * the table's head.  Returns where the rows go. */
+static FILE *fault_table_head(struct vm *v, unsigned flags, const char *anchor, const char *title,
+			      const char *const *cols)
 {
 	report_flags(v->r, flags);
-	report_vm_common_line(v->r->md, v->common);
-	report_table_head(v->r->md, cols);
+	FILE *f = report_appendix(v->r, anchor, title);
+	report_vm_common_line(f, v->common);
+	report_table_head(f, cols);
+	return f;
 }
 
 /* A table row's first cell: the configuration, on one line. */
-static void fault_row_start(struct vm *v, size_t i)
+static void fault_row_start(FILE *f, struct vm *v, size_t i)
 {
-	fputs("| ", v->r->md);
-	fmt_md_cell(v->r->md, v->labels[i]);
+	fputs("| ", f);
+	fmt_md_cell(f, v->labels[i]);
 }
 
 /* --- exits per COW fault --- */
@@ -96,11 +100,11 @@ int report_vm_exits_per_fault(struct vm *v, cb_error *e)
 		return -1;
 	static const char *const cols[] = {"configuration", "n", "COW copies", "net exits / fault",
 					   "95% CI", "raw exits / fault", "flags", NULL};
-	fault_table_head(v, flags, cols);
+	f = fault_table_head(v, flags, "vm-exits-per-fault", "VM exits per guest COW fault", cols);
 	for (size_t i = 0; i < v->nfaults; i++) {
 		const struct fault_cfg *fc = &v->faults[i];
 		char a[32], b[32], c[32], d[32], rw[32], fl[160];
-		fault_row_start(v, i);
+		fault_row_start(f, v, i);
 		fprintf(f, " | %zu | %s | %s | [%s, %s] | %s | %s |\n", fc->net.n,
 			fmt_num(fc->copies.median, a, sizeof(a)), fmt_num(fc->net.median, b, sizeof(b)),
 			fmt_num(fc->net.ci_lo, c, sizeof(c)), fmt_num(fc->net.ci_hi, d, sizeof(d)),
@@ -124,10 +128,10 @@ int report_vm_cost_per_copy(struct vm *v, cb_error *e)
 	      "with the TSC frequency KVM reports; `cycles` in the table) divided by its COW "
 	      "copies, beside the host's own per-page COW cost and the 4 KiB copy floor.",
 	      f);
-	if (r->host_cow_pp.n) {
+	if (v->host->cow_pp.n) {
 		char a[32];
-		fprintf(f, " Host: %s, %s per page.\n\n", r->host_cow_cfg,
-			fmt_ns(r->host_cow_pp.median, a, sizeof(a)));
+		fprintf(f, " Host: %s, %s per page.\n\n", v->host->cow_cfg,
+			fmt_ns(v->host->cow_pp.median, a, sizeof(a)));
 	} else {
 		fputs(" This run has no host fork rows at 4 KiB pages to compare with.\n\n", f);
 	}
@@ -147,7 +151,7 @@ int report_vm_cost_per_copy(struct vm *v, cb_error *e)
 		fputs("\nNo dirty-phase row has `ns`: nothing to draw.\n", f);
 		return 0;
 	}
-	double refs[] = {r->host_cow_pp.n ? r->host_cow_pp.median : NAN, r->floor_copy_4k_ns};
+	double refs[] = {v->host->cow_pp.n ? v->host->cow_pp.median : NAN, v->host->floor_copy_4k_ns};
 	for (size_t i = 0; i < CB_ARRAY_SIZE(refs); i++)
 		if (refs[i] > 0) {
 			ylo = fmin(ylo, refs[i]);
@@ -201,23 +205,23 @@ int report_vm_cost_per_copy(struct vm *v, cb_error *e)
 			   " lc rgb \"#d62728\" title \"guest, NOT hardware time (emulated)\"",
 			sep, blk[1]);
 	char a[32];
-	if (r->host_cow_pp.n)
+	if (v->host->cow_pp.n)
 		fprintf(s, ", \\\n  %g with lines dt 2 lw 2 lc rgb \"#2ca02c\" title \"host fork COW per page (%s)\"",
-			r->host_cow_pp.median * 1e-9, fmt_ns(r->host_cow_pp.median, a, sizeof(a)));
-	if (r->floor_copy_4k_ns > 0)
+			v->host->cow_pp.median * 1e-9, fmt_ns(v->host->cow_pp.median, a, sizeof(a)));
+	if (v->host->floor_copy_4k_ns > 0)
 		fprintf(s, ", \\\n  %g with lines dt 3 lw 2 lc rgb \"#7f7f7f\" title \"host floor: one 4 KiB copy (%s)\"",
-			r->floor_copy_4k_ns * 1e-9, fmt_ns(r->floor_copy_4k_ns, a, sizeof(a)));
+			v->host->floor_copy_4k_ns * 1e-9, fmt_ns(v->host->floor_copy_4k_ns, a, sizeof(a)));
 	fputc('\n', s);
 	if (report_figure(r, &p, "Guest time per COW copy vs the host", e) < 0)
 		return -1;
 	static const char *const cols[] = {"configuration", "n", "cycles / copy", "time / copy",
 					   "95% CI", "vs host per page", "flags", NULL};
-	fault_table_head(v, flags, cols);
+	f = fault_table_head(v, flags, "vm-cow-cost", "Guest time per COW copy vs the host", cols);
 	for (size_t i = 0; i < v->nfaults; i++) {
 		const struct fault_cfg *fc = &v->faults[i];
 		char b[32], c[64], d[32], fl[160];
-		fault_row_start(v, i);
-		double ratio = r->host_cow_pp.n ? fc->ns.median / r->host_cow_pp.median : NAN;
+		fault_row_start(f, v, i);
+		double ratio = v->host->cow_pp.n ? fc->ns.median / v->host->cow_pp.median : NAN;
 		fprintf(f, " | %zu | %s | %s | %s | %s%s | %s |\n", fc->ns.n,
 			fmt_num(fc->cycles.median, a, sizeof(a)), fmt_ns(fc->ns.median, b, sizeof(b)),
 			fmt_ns_ci(fc->ns.ci_lo, fc->ns.ci_hi, c, sizeof(c)),
@@ -312,8 +316,18 @@ void report_vm_theory(struct vm *v)
 	static const char *const cols[] = {"where", "mmu", "primitive", "guest page", "backing",
 					   "prefault", "region", "dirty pages", "expected",
 					   "measured", "verdict", "flags", NULL};
-	report_table_head(f, cols);
 	unsigned flags = 0;
+	size_t verdicts[3] = {0}; /* inconsistent, consistent, not checked */
+	for (size_t i = 0; i < v->nfaults; i++) {
+		struct check k;
+		theory_one(v, &v->faults[i], &k);
+		verdicts[k.verdict < 0 ? 2 : k.verdict]++;
+	}
+	fprintf(f, "\n%zu of %zu configurations **consistent** with what their MMU mode predicts, "
+		   "%zu **inconsistent**, %zu not checked.\n",
+		verdicts[1], v->nfaults, verdicts[0], verdicts[2]);
+	f = report_appendix(r, "theory", "Theory checks, per configuration");
+	report_table_head(f, cols);
 	for (size_t i = 0; i < v->nfaults; i++) {
 		const struct fault_cfg *fc = &v->faults[i];
 		const struct group *g = fc->g;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "afile.h"
@@ -33,7 +34,7 @@ struct col_spec {
 
 static const struct col_spec host_cols[] = {
 	KEY("primitive"), KEY("page_mode"), NUM("mem_bytes"),
-	NUM("dirty_pages"), NUM("rep"), NUM("create_ns"),
+	NUM("dirty_pages"), NUM("rep"), OPT_NUM("round"), NUM("create_ns"),
 	NUM("child_start_ns"), NUM("total_ns"), NUM("cow_ns"),
 	OPT_NUM("cow_faults"), OPT_NUM("minflt"), OPT_NUM("pte_bytes"),
 	OPT_NUM("huge_fraction"), OPT_NUM("cpu"),
@@ -74,7 +75,7 @@ static const struct col_spec vm_cols[] = {
 	NUM("cycles"), NUM("ns"), OPT_NUM("tsc_khz"),
 	CB_COUNTERS(COUNTER_COL)
 	CB_KVM_STATS(KVM_COL)
-	OPT_NUM("hc_exits"), END,
+	OPT_NUM("hc_exits"), OPT_NUM("round"), OPT_NUM("boot"), END,
 };
 #undef COUNTER_COL
 #undef KVM_COL
@@ -293,6 +294,88 @@ int run_load(const char *dir, struct run *r, cb_error *e)
 		return -1;
 	}
 	return 0;
+}
+
+bool run_is_run(const char *dir)
+{
+	bool yes = false;
+	for (size_t i = 0; i < CB_ARRAY_SIZE(files) && !yes; i++) {
+		if (strcmp(files[i].file, "host.csv") && strcmp(files[i].file, "vm.csv"))
+			continue;
+		char *path = cb_path_join(dir, files[i].file);
+		yes = exists(path);
+		free(path);
+	}
+	return yes;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int run_load_set(const char *dir, struct run **runs, size_t *n, cb_error *e)
+{
+	*runs = NULL;
+	*n = 0;
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		cb_error_errno(e, "%s", dir);
+		return -1;
+	}
+	if (run_is_run(dir) || !S_ISDIR(st.st_mode)) {
+		*runs = cb_xcalloc(1, sizeof(**runs));
+		if (run_load(dir, *runs, e) < 0) {
+			free(*runs);
+			*runs = NULL;
+			return -1;
+		}
+		*n = 1;
+		return 0;
+	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		cb_error_errno(e, "%s", dir);
+		return -1;
+	}
+	char **names = NULL;
+	size_t nn = 0;
+	for (struct dirent *de; (de = readdir(d));) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *sub = cb_path_join(dir, de->d_name);
+		if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode) && run_is_run(sub)) {
+			names = cb_xrealloc(names, (nn + 1) * sizeof(*names));
+			names[nn++] = sub;
+		} else {
+			free(sub);
+		}
+	}
+	closedir(d);
+	if (!nn) {
+		cb_error_set(e, "%s: no run in it (no host.csv or vm.csv, nor subfolders holding them)",
+			     dir);
+		return -1;
+	}
+	qsort(names, nn, sizeof(*names), by_name);
+	*runs = cb_xcalloc(nn, sizeof(**runs));
+	int rc = 0;
+	for (size_t i = 0; i < nn; i++) {
+		if (rc == 0 && run_load(names[i], &(*runs)[*n], e) == 0)
+			(*n)++;
+		else
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	if (rc < 0) {
+		for (size_t i = 0; i < *n; i++)
+			run_free(&(*runs)[i]);
+		free(*runs);
+		*runs = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
 void run_free(struct run *r)

@@ -28,6 +28,12 @@ extern const char *const run_vm_phase_keys[];
  * exists is malformed. */
 int run_load(const char *dir, struct run *r, cb_error *e);
 void run_free(struct run *r);
+/* A run folder, or a folder of run folders (its subfolders holding
+ * host.csv or vm.csv, in name order): *runs is malloc'ed.  Fails when
+ * there is no run in it, or one of them is malformed. */
+int run_load_set(const char *dir, struct run **runs, size_t *n, cb_error *e);
+/* Whether dir holds a run's result files (host.csv or vm.csv). */
+bool run_is_run(const char *dir);
 
 /* Checks a table against the schema of the result file `file` (a basename
  * such as "host.csv"): required columns present, numeric columns numeric,

@@ -146,10 +146,10 @@ double stats_midranks(const double *v, size_t n, double *rank)
 	return tie_term;
 }
 
-/* Exact two-sided p for U without ties: count the ways to reach each U
- * value (the number of a-b pairs won by a) by dynamic programming over
- * f(i, j, u) = f(i-1, j, u-j) + f(i, j-1, u). */
-static double mw_exact(size_t na, size_t nb, double u)
+/* The null distribution of U (the number of a-b pairs won by a) without
+ * ties: how many of the C(na+nb, na) orderings reach each value, by dynamic
+ * programming over f(i, j, u) = f(i-1, j, u-j) + f(i, j-1, u). */
+void stats_mw_null_counts(size_t na, size_t nb, double *counts)
 {
 	size_t umax = na * nb;
 	/* counts[j][u] for the current i, rolling over i. */
@@ -168,18 +168,28 @@ static double mw_exact(size_t na, size_t nb, double u)
 		prev = cur;
 		cur = t;
 	}
+	for (size_t uu = 0; uu <= umax; uu++)
+		counts[uu] = AT(prev, nb, uu);
+#undef AT
+	free(cur);
+	free(prev);
+}
+
+/* Exact two-sided p for U without ties. */
+static double mw_exact(size_t na, size_t nb, double u)
+{
+	size_t umax = na * nb;
+	double *counts = cb_xmalloc((umax + 1) * sizeof(*counts));
+	stats_mw_null_counts(na, nb, counts);
 	double total = 0, tail = 0;
 	double mu = (double)umax / 2;
 	double dist = fabs(u - mu);
 	for (size_t uu = 0; uu <= umax; uu++) {
-		double c = AT(prev, nb, uu);
-		total += c;
+		total += counts[uu];
 		if (fabs((double)uu - mu) >= dist - 1e-9)
-			tail += c;
+			tail += counts[uu];
 	}
-#undef AT
-	free(cur);
-	free(prev);
+	free(counts);
 	double p = tail / total;
 	return p > 1 ? 1 : p;
 }

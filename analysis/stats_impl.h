@@ -14,4 +14,8 @@ double stats_normal_sf(double z);
  * in v's order; returns the tie term sum(t^3 - t) over tie groups. */
 double stats_midranks(const double *v, size_t n, double *rank);
 
+/* How many orderings give each value 0..na*nb of the Mann-Whitney U
+ * statistic under the null without ties (counts[] sized na*nb + 1). */
+void stats_mw_null_counts(size_t na, size_t nb, double *counts);
+
 #endif

@@ -2,7 +2,14 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "cb.h"
+#include "ebayes.h"
+#include "hl.h"
+#include "stats.h"
+#include "ttest.h"
 
 const char *verdict_name(enum verdict_kind k)
 {
@@ -15,61 +22,235 @@ const char *verdict_name(enum verdict_kind k)
 	return names[k];
 }
 
-double verdict_ci_half_rel(const struct stats_summary *s)
+static double median_of(const double *x, size_t n)
 {
-	double w = s->ci_hi - s->ci_lo;
-	if (w == 0)
-		return 0;
-	if (s->median == 0)
-		return INFINITY;
-	return w / 2 / fabs(s->median);
+	struct stats_summary s;
+	stats_summarize(x, n, &s);
+	return s.median;
 }
 
-static double rel_change(double base, double new_)
+/* log of the positive values; returns how many. */
+static size_t logs(const double *x, size_t n, double *out)
 {
-	if (base == new_)
-		return 0;
-	if (base == 0)
-		return new_ > 0 ? INFINITY : -INFINITY;
-	return (new_ - base) / fabs(base);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (x[i] > 0)
+			out[m++] = log(x[i]);
+	return m;
 }
 
-void verdict_compute(const double *base, size_t nb, const double *new_, size_t nn,
-		     const struct verdict_opts *o, struct verdict *out)
+static void count_test(const double *const *base, const size_t *nbase, size_t runs,
+		       const double *new_, size_t nn, const struct verdict_opts *o,
+		       struct verdict *v)
 {
-	memset(out, 0, sizeof(*out));
-	stats_summarize(base, nb, &out->base);
-	stats_summarize(new_, nn, &out->new_);
-	out->p = NAN;
-	out->change = rel_change(out->base.median, out->new_.median);
-	if (out->base.n < VERDICT_MIN_SAMPLES || out->new_.n < VERDICT_MIN_SAMPLES) {
-		out->kind = VERDICT_NOISY;
-		snprintf(out->why, sizeof(out->why), "too few samples (%zu vs %zu, need %d)",
-			 out->base.n, out->new_.n, VERDICT_MIN_SAMPLES);
+	double *med = cb_xmalloc((runs ? runs : 1) * sizeof(*med));
+	double lo = INFINITY, hi = -INFINITY;
+	size_t r = 0;
+	for (size_t i = 0; i < runs; i++) {
+		double m = median_of(base[i], nbase[i]);
+		if (isnan(m))
+			continue;
+		med[r++] = m;
+		lo = fmin(lo, m);
+		hi = fmax(hi, m);
+	}
+	v->base = median_of(med, r);
+	v->new_ = median_of(new_, nn);
+	free(med);
+	v->count = true;
+	v->ratio = v->base == 0 ? (v->new_ == 0 ? 1 : INFINITY) : v->new_ / v->base;
+	v->lo = hi > 0 ? v->new_ / hi : v->new_ > 0 ? INFINITY : 1;
+	v->hi = lo > 0 ? v->new_ / lo : v->new_ > 0 ? INFINITY : 1;
+	v->mde = v->base > 0 ? fmax(o->threshold, 1 / v->base) : INFINITY;
+	double rel = v->ratio - 1;
+	if (!r || isnan(v->new_)) {
+		v->kind = VERDICT_NOISY;
+		snprintf(v->why, sizeof(v->why), "no counts to compare");
+	} else if (v->new_ - hi >= 1 && rel > o->threshold) {
+		v->kind = VERDICT_REGRESSED;
+		snprintf(v->why, sizeof(v->why), "count above every base run's (max %g) by >= 1 and > %.3g%%",
+			 hi, o->threshold * 100);
+	} else if (lo - v->new_ >= 1 && -rel > o->threshold) {
+		v->kind = VERDICT_IMPROVED;
+		snprintf(v->why, sizeof(v->why), "count below every base run's (min %g) by >= 1 and > %.3g%%",
+			 lo, o->threshold * 100);
+	} else {
+		v->kind = VERDICT_UNCHANGED;
+		snprintf(v->why, sizeof(v->why), "exact: within one event or %.3g%% of the base runs' %g..%g",
+			 o->threshold * 100, lo, hi);
+	}
+}
+
+/* The prediction test of the new run's median against the base runs'
+ * medians, from its parts (v->d_log, var_runs, df_runs, nruns_used), all on
+ * the log scale; the interval never narrower than the rounds' own. */
+static void runs_finish(struct verdict *v)
+{
+	double r = (double)v->nruns_used, d = v->d_log;
+	v->se = sqrt(v->var_runs * (1 + 1 / r));
+	v->df = v->df_runs;
+	v->ratio = exp(d);
+	if (!(v->se > 0)) {
+		/* every base run had the same median: no spread to scale by */
+		v->p = d == 0 ? 1 : 0;
+		v->lo = v->hi = d;
+	} else {
+		v->p = stats_t_p2(d / v->se, v->df);
+		double tq = stats_t_quantile(0.975, v->df);
+		v->lo = d - tq * v->se;
+		v->hi = d + tq * v->se;
+	}
+	if (!isnan(v->hl_lo)) {
+		v->lo = fmin(v->lo, v->hl_lo);
+		v->hi = fmax(v->hi, v->hl_hi);
+	}
+	v->w_lo = d - v->lo;
+	v->lo = exp(v->lo);
+	v->hi = exp(v->hi);
+}
+
+/* Several base runs: the parts of the test on the base runs' medians. */
+static void runs_test(double *const *lb, const size_t *nlb, size_t runs, const double *ln,
+		      size_t nln, const struct stats_hl *h, struct verdict *v)
+{
+	double *m = cb_xmalloc(runs * sizeof(*m));
+	size_t r = 0;
+	for (size_t i = 0; i < runs; i++)
+		if (nlb[i])
+			m[r++] = median_of(lb[i], nlb[i]);
+	double mean, var;
+	stats_mean_var(m, r, &mean, &var);
+	free(m);
+	v->by_runs = true;
+	v->nruns_used = r;
+	v->d_log = median_of(ln, nln) - mean;
+	v->var_runs = var;
+	v->df_runs = (double)r - 1;
+	v->spread = sqrt(var);
+	bool hl = h->nx >= 2 && h->ny >= 2;
+	v->hl_lo = hl ? h->lo : NAN;
+	v->hl_hi = hl ? h->hi : NAN;
+	runs_finish(v);
+}
+
+void verdict_moderate(struct verdict *v, const struct ebayes_prior *prior)
+{
+	if (!v->by_runs || !(prior->d0 > 0))
+		return;
+	v->var_runs = stats_ebayes_var(prior, v->var_runs, (double)v->nruns_used - 1);
+	v->df_runs = (double)v->nruns_used - 1 + prior->d0;
+	runs_finish(v);
+	size_t len = strlen(v->why);
+	snprintf(v->why + len, sizeof(v->why) - len, ", variance moderated (prior df %.3g)", prior->d0);
+}
+
+void verdict_test(const double *const *base, const size_t *nbase, size_t runs,
+		  const double *new_, size_t nn, bool count, const struct verdict_opts *o,
+		  struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->p = v->q = v->se = v->df = v->spread = v->w_lo = NAN;
+	v->mde = INFINITY;
+	v->runs = runs;
+	for (size_t i = 0; i < runs; i++)
+		v->nb += nbase[i];
+	v->nn = nn;
+	if (count) {
+		count_test(base, nbase, runs, new_, nn, o, v);
 		return;
 	}
-	out->p = stats_mann_whitney_p(base, nb, new_, nn);
-	double diff = fabs(out->new_.median - out->base.median);
-	if (out->p < o->alpha && fabs(out->change) > o->threshold && diff >= o->min_abs) {
-		out->kind = out->change > 0 ? VERDICT_REGRESSED : VERDICT_IMPROVED;
-		snprintf(out->why, sizeof(out->why), "p=%.2g < %.2g, |change| > %.3g%%", out->p,
-			 o->alpha, o->threshold * 100);
-		return;
+	v->kind = VERDICT_NOISY;
+	/* log scale: a shift there is a ratio */
+	double **lb = cb_xcalloc(runs + 1, sizeof(*lb));
+	size_t *nlb = cb_xcalloc(runs + 1, sizeof(*nlb));
+	double *all = cb_xmalloc((v->nb ? v->nb : 1) * sizeof(*all));
+	double *ln = cb_xmalloc((nn ? nn : 1) * sizeof(*ln));
+	size_t nall = 0, with = 0;
+	for (size_t i = 0; i < runs; i++) {
+		lb[i] = cb_xmalloc((nbase[i] ? nbase[i] : 1) * sizeof(double));
+		nlb[i] = logs(base[i], nbase[i], lb[i]);
+		memcpy(all + nall, lb[i], nlb[i] * sizeof(double));
+		nall += nlb[i];
+		with += nlb[i] > 0;
 	}
-	double wb = verdict_ci_half_rel(&out->base), wn = verdict_ci_half_rel(&out->new_);
-	if (wb > o->threshold || wn > o->threshold) {
-		out->kind = VERDICT_NOISY;
-		snprintf(out->why, sizeof(out->why), "median CI +/-%.3g%% / +/-%.3g%% wider than %.3g%%",
-			 wb * 100, wn * 100, o->threshold * 100);
-		return;
+	size_t nln = logs(new_, nn, ln);
+	double *med = cb_xmalloc((runs ? runs : 1) * sizeof(*med));
+	size_t r = 0;
+	for (size_t i = 0; i < runs; i++)
+		if (nlb[i])
+			med[r++] = exp(median_of(lb[i], nlb[i]));
+	v->base = median_of(med, r);
+	v->new_ = exp(median_of(ln, nln));
+	free(med);
+	struct stats_hl h;
+	stats_hl_shift(all, nall, ln, nln, 0.95, &h);
+	if (with >= 2 && nln >= 1) {
+		snprintf(v->why, sizeof(v->why), "%zu base runs", with);
+		runs_test(lb, nlb, runs, ln, nln, &h, v);
+	} else if (with == 1 && nall >= 2 && nln >= 2) {
+		struct stats_ttest t;
+		stats_welch(all, nall, ln, nln, &t);
+		v->p = t.p;
+		v->se = t.se;
+		v->df = t.df;
+		v->ratio = exp(h.est);
+		v->lo = h.lo;
+		v->hi = h.hi;
+		v->w_lo = h.est - h.lo;
+		double mean, var;
+		stats_mean_var(all, nall, &mean, &var);
+		v->spread = sqrt(var);
+		snprintf(v->why, sizeof(v->why), "one base run: rounds only");
+	} else {
+		v->ratio = v->base > 0 ? v->new_ / v->base : NAN;
+		v->lo = v->hi = NAN;
+		snprintf(v->why, sizeof(v->why), "too few units (%zu base, %zu new) to test: %s",
+			 nall, nln, with <= 1 ? "use a baseline of >= 3 runs, or runs with rounds"
+					       : "the new run has none");
 	}
-	out->kind = VERDICT_UNCHANGED;
-	if (out->p < o->alpha && diff < o->min_abs)
-		snprintf(out->why, sizeof(out->why), "p=%.2g but the medians differ by < %g", out->p,
-			 o->min_abs);
-	else if (out->p < o->alpha)
-		snprintf(out->why, sizeof(out->why), "p=%.2g but |change| <= %.3g%%", out->p,
+	v->testable = !isnan(v->p);
+	if (!v->by_runs && !isnan(v->lo)) {
+		v->lo = exp(v->lo);
+		v->hi = exp(v->hi);
+	}
+	for (size_t i = 0; i < runs; i++)
+		free(lb[i]);
+	free(lb);
+	free(nlb);
+	free(all);
+	free(ln);
+}
+
+void verdict_decide(struct verdict *v, const struct verdict_opts *o)
+{
+	if (v->count || isnan(v->p))
+		return;
+	double up = 1 + o->threshold, down = 1 / up;
+	/* The smallest slowdown the same spread would have flagged in this
+	 * family: its interval's lower bound past 1 + threshold and its p
+	 * below the family's BH cut. */
+	double cut = o->p_cut > 0 ? o->p_cut : o->fdr;
+	double tcrit = v->df > 0 ? stats_t_quantile(1 - cut / 2, v->df) : NAN;
+	double need = fmax(log(up) + (v->w_lo > 0 ? v->w_lo : 0), v->se > 0 ? tcrit * v->se : 0);
+	v->mde = isnan(need) ? INFINITY : exp(need) - 1;
+	char tail[96];
+	size_t len = strlen(v->why);
+	snprintf(tail, sizeof(tail), "; q=%.2g", v->q);
+	if (v->q <= o->fdr && v->lo > up) {
+		v->kind = VERDICT_REGRESSED;
+		snprintf(tail, sizeof(tail), "; q=%.2g <= %.2g, interval above +%.3g%%", v->q, o->fdr,
 			 o->threshold * 100);
-	else
-		snprintf(out->why, sizeof(out->why), "p=%.2g", out->p);
+	} else if (v->q <= o->fdr && v->hi < down) {
+		v->kind = VERDICT_IMPROVED;
+		snprintf(tail, sizeof(tail), "; q=%.2g <= %.2g, interval below -%.3g%%", v->q, o->fdr,
+			 (1 - down) * 100);
+	} else if (v->lo >= down && v->hi <= up) {
+		v->kind = VERDICT_UNCHANGED;
+		snprintf(tail, sizeof(tail), "; interval within +-%.3g%%", o->threshold * 100);
+	} else {
+		v->kind = VERDICT_NOISY;
+		snprintf(tail, sizeof(tail), "; q=%.2g, interval reaches past +-%.3g%%", v->q,
+			 o->threshold * 100);
+	}
+	snprintf(v->why + len, sizeof(v->why) - len, "%s", tail);
 }

@@ -17,7 +17,8 @@ static const struct command {
 	{"host", host_main, "host process-creation sweep"},
 	{"vm", vm_main, "guest COW / VM-exit sweep under our VMM"},
 	{"report", report_main, "summary.md and plots/ from a run's raw results"},
-	{"compare", compare_main, "regression verdict between two runs; exit 1 on regression"},
+	{"compare", compare_main, "regression verdict against a baseline; exit 1 on regression"},
+	{"history", history_main, "runs over time in SQLite, and their change points"},
 };
 
 static void usage(FILE *f)

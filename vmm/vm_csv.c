@@ -104,7 +104,7 @@ static void write_vm_csv(FILE *fp, const struct vm_store *s)
 		}
 		csv_u64(&w, p->hc_exits);
 		csv_u64(&w, p->vmm_exits);
-		csv_u64(&w, p->boot);
+		csv_u64(&w, s->boot_base + p->boot);
 		csv_end_row(&w);
 	}
 }
@@ -133,9 +133,10 @@ static void write_stats_csv(FILE *fp, const struct vm_store *s)
 	}
 }
 
+const char *const vm_boot_status_names[] = {"ok", "error", "skipped", NULL};
+
 static void write_boots_csv(FILE *fp, const struct vm_store *s)
 {
-	static const char *const status_names[] = {"ok", "error", "skipped"};
 	struct csv_writer w;
 	csv_writer_init(&w, fp);
 	static const char *const cols[] = {
@@ -152,13 +153,13 @@ static void write_boots_csv(FILE *fp, const struct vm_store *s)
 	}
 	for (size_t i = s->boots_written; i < s->nboots; i++) {
 		const struct vm_boot_row *b = &s->boots[i];
-		csv_u64(&w, i);
+		csv_u64(&w, s->boot_base + i);
 		csv_str(&w, s->where);
 		csv_str(&w, s->mmu);
 		write_config(&w, &b->cfg);
 		csv_str(&w, s->prims);
 		csv_u64(&w, s->reps);
-		csv_str(&w, status_names[b->status]);
+		csv_str(&w, vm_boot_status_names[b->status]);
 		csv_str(&w, b->reason);
 		if (b->exited)
 			csv_u64(&w, b->guest_status);
@@ -197,32 +198,54 @@ static void write_results_csv(FILE *fp, const struct vm_store *s)
 	if (!s->files_made)
 		csv_header(&w, cols);
 	for (size_t i = 0; i < s->nresults; i++) {
-		csv_u64(&w, s->results[i].boot);
+		csv_u64(&w, s->boot_base + s->results[i].boot);
 		csv_str(&w, s->results[i].name);
 		csv_u64(&w, s->results[i].value);
 		csv_end_row(&w);
 	}
 }
 
+/* In the order vm_store_write appends them: a boot's rows are complete in
+ * vm-stats.csv before its row reaches vm-boots.csv, and in vm-boots.csv
+ * before its phases reach vm.csv. */
+static void (*const writers[VM_CSV_COUNT])(FILE *fp, const struct vm_store *s) = {
+	[VM_CSV_STATS] = write_stats_csv,
+	[VM_CSV_RESULTS] = write_results_csv,
+	[VM_CSV_BOOTS] = write_boots_csv,
+	[VM_CSV_VM] = write_vm_csv,
+};
+const char *const vm_csv_names[VM_CSV_COUNT] = {
+	[VM_CSV_STATS] = "vm-stats.csv",
+	[VM_CSV_RESULTS] = "vm-results.csv",
+	[VM_CSV_BOOTS] = "vm-boots.csv",
+	[VM_CSV_VM] = "vm.csv",
+};
+
+char *vm_store_header(enum vm_csv_file f)
+{
+	struct vm_store empty;
+	vm_store_init(&empty);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	if (!fp)
+		cb_die(CB_EXIT_FAIL, "vm", "out of memory");
+	writers[f](fp, &empty);
+	fclose(fp);
+	vm_store_free(&empty);
+	return text;
+}
+
 int vm_store_write(struct vm_store *s, const char *dir, cb_error *e)
 {
-	static const struct {
-		const char *name;
-		void (*write)(FILE *fp, const struct vm_store *s);
-	} files[] = {
-		{"vm-stats.csv", write_stats_csv},
-		{"vm-results.csv", write_results_csv},
-		{"vm-boots.csv", write_boots_csv},
-		{"vm.csv", write_vm_csv},
-	};
-	for (size_t i = 0; i < CB_ARRAY_SIZE(files); i++) {
-		char *path = cb_path_join(dir, files[i].name);
+	for (int i = 0; i < VM_CSV_COUNT; i++) {
+		char *path = cb_path_join(dir, vm_csv_names[i]);
 		struct afile af;
 		int rc = s->files_made ? afile_open_append(&af, path, e) : afile_open(&af, path, e);
 		free(path);
 		if (rc < 0)
 			return -1;
-		files[i].write(af.fp, s);
+		writers[i](af.fp, s);
 		if (afile_commit(&af, e) < 0)
 			return -1;
 	}

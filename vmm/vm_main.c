@@ -1,4 +1,5 @@
 /* `cowbench vm`: the guest COW / VM-exit sweep. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include "vm_cpuid.h"
 #include "vm_elf.h"
 #include "vm_opts.h"
+#include "vm_plan.h"
+#include "vm_resume.h"
 #include "vm_run.h"
 #include "vm_sizing.h"
 #include "vmm.h"
@@ -48,13 +51,88 @@ static struct boot_plan plan_boot(const struct vm_sweep *w, const struct vm_conf
 	return p;
 }
 
+/* --resume with no option the plan depends on: the options the sweep was
+ * started with (vm-plan.json), then this command's, which may change the
+ * watchdog, the console and the kernel's path, never the plan.  Returns
+ * the recorded options (NULL when there is no plan to take them from). */
+static char **replay_options(struct vm_opts *o, char **given, size_t ngiven, size_t *nrec,
+			     char ***argv_out)
+{
+	const char *out = o->out ? o->out : ".";
+	char **rec;
+	cb_error e;
+	int rc = vm_plan_read(out, NULL, &rec, nrec, &e);
+	if (rc < 0)
+		cb_die_err(CB_EXIT_USAGE, "--resume", &e);
+	if (rc == 0)
+		return NULL;
+	char **argv = cb_xcalloc(*nrec + ngiven + 2, sizeof(*argv));
+	argv[0] = "vm";
+	memcpy(argv + 1, rec, *nrec * sizeof(*argv));
+	memcpy(argv + 1 + *nrec, given, ngiven * sizeof(*argv));
+	const char *given_out = o->out;
+	memset(o, 0, sizeof(*o));
+	vm_opts_parse((int)(*nrec + ngiven + 1), argv, o);
+	o->out = given_out; /* not the one recorded: the folder may have moved */
+	*argv_out = argv;
+	return rec;
+}
+
+/* Whether `out` holds this plan's sweep to continue (*r then says how
+ * far it got); false when it holds no sweep at all (a fresh one starts).
+ * Anything else is bad input, found before a file is touched. */
+static bool resume_scan(const char *out, const struct vm_plan *plan,
+			const struct vm_resume_in *in, struct vm_resume *r)
+{
+	struct vm_plan there;
+	cb_error e;
+	int rc = vm_plan_read(out, &there, NULL, NULL, &e);
+	if (rc < 0)
+		cb_die_err(CB_EXIT_USAGE, "--resume", &e);
+	if (rc == 0) {
+		if (vm_resume_has_rows(out))
+			cb_die(CB_EXIT_USAGE, "--resume", "%s holds vm*.csv rows but no %s (another "
+			       "sweep's, or an older cowbench's): nothing this can resume", out,
+			       VM_PLAN_FILE);
+		return false;
+	}
+	rc = vm_plan_compare(&there, plan, &e);
+	vm_plan_free(&there);
+	if (rc < 0)
+		cb_die(CB_EXIT_USAGE, "--resume", "%s holds a sweep of %s", out, e.msg);
+	if (vm_resume_scan(in, r, &e) < 0)
+		cb_die(CB_EXIT_USAGE, "--resume", "%s/%s", out, e.msg);
+	return true;
+}
+
+/* A fresh sweep: the files, with their headers alone, then the plan.  The
+ * old plan goes first, so a folder is never this plan's while it still
+ * holds another sweep's rows. */
+static void start_fresh(struct vm_store *st, const char *out, const struct vm_plan *plan,
+			char *const *args, size_t nargs)
+{
+	cb_error e;
+	char *path = cb_path_join(out, VM_PLAN_FILE);
+	if (unlink(path) != 0 && errno != ENOENT)
+		cb_die(CB_EXIT_FAIL, "--out", "cannot remove %s: %s", path, strerror(errno));
+	free(path);
+	if (vm_store_write(st, out, &e) < 0 || vm_plan_write(out, plan, args, nargs, &e) < 0)
+		cb_die_err(CB_EXIT_FAIL, "vm", &e);
+}
+
 int vm_main(int argc, char **argv)
 {
 	uint64_t start_ns = cb_now_ns();
 	struct vm_opts o = {0};
 	struct vm_sweep w;
 	cb_error e;
+	/* As given: getopt permutes argv. */
+	size_t nargs = argc > 1 ? (size_t)argc - 1 : 0, nrec = 0;
+	char **args = cb_xcalloc(nargs + 1, sizeof(*args)), **replay = NULL;
+	memcpy(args, argv + 1, nargs * sizeof(*args));
 	vm_opts_parse(argc, argv, &o);
+	char **rec = o.resume && !o.plan_given ? replay_options(&o, args, nargs, &nrec, &replay)
+						: NULL;
 	vm_sweep_parse(&o, &w);
 
 	struct vm_config *cfgs;
@@ -84,6 +162,9 @@ int vm_main(int argc, char **argv)
 	struct elf_image img;
 	if (elf_check(kernel, klen, max_ram ? max_ram : VM_RAM_MAX, &img, &e) < 0)
 		cb_die(CB_EXIT_USAGE, "--kernel", "%s: %s", kpath, e.msg);
+	/* What the parsers let through that vm-plan.json cannot hold: a path. */
+	if (vm_plan_check_args(args, nargs, &e) < 0)
+		cb_die_err(CB_EXIT_USAGE, "vm", &e);
 	const char *out = o.out ? o.out : ".";
 	if (cb_make_out_dir(out, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "--out", &e);
@@ -92,10 +173,6 @@ int vm_main(int argc, char **argv)
 	if (kvm_sys_open(&sys, &e) < 0)
 		cb_die_err(CB_EXIT_USAGE, "vm", &e);
 	vm_cpuid_filter(sys.cpuid, o.pv_cpuid);
-	/* A run folder describes itself, whichever subcommand made it. */
-	if (env_write_meta(out, true, &e) < 0)
-		cb_die_err(CB_EXIT_FAIL, "--out", &e);
-	hugepool_restore_on_signals();
 
 	struct vm_store st;
 	vm_store_init(&st);
@@ -107,19 +184,60 @@ int vm_main(int argc, char **argv)
 	st.reps = w.reps;
 	st.kernel = kpath;
 
-	struct progress pr;
-	progress_init(&pr, "cowbench: vm", (double)ncfg);
-	size_t nok = 0, nfail = 0, nskip = 0, nstatic = 0;
-	bool warned_cap = false;
+	uint64_t *rams = cb_xcalloc(ncfg + 1, sizeof(*rams));
 	for (size_t i = 0; i < ncfg; i++)
+		rams[i] = plans[i].ram;
+	struct vm_plan plan;
+	vm_plan_build(&(struct vm_plan_in){st.where, st.mmu, o.pv_cpuid, kernel, klen, cfgs, ncfg,
+					   cmdlines, rams},
+		      &plan);
+	struct vm_resume rs = {0};
+	bool resumed = o.resume &&
+		       resume_scan(out, &plan, &(struct vm_resume_in){out, st.where, st.mmu, st.prims,
+								   st.reps, cfgs, ncfg},
+				   &rs);
+	/* A run folder describes itself, whichever subcommand made it (a
+	 * resumed one keeps the meta.json taken before its first boot). */
+	if (env_write_meta(out, true, &e) < 0)
+		cb_die_err(CB_EXIT_FAIL, "--out", &e);
+	hugepool_restore_on_signals();
+
+	struct progress pr;
+	size_t nok = 0, nfail = 0, nskip = 0, nstatic = 0, first = 0;
+	if (resumed) {
+		progress_init(&pr, "cowbench: vm: resume", 1);
+		for (size_t k = 0; k < rs.nnotes; k++)
+			progress_note(&pr, "%s", rs.notes[k]);
+		if (vm_resume_cut(&rs, out, &e) < 0)
+			cb_die_err(CB_EXIT_FAIL, "vm", &e);
+		st.files_made = true;
+		st.boot_base = rs.next_boot;
+		st.next_sample = rs.next_sample;
+		st.phases_total = rs.phases;
+		nok = rs.nok;
+		nfail = rs.nfail;
+		nskip = rs.nskip;
+		first = rs.done;
+		vm_resume_free(&rs);
+	} else {
+		if (o.resume)
+			fprintf(stderr, "cowbench: vm: resume: %s holds no sweep: starting one\n", out);
+		start_fresh(&st, out, &plan, args, nargs);
+	}
+	vm_plan_free(&plan);
+
+	progress_init(&pr, "cowbench: vm", (double)(ncfg - first));
+	bool warned_cap = false;
+	for (size_t i = first; i < ncfg; i++)
 		nstatic += cfgs[i].skip[0] != 0;
 	if (nstatic)
 		progress_note(&pr, "skipping %zu configuration(s) whose region is not a multiple of "
 			      "the 2 MiB guest page (listed in vm-boots.csv)", nstatic);
-	for (size_t i = 0; i < ncfg; i++) {
+	for (size_t i = first; i < ncfg; i++) {
 		char label[160];
 		vm_config_label(&cfgs[i], label, sizeof(label));
 		uint32_t b = vm_store_add_boot(&st, &cfgs[i]);
+		uint64_t id = st.boot_base + b;
 		const struct boot_plan *p = &plans[i];
 		if (cfgs[i].skip[0]) {
 			st.boots[b].status = VM_BOOT_SKIPPED;
@@ -130,20 +248,20 @@ int vm_main(int argc, char **argv)
 					      "reuse frames", p->ram >> 20);
 				warned_cap = true;
 			}
-			progress_step(&pr, (double)i, "boot %zu/%zu: %s", i + 1, ncfg, label);
+			progress_step(&pr, (double)(i - first), "boot %zu/%zu: %s", i + 1, ncfg, label);
 			struct vm_run_in in = {&sys, kernel, klen, cmdlines[i], strlen(cmdlines[i]),
 					       p->ram, p->timeout, o.verbose, start_ns, &p->quota};
 			char *dump;
 			vm_run_boot(&in, &st, b, &dump);
 			const struct vm_boot_row *br = &st.boots[b];
 			if (o.verbose && br->status != VM_BOOT_SKIPPED)
-				progress_note(&pr, "boot %u: %" PRIu64 " MiB RAM, prefault %.1f ms, "
-					      "VM create %.2f ms, first hypercall %.2f ms, run %.1f ms", b,
+				progress_note(&pr, "boot %" PRIu64 ": %" PRIu64 " MiB RAM, prefault %.1f ms, "
+					      "VM create %.2f ms, first hypercall %.2f ms, run %.1f ms", id,
 					      br->ram_bytes >> 20, (double)br->prefault_ns / 1e6,
 					      (double)br->create_vm_ns / 1e6, (double)br->boot_ns / 1e6,
 					      (double)br->run_ns / 1e6);
 			if (br->status == VM_BOOT_ERROR) {
-				progress_note(&pr, "%s (boot %u: %s)", br->reason, b, label);
+				progress_note(&pr, "%s (boot %" PRIu64 ": %s)", br->reason, id, label);
 				if (dump)
 					fputs(dump, stderr);
 			}
@@ -162,8 +280,9 @@ int vm_main(int argc, char **argv)
 			cb_die_err(CB_EXIT_FAIL, "vm", &e);
 	}
 	progress_finish(&pr);
-	fprintf(stderr, "cowbench: vm: %zu boot(s) ok, %zu failed, %zu skipped; %" PRIu64 " phase rows in "
-		"%s/vm.csv\n", nok, nfail, nskip, st.phases_total, out);
+	fprintf(stderr, "cowbench: vm: %zu boot(s) ok, %zu failed, %zu skipped%s; %" PRIu64 " phase "
+		"rows in %s/vm.csv\n", nok, nfail, nskip, resumed ? " (with those from before)" : "",
+		st.phases_total, out);
 
 	vm_store_free(&st);
 	kvm_sys_close(&sys);
@@ -171,7 +290,11 @@ int vm_main(int argc, char **argv)
 		free(cmdlines[i]);
 	free(cmdlines);
 	free(plans);
+	free(rams);
 	free(cfgs);
+	free(args);
+	free(replay);
+	vm_plan_free_args(rec, nrec);
 	free(kernel);
 	free(kpath);
 	vm_sweep_free(&w);

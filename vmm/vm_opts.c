@@ -44,6 +44,10 @@ static void usage(FILE *f)
 	      "  --kernel FILE       guest ELF (default: $COWBENCH_GUEST, or\n"
 	      "                      ../guest/cowbench-guest next to the cowbench binary)\n"
 	      "  --out DIR           result directory (default: .)\n"
+	      "  --resume            continue the sweep in --out: skip the boots finished\n"
+	      "                      there, run the rest; with no matrix options, the ones\n"
+	      "                      it was started with (vm-plan.json); with them, they\n"
+	      "                      must describe the same plan\n"
 	      "  --quick             the small matrix\n"
 	      "  --where LABEL       host, nested-tcg, nested-kvm (a label for the rows)\n"
 	      "  --guest-args STR    appended to the guest command line\n"
@@ -89,7 +93,7 @@ static _Noreturn void list_names(const char *what)
 void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 {
 	enum { O_PRIMS = 256, O_SIZES, O_DIRTY, O_REPS, O_RAM, O_TIMEOUT, O_KERNEL, O_OUT,
-	       O_QUICK, O_WHERE, O_GARGS, O_VERBOSE, O_PVCPUID, O_LIST, O_AND, O_DIM };
+	       O_QUICK, O_WHERE, O_GARGS, O_VERBOSE, O_PVCPUID, O_LIST, O_AND, O_RESUME, O_DIM };
 	static const struct option fixed[] = {
 		{"primitives", required_argument, NULL, O_PRIMS},
 		{"sizes", required_argument, NULL, O_SIZES},
@@ -106,6 +110,7 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		{"pv-cpuid", no_argument, NULL, O_PVCPUID},
 		{"list", required_argument, NULL, O_LIST},
 		{"and", no_argument, NULL, O_AND},
+		{"resume", no_argument, NULL, O_RESUME},
 		{"help", no_argument, NULL, 'h'},
 	};
 	/* The fixed options, then one per dimension (vm_dims.h). */
@@ -123,6 +128,11 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 	optind = 0; /* not 1: glibc then also forgets a "-xy" an earlier parse left half-read */
 	opterr = 0; /* one line of our own instead of getopt's message + usage */
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		/* What the plan depends on (vm_plan.h): everything but where the
+		 * files go, the watchdog, the console and which kernel file (the
+		 * plan has the kernel's hash). */
+		o->plan_given |= c != O_OUT && c != O_RESUME && c != O_TIMEOUT && c != O_VERBOSE &&
+				 c != O_KERNEL;
 		if (c >= O_DIM && c < O_DIM + VM_DIM_COUNT) {
 			set[nset - 1].dims[c - O_DIM] = optarg;
 			continue;
@@ -146,6 +156,7 @@ void vm_opts_parse(int argc, char **argv, struct vm_opts *o)
 		case O_GARGS: o->guest_args = optarg; break;
 		case O_VERBOSE: o->verbose = true; break;
 		case O_PVCPUID: o->pv_cpuid = true; break;
+		case O_RESUME: o->resume = true; break;
 		case O_LIST: list_names(optarg);
 		case 'h': usage(stdout); exit(0);
 		case ':':

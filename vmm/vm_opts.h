@@ -15,6 +15,8 @@ struct vm_opts {
 	const char *reps;
 	bool verbose;
 	bool pv_cpuid; /* show the guest KVM's paravirtual CPUID leaves (vm_cpuid.h) */
+	bool resume;	   /* continue the sweep in --out (vm_resume.h) */
+	bool plan_given;   /* an option the plan depends on was given (vm_plan.h) */
 };
 
 /* One slice of the parsed sweep. */

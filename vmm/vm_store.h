@@ -39,6 +39,8 @@ struct vm_phase_row {
 };
 
 enum vm_boot_status { VM_BOOT_OK, VM_BOOT_ERROR, VM_BOOT_SKIPPED };
+/* vm-boots.csv's status column, NULL-terminated. */
+extern const char *const vm_boot_status_names[];
 
 struct vm_boot_row {
 	struct vm_config cfg;
@@ -87,6 +89,10 @@ struct vm_store {
 	size_t map_cap, map_used;
 	uint64_t next_sample;
 
+	/* The id of boots[0] in the files: 0, or past the boots a resumed
+	 * folder already holds (vm_resume.h), as next_sample is for samples. */
+	uint64_t boot_base;
+
 	/* What vm_store_write has done: made the files (with their headers),
 	 * written boots[0, boots_written). */
 	bool files_made;
@@ -111,11 +117,19 @@ void vm_store_add_phase(struct vm_store *s, uint32_t boot, const struct cb_phase
 			size_t stat_first, uint64_t hc_exits, uint64_t vmm_exits);
 void vm_store_add_result(struct vm_store *s, uint32_t boot, const char *name, uint64_t value);
 
+/* The four files, in the order vm_store_write appends to them. */
+enum vm_csv_file { VM_CSV_STATS, VM_CSV_RESULTS, VM_CSV_BOOTS, VM_CSV_VM, VM_CSV_COUNT };
+extern const char *const vm_csv_names[VM_CSV_COUNT];
+/* File f's header row as vm_store_write writes it ("a,b,c\n", malloc'ed). */
+char *vm_store_header(enum vm_csv_file f);
+
 /* Writes what is new since the last call into dir's vm-stats.csv,
  * vm-results.csv, vm-boots.csv and vm.csv (last, so a reader that sees a
  * phase finds its statistics), then drops the phase, stat and result rows
  * it wrote.  The first call makes each file atomically (temp + rename),
- * replacing what was there; later calls append (afile_open_append). */
+ * replacing what was there; later calls append (afile_open_append).  With
+ * nothing added yet, the first call makes the files with their headers
+ * alone. */
 int vm_store_write(struct vm_store *s, const char *dir, cb_error *e);
 /* Drops the phase, stat and result rows (after vm_store_write). */
 void vm_store_forget_rows(struct vm_store *s);

@@ -7,6 +7,16 @@
  *                 [--samples N] [--vm-samples N] [--noise SIGMA]
  *                 [--slow PRIM:METRIC:FACTOR] [--brand TEXT] [--kernel TEXT]
  *                 [--mmu MODE] [--tcg] [--not-converged]
+ *                 [--rounds N] [--run-effect SIGMA] [--slow-state SHARE]
+ *                 [--date UTC] [--commit TEXT]
+ *
+ * Host samples come in --rounds rounds (host.csv `round`; 0: no round
+ * column, as runs before rounds existed), each with the machine-state
+ * probe beside it (`probe_cpu_ns`, `probe_mem_ns`).  --run-effect draws one
+ * speed factor for the whole run (log-normal, from the seed): the drift
+ * between runs that the samples of one run cannot show.  --slow-state puts
+ * that share of the rounds in a second machine state 1.6x slower, which the
+ * probe sees too (the two-speed vCPUs of DESIGN.md).
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -19,6 +29,7 @@
 #include "afile.h"
 #include "cb.h"
 #include "csv.h"
+#include "norm.h"
 #include "stats.h"
 
 static uint64_t rng_state;
@@ -45,13 +56,20 @@ static struct {
 	double noise;
 	const char *slow_prim, *slow_metric;
 	double slow_factor;
-	const char *brand, *kernel, *mmu;
+	const char *brand, *kernel, *mmu, *date, *commit;
 	bool tcg, not_converged;
+	int rounds;
+	double run_effect, slow_state;
 } o = {
 	.host = true, .vm = true, .meta = true, .samples = 30, .vm_samples = 12, .noise = 0.02,
 	.slow_factor = 1, .brand = "Synthetic(R) CPU Model 9 @ 3.00GHz", .kernel = "6.1.0-synth",
-	.mmu = "pvm-shadow",
+	.mmu = "pvm-shadow", .date = "2026-01-01T00:00:00Z", .commit = "synthetic", .rounds = 5,
 };
+
+/* The whole run's speed factor (--run-effect) and each round's machine
+ * state (--slow-state): drawn once, before any sample. */
+static double run_speed = 1;
+static bool slow_round[64];
 
 static double noisy(double v)
 {
@@ -65,6 +83,16 @@ static double slow(const char *prim, const char *metric, double v)
 	return v;
 }
 
+/* A time t taken at the reference speed, as the machine at `speed` (the
+ * probes `speed` times slower) would show it: the machine obeys the
+ * normalization's model (analysis/norm.h), so a normalized figure is the
+ * same in every machine state, as it would be on a machine that fits it. */
+static double at_speed(const char *metric, double t, double speed)
+{
+	double f = norm_value(metric, t, 1400, 1700) / norm_value(metric, t, 1400 * speed, 1700 * speed);
+	return isfinite(f) ? t * f : t * speed;
+}
+
 static void write_meta(void)
 {
 	json_t *m = json_pack(
@@ -74,8 +102,8 @@ static void write_meta(void)
 		" s:{s:s,s:i,s:i}, s:{s:b,s:b,s:s,s:s,s:n,s:n,s:b},"
 		" s:{s:s,s:s,s:s,s:s,s:s,s:s},"
 		" s:{s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:s,s:s}}",
-		"cowbench", "version", "0.1", "commit", "synthetic", "compiler", "gcc",
-		"date_utc", "2026-01-01T00:00:00Z", "hostname", "synth",
+		"cowbench", "version", "0.1", "commit", o.commit, "compiler", "gcc",
+		"date_utc", o.date, "hostname", "synth",
 		"cpu", "vendor", "GenuineSynth", "brand", o.brand, "family", 6, "model", 85,
 		"stepping", 7, "flags", "vmx", 0, "svm", 0, "pdpe1gb", 1, "hypervisor", 1,
 		"hypervisor_signature", "KVMKVMKVM",
@@ -129,9 +157,9 @@ static void table_close(struct table *t)
 /* --- host --- */
 
 static const char *const host_cols[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages",
-					"rep", "create_ns", "child_start_ns", "total_ns", "cow_ns",
-					"cow_faults", "minflt", "pte_bytes", "huge_fraction", "cpu",
-					NULL};
+					"rep", "round", "create_ns", "child_start_ns", "total_ns",
+					"cow_ns", "cow_faults", "minflt", "pte_bytes", "huge_fraction",
+					"cpu", "probe_cpu_ns", "probe_mem_ns", NULL};
 static const char *const sum_cols[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages",
 				       "metric", "n", "min", "median", "mean", "p90", "p99", "max",
 				       "stddev", "ci_lo", "ci_hi", "ci_rel_width", "converged", "stop",
@@ -153,7 +181,7 @@ static const struct mode {
 	bool huge;
 } modes[] = {{"4k", false}, {"thp", true}};
 
-static const double sizes[] = {0, 1 << 20, 64 << 20, 1 << 30};
+static const double sizes[] = {0, 1 << 20, 64 << 20, 256 << 20, 1 << 30};
 static const double dirties[] = {0, 16};
 
 static void summary_row(struct csv_writer *w, const struct prim *p, const char *mode, double mem,
@@ -208,18 +236,27 @@ static void write_host(void)
 					double work = p->base_ns + (modes[m].huge ? pages2m * p->per_2m_page_ns
 										  : pages4k * p->per_4k_page_ns);
 					for (int r = 0; r < n; r++) {
-						create[r] = slow(p->name, "create_ns", noisy(work));
-						child[r] = slow(p->name, "child_start_ns", noisy(work + 15000));
+						int rnd = o.rounds ? r % o.rounds : 0;
+						/* the machine's speed at this sample: the probe reads
+						 * it, and each time follows it as norm.h models */
+						double speed = run_speed * (slow_round[rnd % 64] ? 1.6 : 1);
+						create[r] = slow(p->name, "create_ns", at_speed("create_ns", noisy(work), speed));
+						child[r] = slow(p->name, "child_start_ns",
+								at_speed("child_start_ns", noisy(work + 15000), speed));
 						cow[r] = dirty ? slow(p->name, "cow_ns",
-								      noisy(dirty * p->cow_per_page_ns)) : NAN;
+								      at_speed("cow_ns", noisy(dirty * p->cow_per_page_ns), speed)) : NAN;
 						total[r] = slow(p->name, "total_ns",
-								noisy(work + 90000 + (dirty ? dirty * p->cow_per_page_ns : 0)));
+								at_speed("total_ns", noisy(work + 90000 + (dirty ? dirty * p->cow_per_page_ns : 0)), speed));
 						struct csv_writer *w = &h.w;
 						csv_str(w, p->name);
 						csv_str(w, modes[m].name);
 						csv_double(w, mem);
 						csv_double(w, dirty);
 						csv_u64(w, (uint64_t)r);
+						if (o.rounds)
+							csv_i64(w, rnd + 1);
+						else
+							csv_str(w, "");
 						csv_double(w, round(create[r]));
 						csv_double(w, round(child[r]));
 						csv_double(w, round(total[r]));
@@ -229,6 +266,8 @@ static void write_host(void)
 						csv_double(w, pte);
 						csv_double(w, modes[m].huge && mem ? 1 : 0);
 						csv_i64(w, 1);
+						csv_double(w, round(1400 * speed * exp(0.005 * normal())));
+						csv_double(w, round(1700 * speed * exp(0.005 * normal())));
 						csv_end_row(w);
 					}
 					/* One configuration stopped by the time cap, when asked. */
@@ -482,6 +521,11 @@ int main(int argc, char **argv)
 		{"mmu", required_argument, NULL, 'm'},
 		{"tcg", no_argument, NULL, 'T'},
 		{"not-converged", no_argument, NULL, 'C'},
+		{"rounds", required_argument, NULL, 'R'},
+		{"run-effect", required_argument, NULL, 'E'},
+		{"slow-state", required_argument, NULL, 'W'},
+		{"date", required_argument, NULL, 'D'},
+		{"commit", required_argument, NULL, 'c'},
 		{0},
 	};
 	uint64_t seed = 1;
@@ -510,6 +554,11 @@ int main(int argc, char **argv)
 		case 'm': o.mmu = optarg; break;
 		case 'T': o.tcg = true; break;
 		case 'C': o.not_converged = true; break;
+		case 'R': o.rounds = atoi(optarg); break;
+		case 'E': o.run_effect = atof(optarg); break;
+		case 'W': o.slow_state = atof(optarg); break;
+		case 'D': o.date = optarg; break;
+		case 'c': o.commit = optarg; break;
 		default: return 2;
 		}
 	}
@@ -517,6 +566,9 @@ int main(int argc, char **argv)
 		cb_die(2, "synth", "usage: synth_run DIR [options]");
 	o.dir = argv[optind];
 	rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
+	run_speed = exp(o.run_effect * normal());
+	for (int i = 0; i < 64; i++)
+		slow_round[i] = uniform() < o.slow_state;
 	cb_error e;
 	if (cb_make_out_dir(o.dir, &e) < 0)
 		cb_die_err(2, "synth", &e);

@@ -52,29 +52,62 @@ for p in fork-latency child-start cow-fault vm-exits-per-fault vm-cow-cost vm-ex
 done
 check_plots "$tmp/full"
 md=$tmp/full/summary.md
+tb=$tmp/full/summary-tables.md
+# summary.md opens with its findings, one sentence each with a number and
+# a link to its figure; the per-configuration tables are in
+# summary-tables.md, every link from summary.md pointing at an anchor there
+check '[ "$(grep -m1 "^## " "$md")" = "## Findings" ]'
+check 'grep -q "^- \*\*fork at 4 KiB pages costs 1\.[0-9]* ms per GiB\*\* of parent memory, 95% interval \[.* ms, .* ms\].*(plots/fork-latency.png)" "$md"'
+check 'grep -q "^- \*\*Huge pages\*\*: with thp, fork of 1G takes \*\*[0-9.]* µs\*\*.*x less" "$md"'
+check 'grep -q "^- \*\*The primitives that copy no page tables\*\*.*vfork \*\*2[0-9.]* µs\*\*.*posix_spawn" "$md"'
+check 'grep -q "^- A COW fault costs \*\*1\.[0-9]* µs\*\* \[.*\*\*per page\*\*.*x the copy floor" "$md"'
+check 'grep -q "^- \*\*VM exits per guest COW fault\*\*.*pvm-shadow (host) \*\*3\.0[0-9]*\*\*.*npt (nested-tcg)" "$md"'
+check 'grep -q "^- \*\*This machine was stable\*\*: one speed state over [0-9]* samples" "$md"'
+check '[ -s "$tb" ] && grep -q "(summary-tables.md)" "$md"'
+for a in $(grep -o "summary-tables.md#[a-z0-9-]*" "$md" | cut -d"#" -f2); do
+	check "grep -q '^<a id=\"$a\"></a>' '$tb'"
+done
+check '[ $(grep -c "^| " "$md") -lt 60 ]' # the long tables are not in summary.md
 check 'grep -q "\*\*pvm-shadow\*\*" "$md"'
 check 'grep -q "\*\*nested-tcg\*\*" "$md"'
 check 'grep -q "\*\*timing-invalid\*\*" "$md"'
 check 'grep -q "\*\*not-converged\*\*" "$md"'
 check 'grep -q "\*\*perf-unsupported\*\*.*cycles" "$md"'
 # flags sit in the rows too: a pvm-shadow row of the cost table says so
-check 'grep -q "^| .*| ⚠ .*pvm-shadow" "$md"'
+check 'grep -q "^| .*| ⚠ .*pvm-shadow" "$tb"'
 # every table row on one line (plot labels are stacked, table cells not)
-check '[ -z "$(grep "^| " "$md" | grep -v "|$")" ]'
+check '[ -z "$(grep "^| " "$md" "$tb" | grep -v "|$")" ]'
 check 'grep -q "Synthetic(R) CPU Model 9" "$md"'
 check 'grep -q "Theory checks" "$md"'
 check 'grep -q "boot 6, skipped: no 1 GiB huge pages" "$md"'
 # the synthetic counts follow each MMU mode's theory
-check 'grep -q "\*\*consistent\*\*" "$md"'
-check '! grep -q "\*\*inconsistent\*\*" "$md"'
+check 'grep -q "\*\*consistent\*\*" "$tb"'
+check '! grep -q "\*\*inconsistent\*\*" "$tb"'
+check 'grep -q "^[0-9]* of [0-9]* configurations \*\*consistent\*\* .*, 0 \*\*inconsistent\*\*" "$md"'
 # size 0 is on its own tick, not dropped
 check 'grep -q "\"0\"" "$tmp/full/plots/fork-latency.gp"'
-check 'grep -q "^| fork | 4k | 0 |" "$md"'
+check 'grep -q "^| fork | 4k | 0 |" "$tb"'
 # published figures: drawn where comparable, all listed with the citation
 check 'grep -q "Zhao, Gong, Fonseca" "$tmp/full/plots/fork-latency.dat"'
-check 'grep -q "On-demand-fork (EuroSys 2021)" "$md"'
-check 'grep -q "cow_fault_one is not a create latency" "$md"'
+check 'grep -q "On-demand-fork (EuroSys 2021)" "$tb"'
+check 'grep -q "cow_fault_one is not a create latency" "$tb"'
 check 'grep -q "huge2m.*thp" "$md"'
+
+# --- a machine that changed speed: the probe says so, in the findings
+# and under the stability figure
+"$synth" "$tmp/twostate" --no-vm --slow-state 0.3
+"$bin" report "$tmp/twostate" >/dev/null 2>&1
+check '[ $? -eq 0 ] && [ -s "$tmp/twostate/plots/probe.png" ]'
+check 'grep -q "^- \*\*This machine was not stable\*\*: its CPU ran at two speeds during the run, [0-9]*% of the samples at 1\.[0-9]* µs .* (1\.[56][0-9]*x slower)" "$tmp/twostate/summary.md"'
+check 'grep -q "\*\*Two speed states\*\*" "$tmp/twostate/summary.md"'
+# raw time first, the speed-normalized figure beside it
+check 'grep -q "^- \*\*fork at 4 KiB pages costs .* per GiB\*\*.*; speed-normalized: [0-9.]* ms per GiB" "$tmp/twostate/summary.md"'
+check '! grep -q "speed-normalized:" "$md"' # a stable machine needs no second figure
+# runs without a probe: unknown, said so
+"$synth" "$tmp/noround" --no-vm --rounds 0
+awk -F, 'BEGIN { OFS = "," } { NF -= 2; print }' "$tmp/noround/host.csv" >"$tmp/h" && mv "$tmp/h" "$tmp/noround/host.csv"
+"$bin" report "$tmp/noround" >/dev/null 2>&1
+check '[ $? -eq 0 ] && grep -q "^- \*\*Stability\*\*: unknown (no machine-state probe" "$tmp/noround/summary.md"'
 
 # --- the theory check can fail: an EPT run whose prefaulted dirty phase
 # takes an exit per fault is inconsistent
@@ -83,8 +116,9 @@ awk -F, 'BEGIN{OFS=","} NR>1 && $13=="dirty" && $4=="fork" && $8=="yes" {$30=$30
 	"$tmp/ept/vm.csv" >"$tmp/ept/vm2" && mv "$tmp/ept/vm2" "$tmp/ept/vm.csv"
 "$bin" report "$tmp/ept" >/dev/null 2>&1
 check '[ $? -eq 0 ]'
-check 'grep -q "\*\*inconsistent\*\*" "$tmp/ept/summary.md"'
-check 'grep -q "\*\*consistent\*\*" "$tmp/ept/summary.md"'
+check 'grep -q "\*\*inconsistent\*\*" "$tmp/ept/summary-tables.md"'
+check 'grep -q "\*\*consistent\*\*" "$tmp/ept/summary-tables.md"'
+check 'grep -q "configurations \*\*consistent\*\* .*, [1-9][0-9]* \*\*inconsistent\*\*" "$tmp/ept/summary.md"'
 
 # --- only host rows
 "$synth" "$tmp/host" --no-vm
@@ -146,7 +180,7 @@ bad "No such file" "$bin" report "$tmp/nope"
 mkdir "$tmp/empty"
 bad "no result files" "$bin" report "$tmp/empty"
 cp -r "$tmp/host" "$tmp/badnum"
-sed -i '3s/^\(\([^,]*,\)\{5\}\)[0-9]*/\1abc/' "$tmp/badnum/host.csv"
+sed -i '3s/^\(\([^,]*,\)\{6\}\)[0-9]*/\1abc/' "$tmp/badnum/host.csv"
 bad "host.csv: row 2: column create_ns: .abc. is not a number" "$bin" report "$tmp/badnum"
 cp -r "$tmp/host" "$tmp/badhead"
 sed -i '1s/create_ns/create_time/' "$tmp/badhead/host.csv"

@@ -2,25 +2,28 @@
  * metric, the rest are listed; fingerprints decide comparability. */
 #include <stdlib.h>
 
+#include "bench.h"
 #include "check.h"
 #include "compare.h"
+#include "norm.h"
 
-/* A host.csv with `n` samples per configuration; `slow` scales create_ns
- * of fork at 4096 bytes. */
+/* A host.csv with `n` samples per configuration in 5 rounds; `slow` scales
+ * create_ns of fork at 4096 bytes. */
 static struct csv_table *host_table(int n, double slow, bool extra_config)
 {
 	char *text = malloc(100000);
 	size_t at = (size_t)sprintf(text, "primitive,page_mode,mem_bytes,dirty_pages,rep,create_ns,"
-					  "child_start_ns,total_ns,cow_ns\n");
+					  "child_start_ns,total_ns,cow_ns,round\n");
 	for (int r = 0; r < n; r++) {
 		double jitter = (double)((r * 7) % n);
-		at += (size_t)sprintf(text + at, "fork,4k,4096,0,%d,%g,%g,%g,\n", r,
-				      (1000 + jitter) * slow, 2000 + jitter, 3000 + jitter);
-		at += (size_t)sprintf(text + at, "vfork,4k,4096,0,%d,%g,%g,%g,\n", r, 500 + jitter,
-				      800 + jitter, 900 + jitter);
+		int round = r % 5 + 1;
+		at += (size_t)sprintf(text + at, "fork,4k,4096,0,%d,%g,%g,%g,,%d\n", r,
+				      (1000 + jitter) * slow, 2000 + jitter, 3000 + jitter, round);
+		at += (size_t)sprintf(text + at, "vfork,4k,4096,0,%d,%g,%g,%g,,%d\n", r, 500 + jitter,
+				      800 + jitter, 900 + jitter, round);
 		if (extra_config)
-			at += (size_t)sprintf(text + at, "fork,thp,2097152,0,%d,%g,%g,%g,\n", r,
-					      700 + jitter, 900 + jitter, 1900 + jitter);
+			at += (size_t)sprintf(text + at, "fork,thp,2097152,0,%d,%g,%g,%g,,%d\n", r,
+					      700 + jitter, 900 + jitter, 1900 + jitter, round);
 	}
 	cb_error e;
 	struct csv_table *t = csv_parse(text, at, "host.csv", &e);
@@ -39,8 +42,10 @@ static const struct cmp_row *find(const struct cmp *c, const char *bench, const 
 static void matching(void)
 {
 	struct csv_table *base = host_table(20, 1, true), *new_ = host_table(20, 1.2, false);
-	struct cmp c = {.o = {.threshold = 0.05, .alpha = 0.01}};
-	compare_table(&c, "host", base, new_);
+	struct cmp c = {.o = {.threshold = 0.05, .fdr = 0.05}};
+	const struct csv_table *b1[] = {base}, *n1[] = {new_};
+	compare_table(&c, "host", b1, 1, new_);
+	compare_decide(&c);
 	/* 2 matched configurations x 3 metrics (cow_ns is empty everywhere) */
 	CHECK_EQ_U64(c.n, 6);
 	CHECK_EQ_U64(c.count[VERDICT_REGRESSED], 1);
@@ -50,7 +55,8 @@ static void matching(void)
 	if (r) {
 		CHECK(r->matched && r->v.kind == VERDICT_REGRESSED);
 		CHECK_STR(r->unit, "ns");
-		CHECK(r->v.base.n == 20 && r->v.new_.n == 20);
+		CHECK(r->v.nb == 5 && r->v.nn == 5 && r->nsamples == 20);
+		CHECK(r->v.lo > 1.15);
 	}
 	CHECK(find(&c, "host/fork/4k/mem=4K/dirty=0", "cow_ns") == NULL);
 	/* the thp configuration is only in the base run: listed, not compared */
@@ -61,15 +67,18 @@ static void matching(void)
 
 	/* the other way round: new-only rows carry the new run's numbers */
 	struct cmp d = {.o = c.o};
-	compare_table(&d, "host", new_, base);
+	compare_table(&d, "host", n1, 1, base);
+	compare_decide(&d);
 	CHECK_EQ_U64(d.non, 1);
 	r = find(&d, "host/fork/thp/mem=2M/dirty=0", "create_ns");
-	CHECK(r && !r->matched && r->v.new_.n == 20);
+	CHECK(r && !r->matched && r->nsamples == 20);
 	CHECK_EQ_U64(d.count[VERDICT_IMPROVED], 1);
 
 	/* a missing table on one side: everything is one-sided */
 	struct cmp e = {.o = c.o};
-	compare_table(&e, "host", NULL, new_);
+	const struct csv_table *none[] = {NULL};
+	compare_table(&e, "host", none, 1, new_);
+	compare_decide(&e);
 	CHECK_EQ_U64(e.non, 2);
 	CHECK_EQ_U64(e.count[VERDICT_UNCHANGED] + e.count[VERDICT_REGRESSED], 0);
 	compare_free(&c);
@@ -86,12 +95,12 @@ static struct csv_table *vm_table(double slow)
 	char text[20000];
 	size_t at = (size_t)sprintf(text, "where,mmu,timing_valid,primitive,guest_page,cow_policy,"
 					  "backing,prefault,region_bytes,dirty_pages,rep,sample,phase,"
-					  "ns,exits\n");
+					  "ns,exits,round\n");
 	for (int r = 0; r < 12; r++) {
 		at += (size_t)sprintf(text + at, "host,pvm-shadow,false,fork,4k,,anon4k,yes,2097152,16,"
-						 "%d,%d,dirty,%g,50\n", r, r, (1000 + r) * slow);
+						 "%d,%d,dirty,%g,50,%d\n", r, r, (1000 + r) * slow, r % 4);
 		at += (size_t)sprintf(text + at, "host,ept,true,fork,4k,,anon4k,yes,2097152,16,"
-						 "%d,%d,dirty,%g,2\n", r, 100 + r, (1000 + r) * slow);
+						 "%d,%d,dirty,%g,2,%d\n", r, 100 + r, (1000 + r) * slow, r % 4);
 	}
 	cb_error err;
 	return csv_parse(text, at, "vm.csv", &err);
@@ -102,8 +111,10 @@ static void vm_timing(void)
 	/* ns is compared only where it is hardware time; exits everywhere.
 	 * Both configurations' ns doubled: only the ept one may say so. */
 	struct csv_table *base = vm_table(1), *new_ = vm_table(2);
-	struct cmp c = {.o = {.threshold = 0.05, .alpha = 0.01}};
-	compare_table(&c, "vm", base, new_);
+	struct cmp c = {.o = {.threshold = 0.05, .fdr = 0.05}};
+	const struct csv_table *b1[] = {base};
+	compare_table(&c, "vm", b1, 1, new_);
+	compare_decide(&c);
 	const char *pvm = "vm/host/pvm-shadow/fork/guest=4k/anon4k/prefault=yes/region=2M/dirty=16/dirty";
 	const char *ept = "vm/host/ept/fork/guest=4k/anon4k/prefault=yes/region=2M/dirty=16/dirty";
 	CHECK(find(&c, pvm, "exits") != NULL);
@@ -140,8 +151,26 @@ static void fingerprints(void)
 	json_decref(b);
 }
 
+/* compare's normalized metrics are norm.h's, one for one */
+static void norm_names(void)
+{
+	const struct bench_kind *host = bench_kind_by_name("host");
+	size_t n = 0;
+	for (size_t i = 0; norm_raw_metrics[i]; i++) {
+		const struct bench_metric *m = bench_metric_by_name(host, norm_metric_name(norm_raw_metrics[i]));
+		CHECK(m && m->raw && !strcmp(m->raw, norm_raw_metrics[i]) && m->value);
+		CHECK(bench_metric_by_name(host, norm_raw_metrics[i]) != NULL);
+		n++;
+	}
+	size_t with_raw = 0;
+	for (const struct bench_metric *m = host->metrics; m->name; m++)
+		with_raw += m->raw != NULL;
+	CHECK_EQ_U64(with_raw, n);
+}
+
 int main(void)
 {
+	norm_names();
 	matching();
 	vm_timing();
 	fingerprints();

@@ -1,109 +1,144 @@
-/* The verdict rules, one by one, on samples whose answer is known. */
+/* The verdict rules, one by one, on run-level units whose answer is known. */
 #include "check.h"
+#include "ttest.h"
 #include "verdict.h"
 
+/* n units around center, evenly spread (relative half-width `spread`) and
+ * shuffled deterministically: no ties. */
 static void fill(double *x, int n, double center, double spread)
 {
-	/* evenly spread and shuffled deterministically: no ties */
 	for (int i = 0; i < n; i++)
-		x[i] = center + spread * ((double)((i * 7) % n) / (n - 1) - 0.5);
+		x[i] = center * (1 + spread * ((double)((i * 7) % n) / (n - 1) - 0.5));
+}
+
+/* One base run: its units against the new run's. */
+static void one(const double *b, size_t nb, const double *n, size_t nn, bool count,
+		const struct verdict_opts *o, double q, struct verdict *v)
+{
+	const double *base[] = {b};
+	size_t nbase[] = {nb};
+	verdict_test(base, nbase, 1, n, nn, count, o, v);
+	v->q = q;
+	verdict_decide(v, o);
 }
 
 int main(void)
 {
-	struct verdict_opts o = {.threshold = 0.05, .alpha = 0.01};
+	struct verdict_opts o = {.threshold = 0.05, .fdr = 0.05, .p_cut = 0.05};
 	struct verdict v;
-	double a[40], b[40];
+	double a[12], b[12], c[12];
 
-	/* 20% slower, tight samples: regressed */
-	fill(a, 30, 1000, 20);
-	fill(b, 30, 1200, 20);
-	verdict_compute(a, 30, b, 30, &o, &v);
+	/* one base run, 8 rounds each, 20% slower, 2% spread: regressed */
+	fill(a, 8, 1000, 0.02);
+	fill(b, 8, 1200, 0.02);
+	const double *base1[] = {a};
+	size_t n8[] = {8, 8, 8, 8};
+	verdict_test(base1, n8, 1, b, 8, false, &o, &v);
+	CHECK(v.testable && v.p < 1e-6);
+	CHECK_NEAR(v.ratio, 1.2, 1e-9);
+	CHECK(v.lo > 1.15 && v.hi < 1.25);
+	v.q = v.p;
+	verdict_decide(&v, &o);
 	CHECK(v.kind == VERDICT_REGRESSED);
-	CHECK_NEAR(v.change, 0.2, 1e-9);
-	CHECK(v.p < 1e-6);
 	CHECK_STR(verdict_name(v.kind), "regressed");
+	CHECK(v.mde > 0.05 && v.mde < 0.1);
+	/* significant, but BH's q says no: not a regression, too noisy */
+	v.q = 0.2;
+	verdict_decide(&v, &o);
+	CHECK(v.kind == VERDICT_NOISY);
 
 	/* and the other way round: improved */
-	verdict_compute(b, 30, a, 30, &o, &v);
+	one(b, 8, a, 8, false, &o, 1e-9, &v);
 	CHECK(v.kind == VERDICT_IMPROVED);
-	CHECK(v.change < -0.16);
+	CHECK(v.ratio < 0.84);
 
-	/* significant but smaller than the threshold: unchanged */
-	fill(b, 30, 1030, 20);
-	verdict_compute(a, 30, b, 30, &o, &v);
-	CHECK(v.p < o.alpha);
+	/* the same distribution, tight: the interval lies within +-5%: unchanged */
+	fill(c, 8, 1003, 0.02);
+	one(a, 8, c, 8, false, &o, 0.9, &v);
 	CHECK(v.kind == VERDICT_UNCHANGED);
+	CHECK(v.lo > 1 / 1.05 && v.hi < 1.05);
 
-	/* the same samples: unchanged, p = 1 */
-	verdict_compute(a, 30, a, 30, &o, &v);
-	CHECK(v.kind == VERDICT_UNCHANGED);
-	CHECK_NEAR(v.change, 0, 0);
-	CHECK(v.p > 0.9);
-
-	/* 8 samples on one side: too noisy, even for a huge change */
-	fill(b, 8, 5000, 10);
-	verdict_compute(a, 30, b, 8, &o, &v);
+	/* the same centre, 30% spread: nothing can be told */
+	fill(b, 8, 1000, 0.3);
+	fill(c, 8, 1010, 0.3);
+	one(b, 8, c, 8, false, &o, 0.9, &v);
 	CHECK(v.kind == VERDICT_NOISY);
-	CHECK(strstr(v.why, "too few samples") != NULL);
-	CHECK(isnan(v.p));
-	/* 9 is enough */
-	fill(b, 9, 5000, 10);
-	verdict_compute(a, 30, b, 9, &o, &v);
+	CHECK(v.mde > 0.1);
+
+	/* one unit a side (runs without rounds): too few to test */
+	one(a, 1, b, 1, false, &o, NAN, &v);
+	CHECK(!v.testable && v.kind == VERDICT_NOISY);
+	CHECK(strstr(v.why, "too few units") != NULL);
+	CHECK(isinf(v.mde));
+
+	/* several base runs: the between-run spread decides.  Three base runs
+	 * whose medians are 1000, 1100 and 1210 (sd of the logs = log 1.1), a
+	 * new run at 1331: ratio to their geometric mean 1.1^2, t = 2 / sqrt(4/3),
+	 * 2 degrees of freedom; its rounds are tight, so only the runs' spread
+	 * can say it is noise */
+	double r1[6], r2[6], r3[6], nw[6];
+	fill(r1, 6, 1000, 0.001);
+	fill(r2, 6, 1100, 0.001);
+	fill(r3, 6, 1210, 0.001);
+	fill(nw, 6, 1331, 0.001);
+	const double *base3[] = {r1, r2, r3};
+	size_t n6[] = {6, 6, 6};
+	verdict_test(base3, n6, 3, nw, 6, false, &o, &v);
+	CHECK(v.testable);
+	CHECK_NEAR(v.ratio, 1.21, 1e-6);
+	CHECK_NEAR(v.se, log(1.1) * sqrt(4.0 / 3), 1e-6);
+	CHECK_NEAR(v.df, 2, 0);
+	CHECK_NEAR(v.p, stats_t_p2(2 / sqrt(4.0 / 3), 2), 1e-9);
+	double tq = stats_t_quantile(0.975, 2);
+	CHECK_NEAR(v.lo, exp(2 * log(1.1) - tq * v.se), 1e-6);
+	CHECK_EQ_U64(v.runs, 3);
+	CHECK_EQ_U64(v.nb, 18);
+	v.q = v.p;
+	verdict_decide(&v, &o);
+	CHECK(v.kind == VERDICT_NOISY); /* +21%, yet within what runs here do */
+	/* the minimum detectable effect in closed form: the larger of the
+	 * interval's lower half-width past +5% and the t needed for p < fdr/m */
+	double need = fmax(log(1.05) + tq * v.se, stats_t_quantile(1 - 0.05 / 2, 2) * v.se);
+	CHECK_NEAR(v.mde, exp(need) - 1, 1e-9);
+	/* the same runs, and a new run 3x slower: regressed */
+	fill(nw, 6, 3630, 0.001);
+	verdict_test(base3, n6, 3, nw, 6, false, &o, &v);
+	v.q = v.p;
+	verdict_decide(&v, &o);
 	CHECK(v.kind == VERDICT_REGRESSED);
+	/* a bigger family needs more: with m = 400 and no rejection, fdr/m is the bar */
+	struct verdict_opts big = o;
+	big.p_cut = 0.05 / 400;
+	verdict_decide(&v, &big);
+	CHECK(v.mde > exp(stats_t_quantile(1 - 0.05 / 800, 2) * v.se) - 1 - 1e-9);
 
-	/* wide spread, no significant shift: the CI is wider than 5%, so
-	 * "unchanged" would be a claim the data cannot back */
-	fill(a, 12, 1000, 1000);
-	fill(b, 12, 1010, 1000);
-	verdict_compute(a, 12, b, 12, &o, &v);
-	CHECK(v.kind == VERDICT_NOISY);
-	CHECK(strstr(v.why, "CI") != NULL);
-
-	/* exact counters: identical constants are unchanged, a constant that
-	 * doubles is a regression */
-	for (int i = 0; i < 20; i++) {
-		a[i] = 33;
-		b[i] = 66;
-	}
-	verdict_compute(a, 20, a, 20, &o, &v);
+	/* counts: exact.  Base runs at 55, 55, 56 exits; 56 is unchanged, 58
+	 * is not a regression either (< 5%), 60 is */
+	double e1[] = {55, 55, 55}, e2[] = {55, 56, 55}, e3[] = {56, 56, 57}, en[] = {56, 56, 56};
+	const double *ec[] = {e1, e2, e3};
+	size_t n3[] = {3, 3, 3};
+	verdict_test(ec, n3, 3, en, 3, true, &o, &v);
+	CHECK(v.count && !v.testable && v.kind == VERDICT_UNCHANGED);
+	CHECK_NEAR(v.base, 55, 0);
+	double e60[] = {60, 60, 61};
+	verdict_test(ec, n3, 3, e60, 3, true, &o, &v);
+	CHECK(v.kind == VERDICT_REGRESSED);
+	double e58[] = {57, 57, 57};
+	verdict_test(ec, n3, 3, e58, 3, true, &o, &v);
 	CHECK(v.kind == VERDICT_UNCHANGED);
-	verdict_compute(a, 20, b, 20, &o, &v);
+	/* one whole event is needed: 2 -> 2.5 is not a change, 2 -> 3 is */
+	double s2[] = {2, 2, 2}, s25[] = {2, 3}, s3[] = {3, 3, 3};
+	const double *sc[] = {s2};
+	verdict_test(sc, n3, 1, s25, 2, true, &o, &v);
+	CHECK(v.kind == VERDICT_UNCHANGED);
+	verdict_test(sc, n3, 1, s3, 3, true, &o, &v);
 	CHECK(v.kind == VERDICT_REGRESSED);
-	CHECK_NEAR(v.change, 1, 1e-12);
-
-	/* counts: 2 -> 2.5 exits (an odd exit more often) is significant but
-	 * less than one whole event: unchanged when min_abs = 1, and with
-	 * min_abs = 0 (times) a regression */
-	for (int i = 0; i < 20; i++) {
-		a[i] = i < 2 ? 3 : 2;
-		b[i] = i < 10 ? 3 : 2;
-	}
-	struct verdict_opts oc = o;
-	oc.min_abs = 1;
-	verdict_compute(a, 20, b, 20, &oc, &v);
-	CHECK(v.p < 0.01);
-	CHECK(v.kind != VERDICT_REGRESSED);
-	verdict_compute(a, 20, b, 20, &o, &v);
-	CHECK(v.kind == VERDICT_REGRESSED);
-	/* a whole exit more per sample is a change */
-	for (int i = 0; i < 20; i++)
-		b[i] = a[i] + 1;
-	verdict_compute(a, 20, b, 20, &oc, &v);
-	CHECK(v.kind == VERDICT_REGRESSED);
-
-	/* zero base: any growth is +inf, still a regression when significant */
-	for (int i = 0; i < 20; i++) {
-		a[i] = 0;
-		b[i] = 2;
-	}
-	verdict_compute(a, 20, b, 20, &o, &v);
-	CHECK(isinf(v.change) && v.change > 0);
-	CHECK(v.kind == VERDICT_REGRESSED);
-
-	struct stats_summary s = {.median = 100, .ci_lo = 90, .ci_hi = 110};
-	CHECK_NEAR(verdict_ci_half_rel(&s), 0.1, 1e-12);
-	s = (struct stats_summary){.median = 0, .ci_lo = 0, .ci_hi = 0};
-	CHECK_NEAR(verdict_ci_half_rel(&s), 0, 0);
+	verdict_test(&ec[0], n3, 1, s2, 3, true, &o, &v);
+	CHECK(v.kind == VERDICT_IMPROVED);
+	/* from zero: any event is a regression */
+	double z[] = {0, 0, 0}, z1[] = {1, 1, 1};
+	const double *zc[] = {z};
+	verdict_test(zc, n3, 1, z1, 3, true, &o, &v);
+	CHECK(v.kind == VERDICT_REGRESSED && isinf(v.ratio));
 	return check_done();
 }

@@ -53,6 +53,11 @@ expect_usage "unknown option '--frobnicate'" --frobnicate
 expect_usage "needs a value" --sizes
 expect_usage "unexpected argument 'extra'" extra
 expect_usage "--out: " --out /proc/nope/x
+# vm-plan.json records the options as JSON, which holds UTF-8 text only
+"$bin" vm --out "$tmp/out"$'\xff' --kernel "$good" >/dev/null 2>"$tmp/err"
+check '[ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+	LC_ALL=C grep -q "^cowbench: vm: .* is not UTF-8 text, which vm-plan.json must record" "$tmp/err"'
+check '[ ! -e "$tmp/out"$'"'"'\xff'"'"' ]'
 expect_usage "no guest kernel at /nonexistent" --kernel /nonexistent
 expect_usage "--kernel: .*not a regular file" --kernel /tmp
 # Checked on the descriptor that is read: a FIFO must not hang the open, a

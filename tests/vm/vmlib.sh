@@ -9,6 +9,9 @@
 #   vm_csv FILE COL [K=V...]    prints COL of every row where each column K
 #                               equals V, one per line
 #   vm_count FILE [K=V...]      number of such rows
+#   vm_rows FILE [DROP]         every row of FILE, sorted, as its columns but
+#                               the comma-separated DROP joined by "|" (a row
+#                               with the wrong field count: "torn: ...")
 #                               (both print nothing, so a comparison fails,
 #                               when a named column does not exist)
 #   check 'SHELL TEST'          records a failure (and prints it) when false
@@ -62,4 +65,9 @@ vm_count()
 	local file=$1
 	shift
 	awk -v want="" -v filters="$*" -f "$_vm_csv_awk" "$file"
+}
+
+vm_rows()
+{
+	awk -v want="*" -v drop="${2:-}" -v filters="" -f "$_vm_csv_awk" "$1" | LC_ALL=C sort
 }
