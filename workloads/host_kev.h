@@ -22,12 +22,7 @@
 
 #include "perfev.h"
 
-/* X(ENUM, column, perf name): "system:*" sums every event of a system. */
-#define HOST_KEVENTS(X, ...)                                                     \
-	X(PAGE_FAULTS, k_page_faults, "sw:page-faults", __VA_ARGS__)             \
-	X(PF_USER, k_page_fault_user, "exceptions:page_fault_user", __VA_ARGS__) \
-	X(TLB_FLUSH, k_tlb_flush, "tlb:tlb_flush", __VA_ARGS__)                  \
-	X(HUGE_MEMORY, k_huge_memory, "huge_memory:*", __VA_ARGS__)
+#include "host_kevents.h"
 
 #define HOST_KEV_ENUM_(E, col, perf, unused) HOST_KEV_##E,
 enum host_kev_id { HOST_KEVENTS(HOST_KEV_ENUM_, ) HOST_KEV_COUNT };
