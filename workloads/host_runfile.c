@@ -74,19 +74,10 @@ int host_runfile_write(const struct host_runfile *rf, const char *dir, bool done
 	json_array_append_new(load, real_or_null(rf->load_before));
 	json_array_append_new(load, done ? real_or_null(load_avg()) : json_null());
 	json_object_set_new(j, "load_avg", load);
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(j);
-	if (!text) {
-		cb_error_set(e, "cannot serialise host-run.json");
-		return -1;
-	}
-	size_t len = strlen(text);
-	text = cb_xrealloc(text, len + 2);
-	strcpy(text + len, "\n");
 	char *path = cb_path_join(dir, "host-run.json");
-	int rc = afile_write_all(path, text, len + 1, e);
+	int rc = afile_write_json(path, j, "host-run.json", e);
+	json_decref(j);
 	free(path);
-	free(text);
 	return rc;
 }
 
