@@ -175,3 +175,26 @@ int cb_make_out_dir(const char *dir, cb_error *e)
 	free(probe);
 	return 0;
 }
+
+char *cb_json_text(const json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!text)
+		return NULL;
+	size_t len = strlen(text);
+	text = cb_xrealloc(text, len + 2);
+	strcpy(text + len, "\n");
+	return text;
+}
+
+int afile_write_json(const char *path, const json_t *j, const char *what, cb_error *e)
+{
+	char *text = cb_json_text(j);
+	if (!text) {
+		cb_error_set(e, "cannot write %s: text that is not UTF-8", what);
+		return -1;
+	}
+	int rc = afile_write_all(path, text, strlen(text), e);
+	free(text);
+	return rc;
+}

@@ -175,13 +175,17 @@ struct csv_table *csv_parse(const char *text, size_t len, const char *name, cb_e
 			t->ncols = r.n;
 			continue;
 		}
-		if (r.n > t->ncols) {
-			cb_error_set(e, "%s:%zu: %zu fields, but the header has %zu", name, row_line,
-				     r.n, t->ncols);
+		/* A row of another width is not a row of this table: a short one
+		 * is what a write cut off by a crash leaves (afile.h: readers
+		 * must reject it), a long one is a broken writer. */
+		if (r.n != t->ncols) {
+			cb_error_set(e, "%s:%zu: %zu fields, but the header has %zu%s", name, row_line,
+				     r.n, t->ncols,
+				     r.n < t->ncols && i >= len && len && text[len - 1] != '\n'
+					     ? " (a torn last row: the file was cut off mid-write)"
+					     : "");
 			goto fail_row;
 		}
-		while (r.n < t->ncols)
-			push_field(&r, "", 0);
 		if (t->nrows == rows_cap) {
 			rows_cap = rows_cap ? rows_cap * 2 : 64;
 			t->rows = cb_xrealloc(t->rows, rows_cap * sizeof(*t->rows));

@@ -28,10 +28,11 @@ void csv_header(struct csv_writer *w, const char *const *names);
 struct csv_table {
 	size_t ncols, nrows;
 	char **header;	/* ncols names */
-	char ***rows;	/* nrows arrays of ncols fields ("" when missing) */
+	char ***rows;	/* nrows arrays of ncols fields */
 };
 
-/* Loads a CSV file.  Rows with more fields than the header are an error. */
+/* Loads a CSV file.  A row with more or fewer fields than the header is an
+ * error (a torn last row among them). */
 struct csv_table *csv_read(const char *path, cb_error *e);
 struct csv_table *csv_parse(const char *text, size_t len, const char *name, cb_error *e);
 void csv_free(struct csv_table *t);

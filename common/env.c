@@ -418,13 +418,10 @@ static void usage(FILE *f)
 static char *env_json_text(void)
 {
 	json_t *env = env_collect();
-	char *text = json_dumps(env, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *text = cb_json_text(env);
 	json_decref(env);
 	if (!text)
 		cb_die(CB_EXIT_FAIL, "env", "cannot serialise JSON");
-	size_t len = strlen(text);
-	text = cb_xrealloc(text, len + 2);
-	strcpy(text + len, "\n");
 	return text;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,13 +31,65 @@ static int atexit_done;
 static int lock_fd = -1;
 #define LOCK_WAIT_S 300
 
+static void pool_path(char *buf, size_t len, unsigned long page_kib, const char *file);
+static int write_long(const char *path, long v);
+
+/* The lock file also holds what its holder changed, "page_kib original"
+ * per line, written before each pool is grown and cut to nothing when it
+ * is put back.  A holder killed outright (SIGKILL, the OOM killer) runs
+ * no handler; its flock goes with it, and the next process to take the
+ * lock finds the record and puts the pools back first. */
+static void recover_dead_holder(int fd)
+{
+	/* Only a record this user wrote and no one else can have is acted on:
+	 * the file lives in a shared folder. */
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022))
+		return;
+	char buf[256];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	char *line = buf, *next;
+	for (; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		unsigned long kib;
+		long orig;
+		if (sscanf(line, "%lu %ld", &kib, &orig) != 2 || orig < 0)
+			continue;
+		char path[128];
+		pool_path(path, sizeof(path), kib, "nr_hugepages");
+		char *now = cb_read_text(path);
+		if (now && write_long(path, orig) == 0)
+			fprintf(stderr,
+				"cowbench: hugepool: a cowbench process died holding the %lu KiB pool "
+				"at %ld pages; put it back to %ld\n",
+				kib, strtol(now, NULL, 10), orig);
+		free(now);
+	}
+	if (ftruncate(fd, 0) < 0)
+		return;
+}
+
+/* Rewrites the record of every pool changed so far (never from a signal
+ * handler: only hugepool_reserve calls it). */
+static void record_changes(void);
+
 static int pool_lock(cb_error *e)
 {
 	if (lock_fd >= 0)
 		return 0;
 	const char *path = access("/run/lock", W_OK) == 0 ? "/run/lock/cowbench-hugepool.lock"
 							  : "/tmp/cowbench-hugepool.lock";
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	/* 0644: only its owner may write the record below; anyone may lock it
+	 * (flock needs no write access), so a user with free pages to use can
+	 * still wait for root's sweep to finish. */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EACCES)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		cb_error_errno(e, "cannot open %s", path);
 		return -1;
@@ -53,6 +106,7 @@ static int pool_lock(cb_error *e)
 		nanosleep(&(struct timespec){0, 100000000}, NULL);
 	}
 	lock_fd = fd;
+	recover_dead_holder(fd);
 	return 0;
 }
 
@@ -116,6 +170,8 @@ void hugepool_restore_all(void)
 	int fd = lock_fd;
 	if (fd >= 0) {
 		lock_fd = -1;
+		/* Everything is back: no record for the next holder to act on. */
+		(void)!ftruncate(fd, 0);
 		close(fd); /* releases the flock */
 	}
 }
@@ -148,6 +204,19 @@ void hugepool_restore_on_signals(void)
 static void restore_at_exit(void)
 {
 	hugepool_restore_all();
+}
+
+static void record_changes(void)
+{
+	char buf[256];
+	size_t len = 0;
+	for (size_t i = 0; i < CB_ARRAY_SIZE(changes); i++)
+		if (changes[i].orig >= 0)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%lu %ld\n",
+						changes[i].page_kib, changes[i].orig);
+	if (lock_fd >= 0 && (ftruncate(lock_fd, 0) < 0 || pwrite(lock_fd, buf, len, 0) != (ssize_t)len))
+		fprintf(stderr, "cowbench: hugepool: cannot record the pool sizes in the lock "
+				"file: a kill -9 would leave the pool grown\n");
 }
 
 int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e)
@@ -189,6 +258,7 @@ int hugepool_reserve(unsigned long page_kib, uint64_t pages, cb_error *e)
 		slot->page_kib = page_kib;
 		snprintf(slot->nr_path, sizeof(slot->nr_path), "%s", nr_path);
 		slot->orig = total;
+		record_changes();
 	}
 	if (!atexit_done) {
 		atexit(restore_at_exit);

@@ -97,28 +97,20 @@ int vm_plan_check_args(char *const *args, size_t nargs, cb_error *e)
 int vm_plan_write(const char *dir, const struct vm_plan *p, char *const *args, size_t nargs,
 		  cb_error *e)
 {
-	json_t *j = json_object(), *a = strings(args, nargs), *l = strings(p->lines, p->n);
-	char *text = NULL;
-	if (a && l) {
-		json_object_set_new(j, "args", a);
-		json_object_set_new(j, "plan", l);
-		text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	} else {
+	json_t *a = strings(args, nargs), *l = strings(p->lines, p->n);
+	if (!a || !l) {
 		json_decref(a);
 		json_decref(l);
-	}
-	json_decref(j);
-	if (!text) {
 		cb_error_set(e, "cannot write %s: text that is not UTF-8", VM_PLAN_FILE);
 		return -1;
 	}
-	size_t len = strlen(text);
-	text = cb_xrealloc(text, len + 2);
-	strcpy(text + len, "\n");
+	json_t *j = json_object();
+	json_object_set_new(j, "args", a);
+	json_object_set_new(j, "plan", l);
 	char *path = cb_path_join(dir, VM_PLAN_FILE);
-	int rc = afile_write_all(path, text, len + 1, e);
+	int rc = afile_write_json(path, j, VM_PLAN_FILE, e);
+	json_decref(j);
 	free(path);
-	free(text);
 	return rc;
 }
 

@@ -85,19 +85,10 @@ int host_runfile_write(const struct host_runfile *rf, const char *dir, bool done
 	json_object_set_new(kev, "tracefs", json_string(rf->trace_note ? rf->trace_note : ""));
 	json_object_set_new(kev, "missing", json_string(rf->kev_missing));
 	json_object_set_new(j, "kernel_events", kev);
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(j);
-	if (!text) {
-		cb_error_set(e, "cannot serialise host-run.json");
-		return -1;
-	}
-	size_t len = strlen(text);
-	text = cb_xrealloc(text, len + 2);
-	strcpy(text + len, "\n");
 	char *path = cb_path_join(dir, "host-run.json");
-	int rc = afile_write_all(path, text, len + 1, e);
+	int rc = afile_write_json(path, j, "host-run.json", e);
+	json_decref(j);
 	free(path);
-	free(text);
 	return rc;
 }
 

@@ -42,8 +42,9 @@ int main(void)
 	}
 	free(buf);
 
-	/* short rows are padded, long rows rejected, CRLF accepted */
-	const char *crlf = "a,b,c\r\n1,2\r\n\r\n4,5,6\r\n";
+	/* CRLF and blank lines accepted; short rows, long rows and a torn
+	 * last row (what a crash mid-write leaves) rejected */
+	const char *crlf = "a,b,c\r\n1,,\r\n\r\n4,5,6\r\n";
 	t = csv_parse(crlf, strlen(crlf), "crlf", &e);
 	CHECK(t && t->nrows == 2);
 	if (t) {
@@ -51,6 +52,17 @@ int main(void)
 		CHECK_STR(csv_get(t, 1, 2), "6");
 		csv_free(t);
 	}
+	const char *narrow = "a,b,c\n1,2\n4,5,6\n";
+	CHECK(csv_parse(narrow, strlen(narrow), "narrow", &e) == NULL);
+	CHECK(strstr(e.msg, "narrow:2: 2 fields, but the header has 3") != NULL);
+	CHECK(strstr(e.msg, "torn") == NULL);
+	const char *torn = "a,b,c\n1,2,3\n4,5";
+	CHECK(csv_parse(torn, strlen(torn), "torn", &e) == NULL);
+	CHECK(strstr(e.msg, "torn:3:") && strstr(e.msg, "a torn last row"));
+	const char *no_newline = "a,b\n1,2";
+	t = csv_parse(no_newline, strlen(no_newline), "nl", &e);
+	CHECK(t && t->nrows == 1);
+	csv_free(t);
 	const char *wide = "a,b\n1,2,3\n";
 	CHECK(csv_parse(wide, strlen(wide), "wide", &e) == NULL);
 	CHECK(strstr(e.msg, "wide:2") != NULL);

@@ -45,6 +45,37 @@ static void signal_restores(int sig, long before)
 	close(ready[1]);
 }
 
+/* A process killed outright (no handler runs) leaves the pool grown; the
+ * next one to take the pool lock puts it back from the record the dead
+ * one left in the lock file. */
+static void kill9_recovered(long before)
+{
+	int ready[2];
+	CHECK(pipe(ready) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		cb_error ce;
+		char ok = hugepool_reserve(2048, (uint64_t)hugepool_free(2048) + 4, &ce) == 0;
+		(void)!write(ready[1], &ok, 1);
+		for (;;)
+			pause();
+	}
+	char ok = 0;
+	CHECK(read(ready[0], &ok, 1) == 1 && ok);
+	CHECK(nr() >= before + 4);
+	kill(pid, SIGKILL);
+	int status = 0;
+	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
+	CHECK(nr() >= before + 4); /* nothing ran in the child to undo it */
+	cb_error e;
+	CHECK(hugepool_reserve(2048, 0, &e) == 0); /* takes the lock: recovers */
+	CHECK(nr() == before);
+	hugepool_restore_all();
+	CHECK(nr() == before);
+	close(ready[0]);
+	close(ready[1]);
+}
+
 int main(void)
 {
 	if (nr() < 0)
@@ -91,5 +122,6 @@ int main(void)
 
 	for (size_t i = 0; i < CB_ARRAY_SIZE(hugepool_stop_signals); i++)
 		signal_restores(hugepool_stop_signals[i], before);
+	kill9_recovered(before);
 	return check_done();
 }

@@ -163,6 +163,29 @@ static void append(const char *dir, const char *name, const char *s)
 	free(p);
 }
 
+/* Appends a row of the given leading fields, padded with empty ones to the
+ * header's width (a narrower row is a torn one, which csv_parse refuses);
+ * returns the bytes appended. */
+static size_t append_row(const char *dir, const char *name, const char *fields)
+{
+	size_t len;
+	char *text = slurp(dir, name, &len);
+	size_t want = 1, have = 1;
+	for (size_t i = 0; i < len && text[i] != '\n'; i++)
+		want += text[i] == ',';
+	free(text);
+	for (const char *c = fields; *c; c++)
+		have += *c == ',';
+	char row[1024];
+	size_t n = (size_t)snprintf(row, sizeof(row), "%s", fields);
+	for (; have < want && n + 2 < sizeof(row); have++)
+		row[n++] = ',';
+	row[n++] = '\n';
+	row[n] = '\0';
+	append(dir, name, row);
+	return n;
+}
+
 static size_t rows(const char *dir, const char *name)
 {
 	size_t len, n = 0;
@@ -406,14 +429,12 @@ static void test_refused(void)
 	in.reps = 3;
 	CHECK(vm_resume_scan(&in, &r, &e) < 0 && strstr(e.msg, "has reps '2'"));
 
-	static const char twice[] = "0,nested-tcg,x,4k,copy,anon4k,no,full,1,1,fork,2,ok\n",
-			  bad_id[] = "x,y,1\n";
-	append(d, "vm-boots.csv", twice);
+	size_t added = append_row(d, "vm-boots.csv", "0,nested-tcg,x,4k,copy,anon4k,no,full,1,1,fork,2,ok");
 	CHECK(scan(d, "host", PLAN_BOOTS, &r, &e) < 0 && strstr(e.msg, "boot 0 appears twice"));
-	truncate_by(d, "vm-boots.csv", strlen(twice));
-	append(d, "vm-results.csv", bad_id);
+	truncate_by(d, "vm-boots.csv", added);
+	added = append_row(d, "vm-results.csv", "x,y,1");
 	CHECK(scan(d, "host", PLAN_BOOTS, &r, &e) < 0 && strstr(e.msg, "boot 'x' is not an id"));
-	truncate_by(d, "vm-results.csv", strlen(bad_id));
+	truncate_by(d, "vm-results.csv", added);
 	CHECK(scan(d, "host", PLAN_BOOTS, &r, &e) == 0);
 	vm_resume_free(&r);
 
