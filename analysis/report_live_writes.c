@@ -73,6 +73,23 @@ static void panel_grid(size_t n, int *rows, int *cols)
 	*rows = ((int)n + *cols - 1) / *cols;
 }
 
+/* A figure of one panel per page mode, panel_h pixels high each, its
+ * multiplot begun under the title; the script to go on with, or NULL. */
+static FILE *mode_panels(struct live *l, struct gp_plot *p, const char *name, const char *title,
+			 size_t nmodes, int panel_h, cb_error *e)
+{
+	int rows, cols, panel = 520;
+	panel_grid(nmodes, &rows, &cols);
+	if (report_plot_open(l->r, p, name, title, cols * panel + 40, rows * panel_h + 80, e) < 0)
+		return NULL;
+	FILE *f = gp_script(p);
+	fprintf(f, "set multiplot layout %d,%d title ", rows, cols);
+	char common[160];
+	snprintf(common, sizeof(common), "fork; kernel %s", l->fd->kernel);
+	report_plot_title(f, title, common, l->r->run_flags, true);
+	return f;
+}
+
 /* The curve of (mode, pattern, writer) at the panel's size: its
  * configuration with the most writes timed. */
 static const struct lcfg *curve(const struct live *l, const char *mode, const char *pattern,
@@ -169,17 +186,11 @@ int live_writes(struct live *l, cb_error *e)
 		return 0;
 	}
 	static const char *const pats[] = {"dense", "sparse", "random"};
-	int rows, cols, panel = 520;
-	panel_grid(nmodes, &rows, &cols);
 	struct gp_plot p;
-	if (report_plot_open(r, &p, "live-writes", "First-write latency beside a live child",
-			     cols * panel + 40, rows * 480 + 80, e) < 0)
+	FILE *f = mode_panels(l, &p, "live-writes", "First-write latency beside a live child",
+			      nmodes, 480, e);
+	if (!f)
 		return -1;
-	FILE *f = gp_script(&p);
-	fprintf(f, "set multiplot layout %d,%d title ", rows, cols);
-	char common[160];
-	snprintf(common, sizeof(common), "fork; kernel %s", l->fd->kernel);
-	report_plot_title(f, "First-write latency beside a live child", common, r->run_flags, true);
 	fputs("\nset logscale x\nset format x \"%.0s%cs\"\nset xlabel \"latency of one write (log scale)\"\n"
 	      "set ylabel \"fraction of writes at or below\"\nset yrange [0:1]\nset grid\n"
 	      "set key bottom right font \",9\"\n",
@@ -300,17 +311,11 @@ int live_amplification(struct live *l, cb_error *e)
 		fputs("Nothing to draw: no fork in this run counted its copies.\n", md);
 		return 0;
 	}
-	int rows, cols, panel = 520;
-	panel_grid(nmodes, &rows, &cols);
 	struct gp_plot p;
-	if (report_plot_open(r, &p, "live-amplification", "Copied bytes per byte written",
-			     cols * panel + 40, rows * 460 + 80, e) < 0)
+	FILE *f = mode_panels(l, &p, "live-amplification", "Copied bytes per byte written", nmodes,
+			      460, e);
+	if (!f)
 		return -1;
-	FILE *f = gp_script(&p);
-	fprintf(f, "set multiplot layout %d,%d title ", rows, cols);
-	char common[160];
-	snprintf(common, sizeof(common), "fork; kernel %s", l->fd->kernel);
-	report_plot_title(f, "Copied bytes per byte written", common, r->run_flags, true);
 	double top = 1024;
 	for (size_t i = 0; i < l->n; i++)
 		if (has_copies(&l->c[i]) && l->c[i].amplification * 2 > top)
