@@ -8,6 +8,7 @@
 #include "afile.h"
 #include "host_pattern.h"
 #include "host_prim.h"
+#include "nofork.h"
 #include "norm.h"
 #include "stats.h"
 
@@ -122,7 +123,7 @@ static void file_open(struct host_out_file *f, const char *name, const char *con
 	f->header = header;
 	f->buf = NULL;
 	f->len = 0;
-	f->fp = open_memstream(&f->buf, &f->len);
+	f->fp = nofork_memstream(&f->buf, &f->len);
 	if (!f->fp)
 		cb_die(CB_EXIT_FAIL, "memory", "cannot buffer %s", name);
 	csv_writer_init(&f->w, f->fp);
@@ -133,7 +134,7 @@ static void file_close(struct host_out_file *f)
 {
 	if (f->fp)
 		fclose(f->fp);
-	free(f->buf);
+	nofork_free(f->buf);
 	f->fp = NULL;
 	f->buf = NULL;
 }
@@ -301,10 +302,10 @@ static const struct host_out_cached *summary_of(struct host_out *o, size_t i,
 	struct host_out_cached *c = &o->cache[i];
 	if (c->text && c->n == r->n && c->stop == r->stop)
 		return c;
-	free(c->text);
+	nofork_free(c->text);
 	c->text = NULL;
 	c->len = 0;
-	FILE *fp = open_memstream(&c->text, &c->len);
+	FILE *fp = nofork_memstream(&c->text, &c->len);
 	if (!fp)
 		cb_die(CB_EXIT_FAIL, "memory", "cannot buffer host-summary.csv");
 	struct csv_writer w;
@@ -354,7 +355,7 @@ int host_out_write(struct host_out *o, const struct host_result *results, size_t
 void host_out_free(struct host_out *o)
 {
 	for (size_t i = 0; i < o->ncache; i++)
-		free(o->cache[i].text);
+		nofork_free(o->cache[i].text);
 	free(o->cache);
 	file_close(&o->rows);
 	file_close(&o->summary);

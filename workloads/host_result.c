@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host_prim.h"
+#include "nofork.h"
 
 #define HOST_METRIC_DESC_(ID, col, row_kind, in_summary) \
 	[HOST_M_##ID] = {#col, row_kind, in_summary},
@@ -25,8 +26,8 @@ void host_result_push(struct host_result *r, const struct host_sample *s, int ro
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
 		for (int m = 0; m < HOST_M_COUNT; m++)
-			r->v[m] = cb_xrealloc(r->v[m], r->cap * sizeof(double));
-		r->round = cb_xrealloc(r->round, r->cap * sizeof(*r->round));
+			r->v[m] = nofork_realloc(r->v[m], r->cap * sizeof(double));
+		r->round = nofork_realloc(r->round, r->cap * sizeof(*r->round));
 	}
 	double d = (double)r->cfg->dirty_pages;
 	double row[HOST_M_COUNT] = {
@@ -63,7 +64,7 @@ void host_result_add_writes(struct host_result *r, int round, const struct loghi
 		return;
 	struct host_writes_round *w = r->nwrites ? &r->writes[r->nwrites - 1] : NULL;
 	if (!w || w->round != round) {
-		r->writes = cb_xrealloc(r->writes, (r->nwrites + 1) * sizeof(*r->writes));
+		r->writes = nofork_realloc(r->writes, (r->nwrites + 1) * sizeof(*r->writes));
 		w = &r->writes[r->nwrites++];
 		memset(w, 0, sizeof(*w));
 		w->round = round;
@@ -108,8 +109,8 @@ size_t host_result_watched(const struct host_result *r, const double **series)
 void host_result_free(struct host_result *r)
 {
 	for (int m = 0; m < HOST_M_COUNT; m++)
-		free(r->v[m]);
-	free(r->round);
-	free(r->writes);
+		nofork_free(r->v[m]);
+	nofork_free(r->round);
+	nofork_free(r->writes);
 	memset(r, 0, sizeof(*r));
 }

@@ -1,5 +1,6 @@
 #include "host_sweep.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -152,6 +153,11 @@ static enum run_rc run_block(struct sweep *s, double huge, struct host_result *r
 	const struct host_prim *p = &host_prims[r->cfg->prim];
 	struct host_sample smp;
 	char name[160];
+	/* What the last rewrite of the files left freed on the heap is still
+	 * mapped, and fork would copy its page tables: hand it back, so fork's
+	 * parent is as small in the last round as in the first (what the run
+	 * keeps is in the nofork arena). */
+	malloc_trim(0);
 	host_config_name(r->pt, r->cfg, name, sizeof(name));
 	host_job_config(&s->job, r->pt, r->cfg, host_pattern_seed(s->in->seed, name));
 	if (start_touch(s, r) < 0)
