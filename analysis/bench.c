@@ -93,6 +93,7 @@ static const char *key_label(const char *col)
 	} labels[] = {
 		{"mem_bytes", "mem"},	   {"dirty_pages", "dirty"}, {"guest_page", "guest"},
 		{"cow_policy", "cow"},	   {"prefault", "prefault"}, {"region_bytes", "region"},
+		{"threads", "threads"},	   {"vmas", "vmas"},
 	};
 	for (size_t i = 0; i < CB_ARRAY_SIZE(labels); i++)
 		if (!strcmp(labels[i].col, col))
@@ -106,7 +107,10 @@ char *bench_name(const struct bench_kind *k, const struct grouping *gr, const st
 	size_t at = (size_t)snprintf(buf, sizeof(buf), "%s", k->name);
 	for (size_t i = 0; i < gr->nkeys && at < sizeof(buf); i++) {
 		const char *v = group_value(gr, g, i);
-		if (!*v)
+		/* a host dimension at its default is left out, so a configuration
+		 * keeps the name it had before the dimension existed */
+		const char *def = run_host_dim_default(gr->keys[i]);
+		if (!*v || (def && !strcmp(v, def)))
 			continue;
 		char sz[32];
 		const char *label = key_label(gr->keys[i]);

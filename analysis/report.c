@@ -22,6 +22,11 @@ static int sec_host(struct report *r, struct findings *f, cb_error *e)
 	return report_host(r, &f->host, e);
 }
 
+static int sec_live(struct report *r, struct findings *f, cb_error *e)
+{
+	return report_live(r, &f->live, e);
+}
+
 static int sec_vm(struct report *r, struct findings *f, cb_error *e)
 {
 	return report_vm(r, &f->host, &f->vm, e);
@@ -45,6 +50,7 @@ static const struct section {
 } sections[] = {
 	{"environment", sec_env},
 	{"host", sec_host},
+	{"live child", sec_live},
 	{"vm", sec_vm},
 	{"crosscheck", sec_crosscheck},
 	{"published figures", sec_refs},

@@ -103,8 +103,11 @@ struct vm_findings {
 	struct vm_design_findings *design; /* the fork designs side by side; NULL when none ran */
 };
 
+struct live_findings; /* report_live.h */
+
 struct findings {
 	struct host_findings host;
+	struct live_findings *live; /* what a live child costs; NULL when nothing measured it */
 	struct vm_findings vm;
 };
 
@@ -120,6 +123,11 @@ void report_env(struct report *r);
 int report_host(struct report *r, struct host_findings *out, cb_error *e);
 int report_vm(struct report *r, const struct host_findings *host, struct vm_findings *out,
 	      cb_error *e);
+/* What a live child costs: writes beside it, copies, threads, mappings,
+ * the model of fork (report_live.h). */
+int report_live(struct report *r, struct live_findings **out, cb_error *e);
+/* Its sentences in the findings. */
+void report_live_findings(FILE *f, const struct live_findings *l);
 /* The QEMU cross-check table, when the run has qemu-crosscheck.csv. */
 void report_crosscheck(struct report *r);
 /* The published figures table, saying which points the host section drew. */
@@ -155,10 +163,20 @@ typedef double (*report_row_fn)(const struct csv_table *t, size_t row, void *arg
 /* Summarises fn over a group's rows, NaNs dropped. */
 void report_summarize(const struct grouping *gr, const struct group *g, report_row_fn fn,
 		      void *arg, struct stats_summary *s);
+/* The same, for a timing: where host.csv has rounds, its median and
+ * interval are over rounds (stats_rounds_summarize), as host-summary.csv's
+ * are, so the interval covers what the next run will see. */
+void report_time_summary(const struct grouping *gr, const struct group *g, report_row_fn fn,
+			 void *arg, struct stats_summary *s);
 /* A numeric column by name; NaN when empty or absent. */
 double report_value(const struct csv_table *t, size_t row, const char *col);
 /* The same as a report_row_fn (arg = column name). */
 double report_col(const struct csv_table *t, size_t row, void *col_name);
+/* A group_filter: a host row of the classic sweep, every dimension of
+ * common/host_dims.h at its default (the child writes densely, one
+ * thread, one mapping); the sections that answer the other questions
+ * take the rest. */
+bool report_host_classic(const struct csv_table *t, size_t row, void *arg);
 
 /* Colour and point type of a primitive (or any name), the same in every
  * plot so a reader learns them once. */

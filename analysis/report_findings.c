@@ -186,6 +186,7 @@ void report_findings(FILE *f, const struct report *r, const struct findings *fd)
 		huge_line(f, h);
 		flat_line(f, h);
 		cow_line(f, h);
+		report_live_findings(f, fd->live);
 	} else {
 		fputs("- **Host**: no host rows in this run.\n", f);
 	}
@@ -201,5 +202,6 @@ void report_findings(FILE *f, const struct report *r, const struct findings *fd)
 void report_findings_free(struct findings *fd)
 {
 	free(fd->host.refs);
+	free(fd->live);
 	free(fd->vm.design);
 }

@@ -31,36 +31,6 @@ static double cow_per_page(const struct csv_table *t, size_t row, void *arg)
 	return d > 0 ? ns / d : NAN;
 }
 
-/* A timing's summary; where host.csv has rounds, its median and interval
- * are over rounds (stats_rounds_summarize), as host-summary.csv's are: the
- * interval then covers what the next run will see, not only this run's
- * samples. */
-static void time_summary(const struct grouping *gr, const struct group *g, report_row_fn fn,
-			 void *arg, struct stats_summary *s)
-{
-	report_summarize(gr, g, fn, arg, s);
-	int rc = csv_col(gr->t, "round");
-	if (rc < 0 || !s->n)
-		return;
-	double *x = cb_xmalloc(g->nrows * sizeof(*x));
-	int *round = cb_xmalloc(g->nrows * sizeof(*round));
-	for (size_t i = 0; i < g->nrows; i++) {
-		x[i] = fn(gr->t, g->rows[i], arg);
-		double r = csv_get_double(gr->t, g->rows[i], rc);
-		round[i] = isfinite(r) && fabs(r) < 1e9 ? (int)r : 0;
-	}
-	struct stats_rounds r;
-	stats_rounds_summarize(x, round, g->nrows, &r);
-	if (r.nrounds >= 2) {
-		s->median = r.median;
-		s->ci_lo = r.ci_lo;
-		s->ci_hi = r.ci_hi;
-		s->ci_exact = r.ci_exact;
-	}
-	free(x);
-	free(round);
-}
-
 /* A sample's speed-normalized figure (norm.h), from the raw column arg
  * and the probe beside it. */
 static double norm_of(const struct csv_table *t, size_t row, void *raw)
@@ -123,7 +93,7 @@ static double floor_cow_pp(const struct host_findings *r, const struct hcfg *c, 
 static void host_build(struct host *h)
 {
 	const struct csv_table *t = h->r->run.host;
-	grouping_build(&h->gr, t, run_host_keys, NULL, NULL);
+	grouping_build(&h->gr, t, run_host_keys, report_host_classic, NULL);
 	struct grouping nc = {0};
 	if (h->r->run.host_summary && csv_col(h->r->run.host_summary, "converged") >= 0)
 		grouping_build(&nc, h->r->run.host_summary, run_host_keys, not_converged, NULL);
@@ -137,14 +107,14 @@ static void host_build(struct host *h)
 		c->mode = group_value(&h->gr, g, 1);
 		c->mem = strtod(group_value(&h->gr, g, 2), NULL);
 		c->dirty = strtod(group_value(&h->gr, g, 3), NULL);
-		time_summary(&h->gr, g, report_col, "create_ns", &c->create);
-		time_summary(&h->gr, g, report_col, "child_start_ns", &c->child);
-		time_summary(&h->gr, g, report_col, "total_ns", &c->total);
-		time_summary(&h->gr, g, report_col, "cow_ns", &c->cow);
-		time_summary(&h->gr, g, cow_per_page, NULL, &c->cow_pp);
+		report_time_summary(&h->gr, g, report_col, "create_ns", &c->create);
+		report_time_summary(&h->gr, g, report_col, "child_start_ns", &c->child);
+		report_time_summary(&h->gr, g, report_col, "total_ns", &c->total);
+		report_time_summary(&h->gr, g, report_col, "cow_ns", &c->cow);
+		report_time_summary(&h->gr, g, cow_per_page, NULL, &c->cow_pp);
 		report_summarize(&h->gr, g, report_col, "cow_faults", &c->faults);
-		time_summary(&h->gr, g, norm_of, "create_ns", &c->create_norm);
-		time_summary(&h->gr, g, cow_norm_per_page, NULL, &c->cow_pp_norm);
+		report_time_summary(&h->gr, g, norm_of, "create_ns", &c->create_norm);
+		report_time_summary(&h->gr, g, cow_norm_per_page, NULL, &c->cow_pp_norm);
 		struct stats_summary s;
 		report_summarize(&h->gr, g, report_col, "huge_fraction", &s);
 		c->huge = s.median;

@@ -2,6 +2,7 @@
  * that every section draws with. */
 #include "report.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,32 @@ void report_summarize(const struct grouping *gr, const struct group *g, report_r
 	free(v);
 }
 
+void report_time_summary(const struct grouping *gr, const struct group *g, report_row_fn fn,
+			 void *arg, struct stats_summary *s)
+{
+	report_summarize(gr, g, fn, arg, s);
+	int rc = csv_col(gr->t, "round");
+	if (rc < 0 || !s->n)
+		return;
+	double *x = cb_xmalloc(g->nrows * sizeof(*x));
+	int *round = cb_xmalloc(g->nrows * sizeof(*round));
+	for (size_t i = 0; i < g->nrows; i++) {
+		x[i] = fn(gr->t, g->rows[i], arg);
+		double r = csv_get_double(gr->t, g->rows[i], rc);
+		round[i] = isfinite(r) && fabs(r) < 1e9 ? (int)r : 0;
+	}
+	struct stats_rounds r;
+	stats_rounds_summarize(x, round, g->nrows, &r);
+	if (r.nrounds >= 2) {
+		s->median = r.median;
+		s->ci_lo = r.ci_lo;
+		s->ci_hi = r.ci_hi;
+		s->ci_exact = r.ci_exact;
+	}
+	free(x);
+	free(round);
+}
+
 double report_value(const struct csv_table *t, size_t row, const char *col)
 {
 	return csv_get_double(t, row, csv_col(t, col));
@@ -134,6 +161,22 @@ double report_value(const struct csv_table *t, size_t row, const char *col)
 double report_col(const struct csv_table *t, size_t row, void *col_name)
 {
 	return report_value(t, row, col_name);
+}
+
+bool report_host_classic(const struct csv_table *t, size_t row, void *arg)
+{
+	(void)arg;
+	for (size_t k = 0; run_host_keys[k]; k++) {
+		const char *def = run_host_dim_default(run_host_keys[k]);
+		int c = csv_col(t, run_host_keys[k]);
+		if (def && c >= 0) {
+			char a[64], b[64];
+			if (strcmp(group_norm_field(csv_get(t, row, c), a, sizeof(a)),
+				   group_norm_field(def, b, sizeof(b))))
+				return false;
+		}
+	}
+	return true;
 }
 
 static const struct {

@@ -12,6 +12,8 @@
 #include "cb_counters.h"
 #include "cb_kvm_stats.h"
 #include "cb_vm_dims.h"
+#include "host_dims.h"
+#include "host_kevents.h"
 
 /* A column's role: KEY (a configuration name, never empty), STR, NUM
  * (empty = not measured), BOOL (true/false).  OPT columns may be absent
@@ -30,29 +32,46 @@ struct col_spec {
 #define BOOL(n) {n, COL_BOOL, false}
 #define OPT_NUM(n) {n, COL_NUM, true}
 #define OPT_BOOL(n) {n, COL_BOOL, true}
+#define OPT_STR(n) {n, COL_STR, true}
+#define OPT_KEY(n) {n, COL_KEY, true}
 #define END {NULL, COL_STR, false}
 
+/* The host sweep's dimensions (common/host_dims.h): run_load gives files
+ * written before them their defaults (add_old_host_dims); a table checked
+ * on its own may lack them. */
+#define HOST_DIM_KEY(E, column, option, def) OPT_KEY(#column),
+#define HOST_CONFIG_COLS KEY("primitive"), KEY("page_mode"), NUM("mem_bytes"), \
+	NUM("dirty_pages"), HOST_DIMS(HOST_DIM_KEY)
+#define HOST_KEV_COL(E, column, perf, unused) OPT_NUM(#column),
+
 static const struct col_spec host_cols[] = {
-	KEY("primitive"), KEY("page_mode"), NUM("mem_bytes"),
-	NUM("dirty_pages"), NUM("rep"), OPT_NUM("round"), NUM("create_ns"),
+	HOST_CONFIG_COLS NUM("rep"), OPT_NUM("round"), NUM("create_ns"),
 	NUM("child_start_ns"), NUM("total_ns"), NUM("cow_ns"),
 	OPT_NUM("cow_faults"), OPT_NUM("minflt"), OPT_NUM("pte_bytes"),
 	OPT_NUM("huge_fraction"), OPT_NUM("cpu"),
 	/* randomized interleaved rounds and the machine-state probe: runs
 	 * made before them have neither */
-	OPT_NUM("round"), OPT_NUM("probe_cpu_ns"), OPT_NUM("probe_mem_ns"), END,
+	OPT_NUM("round"), OPT_NUM("probe_cpu_ns"), OPT_NUM("probe_mem_ns"),
+	/* what a live child costs (issue 10) */
+	OPT_NUM("verified_pages"), OPT_NUM("copied_bytes"), OPT_NUM("pool_copied_bytes"),
+	OPT_NUM("tlb_shootdowns"), OPT_NUM("thp_split_pmd"), HOST_KEVENTS(HOST_KEV_COL, ) END,
 };
 
 static const struct col_spec host_summary_cols[] = {
-	KEY("primitive"), KEY("page_mode"), NUM("mem_bytes"),
-	NUM("dirty_pages"), KEY("metric"), NUM("n"), NUM("median"),
+	HOST_CONFIG_COLS KEY("metric"), NUM("n"), NUM("median"),
 	NUM("ci_lo"), NUM("ci_hi"), BOOL("converged"),
 	OPT_NUM("min"), OPT_NUM("mean"), OPT_NUM("p90"),
 	OPT_NUM("p99"), OPT_NUM("max"), OPT_NUM("stddev"),
 	OPT_NUM("ci_rel_width"), OPT_NUM("huge_fraction"),
 	OPT_NUM("pte_bytes"), OPT_NUM("floor_ns"),
 	OPT_NUM("ratio_to_floor"), OPT_NUM("rounds"), OPT_NUM("seed"),
-	OPT_BOOL("rounds_agree"), OPT_NUM("agree_p"), OPT_NUM("rounds_spread"), END,
+	OPT_BOOL("rounds_agree"), OPT_NUM("agree_p"), OPT_NUM("rounds_spread"),
+	OPT_NUM("p999"), OPT_NUM("copied_bytes"), OPT_NUM("amplification"), OPT_STR("copied_by"),
+	OPT_STR("kernel"), OPT_NUM("pattern_seed"), END,
+};
+
+static const struct col_spec host_writes_cols[] = {
+	HOST_CONFIG_COLS NUM("round"), NUM("bucket_lo_ns"), NUM("bucket_hi_ns"), NUM("count"), END,
 };
 
 static const struct col_spec host_floor_cols[] = {
@@ -101,7 +120,16 @@ static const struct col_spec xcheck_cols[] = {
  * the sweep's named dimensions from common/cb_vm_dims.h. */
 #define DIM_KEY(E, column, schema, old_value) #column,
 #define VM_CONFIG_KEYS "where", "mmu", "primitive", CB_VM_DIMS(DIM_KEY) "region_bytes", "dirty_pages"
-const char *const run_host_keys[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages", NULL};
+const char *const run_host_keys[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages",
+				     HOST_DIMS(HOST_DIM_COLUMN) NULL};
+
+const char *run_host_dim_default(const char *column)
+{
+#define HOST_DIM_DEF(E, col, option, def) if (!strcmp(column, #col)) return def;
+	HOST_DIMS(HOST_DIM_DEF)
+#undef HOST_DIM_DEF
+	return NULL;
+}
 const char *const run_vm_keys[] = {VM_CONFIG_KEYS, NULL};
 const char *const run_vm_phase_keys[] = {VM_CONFIG_KEYS, "phase", NULL};
 
@@ -109,15 +137,16 @@ static const struct file_spec {
 	const char *file;
 	const struct col_spec *cols;
 	size_t off;  /* where struct run keeps it */
-	bool config; /* carries the sweep's dimensions */
+	enum { DIMS_NONE, DIMS_VM, DIMS_HOST } dims; /* whose sweep dimensions it carries */
 } files[] = {
-	{"host.csv", host_cols, offsetof(struct run, host), false},
-	{"host-summary.csv", host_summary_cols, offsetof(struct run, host_summary), false},
-	{"host-floor.csv", host_floor_cols, offsetof(struct run, host_floor), false},
-	{"vm.csv", vm_cols, offsetof(struct run, vm), true},
-	{"vm-stats.csv", vm_stats_cols, offsetof(struct run, vm_stats), false},
-	{"vm-boots.csv", vm_boots_cols, offsetof(struct run, vm_boots), true},
-	{"qemu-crosscheck.csv", xcheck_cols, offsetof(struct run, xcheck), false},
+	{"host.csv", host_cols, offsetof(struct run, host), DIMS_HOST},
+	{"host-summary.csv", host_summary_cols, offsetof(struct run, host_summary), DIMS_HOST},
+	{"host-floor.csv", host_floor_cols, offsetof(struct run, host_floor), DIMS_NONE},
+	{"host-writes.csv", host_writes_cols, offsetof(struct run, host_writes), DIMS_HOST},
+	{"vm.csv", vm_cols, offsetof(struct run, vm), DIMS_VM},
+	{"vm-stats.csv", vm_stats_cols, offsetof(struct run, vm_stats), DIMS_NONE},
+	{"vm-boots.csv", vm_boots_cols, offsetof(struct run, vm_boots), DIMS_VM},
+	{"qemu-crosscheck.csv", xcheck_cols, offsetof(struct run, xcheck), DIMS_NONE},
 };
 
 const char *run_file_name(size_t i)
@@ -238,6 +267,14 @@ static void add_old_dims(struct csv_table *t)
 #undef OLD_DIM
 }
 
+/* The host's, which all have a default (common/host_dims.h). */
+static void add_old_host_dims(struct csv_table *t)
+{
+#define OLD_HOST_DIM(E, column, option, def) add_column(t, #column, def);
+	HOST_DIMS(OLD_HOST_DIM)
+#undef OLD_HOST_DIM
+}
+
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -275,8 +312,10 @@ int run_load(const char *dir, struct run *r, cb_error *e)
 		struct csv_table *t = NULL;
 		if (exists(path)) {
 			t = csv_read(path, e);
-			if (t && files[i].config)
+			if (t && files[i].dims == DIMS_VM)
 				add_old_dims(t);
+			if (t && files[i].dims == DIMS_HOST)
+				add_old_host_dims(t);
 			if (!t || run_check_table(t, files[i].file, e) < 0) {
 				if (t) /* the schema error names the file already */
 					csv_free(t);

@@ -14,12 +14,17 @@ struct run {
 	char *dir;
 	json_t *meta; /* NULL when meta.json is absent */
 	/* NULL when absent */
-	struct csv_table *host, *host_summary, *host_floor, *vm, *vm_stats, *vm_boots, *xcheck;
+	struct csv_table *host, *host_summary, *host_floor, *host_writes, *vm, *vm_stats, *vm_boots,
+		*xcheck;
 };
 
 /* The key columns that name a configuration (results/README.md#compare):
  * host.csv's, and vm.csv's with and without the phase. */
 extern const char *const run_host_keys[];
+/* The default of a host dimension's column ("writer" -> "child"), NULL
+ * for any other column: the value of every configuration that does not
+ * ask for the dimension (common/host_dims.h). */
+const char *run_host_dim_default(const char *column);
 extern const char *const run_vm_keys[];
 extern const char *const run_vm_phase_keys[];
 

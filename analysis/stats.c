@@ -75,7 +75,7 @@ void stats_summarize(const double *x, size_t n, struct stats_summary *out)
 	out->n = m;
 	if (m == 0) {
 		out->min = out->median = out->mean = out->p90 = out->p99 = out->max = NAN;
-		out->stddev = out->ci_lo = out->ci_hi = NAN;
+		out->stddev = out->ci_lo = out->ci_hi = out->p999 = NAN;
 		free(s);
 		return;
 	}
@@ -85,6 +85,7 @@ void stats_summarize(const double *x, size_t n, struct stats_summary *out)
 	out->median = stats_quantile_sorted(s, m, 0.5);
 	out->p90 = stats_quantile_sorted(s, m, 0.90);
 	out->p99 = stats_quantile_sorted(s, m, 0.99);
+	out->p999 = stats_quantile_sorted(s, m, 0.999);
 	/* Welford: stable for large latencies with small spread. */
 	double mean = 0, m2 = 0;
 	for (size_t i = 0; i < m; i++) {

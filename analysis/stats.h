@@ -11,6 +11,7 @@
 struct stats_summary {
 	size_t n;
 	double min, median, mean, p90, p99, max, stddev;
+	double p999;	     /* the 99.9th percentile: a tail only many samples show */
 	double ci_lo, ci_hi; /* 95% CI of the median; [min,max] when n < 6 */
 	int ci_exact;	     /* 1 when the interval reaches 95% coverage */
 };

@@ -42,7 +42,10 @@ int parse_double(const char *s, double *out, cb_error *e)
 	errno = 0;
 	char *end;
 	double v = strtod(s, &end);
-	if (errno == ERANGE || *end || !isfinite(v) || isspace((unsigned char)*s)) {
+	/* ERANGE on underflow still gives the nearest double (a subnormal or
+	 * 0), and a p-value of 2.5e-323 is one we write ourselves; only
+	 * overflow (HUGE_VAL, caught by isfinite) is not a number. */
+	if (*end || !isfinite(v) || isspace((unsigned char)*s)) {
 		cb_error_set(e, "'%s' is not a number", s);
 		return -1;
 	}

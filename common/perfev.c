@@ -65,7 +65,11 @@ const char *perfev_tracefs(bool *mounted_now, cb_error *e)
 
 void perfev_tracefs_release(void)
 {
-	if (we_mounted && umount(TRACEFS_AT) == 0) {
+	/* Another process (a concurrent sweep or test) may have a file open in
+	 * it: detach it then, so it goes when that file is closed, rather than
+	 * leave the machine with a mount it did not have. */
+	if (we_mounted && (umount(TRACEFS_AT) == 0 ||
+			   (errno == EBUSY && umount2(TRACEFS_AT, MNT_DETACH) == 0))) {
 		we_mounted = false;
 		tracefs_root[0] = '\0';
 	}

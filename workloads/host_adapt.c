@@ -27,6 +27,21 @@ bool host_adapt_block_more(const struct host_adapt *a, size_t block_n,
 	return block_elapsed_ns < a->block_ns && elapsed_ns < a->max_time_ns;
 }
 
+bool host_adapt_block_more_writes(const struct host_adapt *a, uint64_t min_writes,
+				  uint64_t block_writes, size_t n, uint64_t elapsed_ns)
+{
+	unsigned r = a->rounds ? a->rounds : 1;
+	uint64_t want = (min_writes + r - 1) / r;
+	return block_writes > 0 && block_writes < want && n < a->max_reps &&
+	       elapsed_ns < a->max_time_ns;
+}
+
+enum host_stop host_adapt_decide_writes(enum host_stop stop, uint64_t min_writes,
+					uint64_t writes)
+{
+	return stop == HOST_STOP_CI && writes < min_writes ? HOST_STOP_NONE : stop;
+}
+
 bool host_adapt_converged(const struct host_adapt *a, const double *x, const int *round,
 			  size_t n)
 {

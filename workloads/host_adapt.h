@@ -46,6 +46,19 @@ size_t host_adapt_block_min(const struct host_adapt *a);
 bool host_adapt_block_more(const struct host_adapt *a, size_t block_n,
 			   uint64_t block_elapsed_ns, size_t n, uint64_t elapsed_ns);
 
+/* First writes: a configuration may ask for at least min_writes of them
+ * (host_config.min_writes: a p99.9 needs thousands), spread over the
+ * rounds like min_reps.  Whether a block that has recorded block_writes
+ * takes another sample for them (within the caps: elapsed_ns is the
+ * configuration's sampling time so far, n its samples). */
+bool host_adapt_block_more_writes(const struct host_adapt *a, uint64_t min_writes,
+				  uint64_t block_writes, size_t n, uint64_t elapsed_ns);
+
+/* A configuration whose intervals converged (HOST_STOP_CI) still samples
+ * until it has min_writes first writes; returns the stop that stands. */
+enum host_stop host_adapt_decide_writes(enum host_stop stop, uint64_t min_writes,
+					uint64_t writes);
+
 /* true when the interval over rounds of x[0..n) (round[i] the round of
  * x[i]) is exact, within target_ci, and its rounds agree. */
 bool host_adapt_converged(const struct host_adapt *a, const double *x, const int *round,

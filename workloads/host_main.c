@@ -7,6 +7,7 @@
 #include "afile.h"
 #include "env.h"
 #include "host_floor.h"
+#include "host_kev.h"
 #include "host_matrix.h"
 #include "host_opts.h"
 #include "host_page.h"
@@ -56,12 +57,16 @@ static uint64_t check_memory(const struct host_matrix *m)
 	return room > held ? room - held : 0;
 }
 
-static bool needs_helper(const struct host_opts *o)
+/* The CPUs the reading threads of --threads may use: the ones allowed,
+ * less the measuring thread's when it is pinned to one. */
+static size_t touch_cpus(const int *allowed, size_t n, int pinned, int **out)
 {
-	for (size_t i = 0; i < o->nprims; i++)
-		if (host_prims[o->prims[i]].execs)
-			return true;
-	return false;
+	*out = cb_xcalloc(n ? n : 1, sizeof(**out));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (allowed[i] != pinned)
+			(*out)[k++] = allowed[i];
+	return k;
 }
 
 /* --resume: the options come from the run folder; returns the argv to
@@ -110,16 +115,21 @@ int host_main(int argc, char **argv)
 			cb_die(CB_EXIT_USAGE, "--resume", "the recorded options no longer parse: %s: %s",
 			       what, e.msg);
 	}
+	/* Each extra thread needs a CPU besides the measuring thread's: with
+	 * one CPU pinned for measuring, one fewer than allowed (unpinned or
+	 * pinned to several, the measuring thread shares them). */
+	int *allowed;
+	size_t nallowed = host_sys_cpus_allowed(o.cpus, o.ncpus, &allowed);
+	if (host_opts_check(&o, nallowed, what, sizeof(what), &e) < 0)
+		cb_die_err(CB_EXIT_USAGE, what, &e);
 	struct host_matrix m;
-	host_matrix_build(&(struct host_matrix_in){o.prims, o.nprims, o.sizes, o.nsizes, o.pages,
-						    o.npages, o.dirty, o.ndirty},
-			  &m);
+	host_matrix_build_slices(o.slices, o.nslices, nallowed ? nallowed : 1, &m);
 	if (m.nconfigs == 0)
 		cb_die(CB_EXIT_USAGE, "--sizes", "nothing to measure: %s",
 		       m.npoints ? m.points[0].skip : "no size given");
 	uint64_t region_room = check_memory(&m);
 	char *helper = NULL;
-	if (needs_helper(&o) && !(helper = host_sys_find_helper(&e)))
+	if (host_opts_execs(&o) && !(helper = host_sys_find_helper(&e)))
 		cb_die_err(CB_EXIT_USAGE, "exec helper", &e);
 	/* Every sample needs the probe beside it: a clock that cannot time
 	 * it is a machine this cannot run on, found before anything is made. */
@@ -129,6 +139,8 @@ int host_main(int argc, char **argv)
 	int cpu = host_sys_pin(o.cpus, o.ncpus, o.unpinned, &e);
 	if (cpu == -3)
 		cb_die_err(CB_EXIT_USAGE, "--cpus", &e);
+	int *tcpus;
+	size_t ntcpus = touch_cpus(allowed, nallowed, cpu, &tcpus);
 	struct host_result *results = cb_xcalloc(m.nconfigs, sizeof(*results));
 	for (size_t i = 0; i < m.npoints; i++)
 		for (size_t c = m.points[i].first; c < m.points[i].first + m.points[i].count; c++)
@@ -167,8 +179,12 @@ int host_main(int argc, char **argv)
 			host_out_add_block(&out, &results[c], 0);
 	if (host_out_write(&out, results, m.nconfigs, &e) < 0)
 		cb_die_err(CB_EXIT_FAIL, "--out", &e);
-	int status = host_sweep_run(
-		&(struct host_sweep_in){&o, &m, seed, helper, cpu, results, &out, region_room});
+	char trace_note[256];
+	host_kev_setup(trace_note, sizeof(trace_note));
+	rf.trace_note = trace_note;
+	int status = host_sweep_run(&(struct host_sweep_in){&o, &m, seed, helper, cpu, tcpus, ntcpus,
+							    results, &out, region_room, &rf});
+	host_kev_teardown();
 	if (host_runfile_write(&rf, o.out, true, status, &e) < 0 && status == 0) {
 		cb_warn("--out", "%s", e.msg);
 		status = CB_EXIT_FAIL;
@@ -184,5 +200,7 @@ int host_main(int argc, char **argv)
 		free(run_argv);
 	host_runfile_free(&old);
 	free(helper);
+	free(allowed);
+	free(tcpus);
 	return status;
 }

@@ -3,27 +3,40 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "afile.h"
+#include "host_pattern.h"
 #include "host_prim.h"
+#include "nofork.h"
 #include "norm.h"
 #include "stats.h"
 
+/* Every file starts with the configuration: these, then the dimensions
+ * of common/host_dims.h. */
+#define CONFIG_COLS "primitive", "page_mode", "mem_bytes", "dirty_pages", HOST_DIMS(HOST_DIM_COLUMN)
+#define NCONFIG (4 + HOST_DIM_COUNT)
+
 /* host.csv: the configuration, rep, round, then every HOST_METRICS column. */
-static const char *rows_header[4 + 2 + HOST_M_COUNT + 1] = {
-	"primitive", "page_mode", "mem_bytes", "dirty_pages", "rep", "round",
-};
+static const char *rows_header[NCONFIG + 2 + HOST_M_COUNT + 1] = {CONFIG_COLS "rep", "round"};
 
 static const char *const summary_header[] = {
-	"primitive", "page_mode", "mem_bytes", "dirty_pages", "metric", "n", "min", "median",
-	"mean", "p90", "p99", "max", "stddev", "ci_lo", "ci_hi", "ci_rel_width", "converged",
-	"stop", "huge_fraction", "pte_bytes", "floor_ns", "ratio_to_floor", "rounds", "seed",
-	"rounds_agree", "agree_p", "rounds_spread", NULL,
+	CONFIG_COLS "metric", "n", "min", "median", "mean", "p90", "p99", "p999", "max", "stddev",
+	"ci_lo", "ci_hi", "ci_rel_width", "converged", "stop", "huge_fraction", "pte_bytes",
+	"floor_ns", "ratio_to_floor", "rounds", "seed", "rounds_agree", "agree_p",
+	"rounds_spread", "copied_bytes", "amplification", "copied_by", "kernel", "pattern_seed",
+	NULL,
+};
+
+/* host-writes.csv: a configuration's first writes, per round, as the
+ * non-empty buckets of analysis/loghist.h. */
+static const char *const writes_header[] = {
+	CONFIG_COLS "round", "bucket_lo_ns", "bucket_hi_ns", "count", NULL,
 };
 
 static const char *const floor_header[] = {
-	"metric", "n", "min", "median", "mean", "p90", "p99", "max", "stddev", "ci_lo", "ci_hi",
-	"ci_rel_width", "converged", "stop", "buf_bytes", NULL,
+	"metric", "n", "min", "median", "mean", "p90", "p99", "p999", "max", "stddev", "ci_lo",
+	"ci_hi", "ci_rel_width", "converged", "stop", "buf_bytes", NULL,
 };
 
 static void put_whole(struct csv_writer *w, double v)
@@ -40,6 +53,10 @@ static void put_config(struct csv_writer *w, const struct host_result *r)
 	csv_str(w, host_page_names[r->pt->mode]);
 	csv_u64(w, r->pt->bytes);
 	csv_u64(w, r->cfg->dirty_pages);
+	for (int d = 0; d < HOST_DIM_COUNT; d++) {
+		char v[32];
+		csv_str(w, host_dim_text((enum host_dim)d, r->cfg->dim[d], v, sizeof(v)));
+	}
 }
 
 static double median_of(const struct host_result *r, enum host_metric m)
@@ -82,7 +99,7 @@ static void put_stats(struct csv_writer *w, const struct stats_summary *s,
 	double med = rd ? rd->median : s->median;
 	double lo = rd ? rd->ci_lo : s->ci_lo, hi = rd ? rd->ci_hi : s->ci_hi;
 	csv_u64(w, s->n);
-	const double v[] = {s->min, med, s->mean, s->p90, s->p99, s->max, s->stddev, lo, hi};
+	const double v[] = {s->min, med, s->mean, s->p90, s->p99, s->p999, s->max, s->stddev, lo, hi};
 	for (size_t i = 0; i < CB_ARRAY_SIZE(v); i++)
 		csv_double(w, v[i]);
 	csv_double(w, !s->n ? NAN : med == 0 ? INFINITY : (hi - lo) / fabs(med));
@@ -106,7 +123,7 @@ static void file_open(struct host_out_file *f, const char *name, const char *con
 	f->header = header;
 	f->buf = NULL;
 	f->len = 0;
-	f->fp = open_memstream(&f->buf, &f->len);
+	f->fp = nofork_memstream(&f->buf, &f->len);
 	if (!f->fp)
 		cb_die(CB_EXIT_FAIL, "memory", "cannot buffer %s", name);
 	csv_writer_init(&f->w, f->fp);
@@ -117,7 +134,7 @@ static void file_close(struct host_out_file *f)
 {
 	if (f->fp)
 		fclose(f->fp);
-	free(f->buf);
+	nofork_free(f->buf);
 	f->fp = NULL;
 	f->buf = NULL;
 }
@@ -126,19 +143,23 @@ void host_out_init(struct host_out *o, const char *dir, const struct host_floor 
 		   bool write_floor, uint64_t seed)
 {
 	memset(o, 0, sizeof(*o));
-	if (!rows_header[6])
-		for (int m = 0, k = 6; m < HOST_M_COUNT; m++)
+	if (!rows_header[NCONFIG + 2])
+		for (int m = 0, k = NCONFIG + 2; m < HOST_M_COUNT; m++)
 			if (host_metrics[m].row != HOST_ROW_NONE)
 				rows_header[k++] = host_metrics[m].name;
 	o->dir = cb_xstrdup(dir);
 	o->floor = floor && floor->measured ? floor : NULL;
 	o->write_floor = write_floor;
 	o->seed = seed;
+	o->copied_by = "";
 	file_open(&o->rows, "host.csv", rows_header);
 	file_open(&o->summary, "host-summary.csv", summary_header);
 	file_open(&o->floors, "host-floor.csv", floor_header);
+	file_open(&o->writes, "host-writes.csv", writes_header);
 	if (o->floor)
 		put_floor(&o->floors.w, o->floor);
+	struct utsname u;
+	snprintf(o->kernel, sizeof(o->kernel), "%s", uname(&u) == 0 ? u.release : "");
 }
 
 void host_out_add_block(struct host_out *o, const struct host_result *r, size_t from)
@@ -160,18 +181,34 @@ void host_out_add_block(struct host_out *o, const struct host_result *r, size_t 
 	}
 }
 
-/* One host-summary.csv row: the statistics of x (a metric's samples, or
- * their normalized form) under the name `metric`. */
+/* What a configuration's writes copied, as the summary's last columns
+ * give it: the median over its accounted samples. */
+struct copied {
+	double bytes, amplification;
+};
+
+static struct copied copied_of(const struct host_result *r)
+{
+	struct copied c = {median_of(r, HOST_M_COPIED), NAN};
+	double written = (double)r->cfg->dirty_pages * 4096;
+	if (written > 0)
+		c.amplification = c.bytes / written;
+	return c;
+}
+
+/* One host-summary.csv row: the statistics of x[0..n) (round[i] the
+ * round of x[i]: a metric's samples, their normalized form, or the first
+ * writes) under the name `metric`. */
 static void put_summary_row(struct csv_writer *w, const struct host_out *o,
 			    const struct host_result *r, const char *metric, const double *x,
-			    double floor, double huge, double pte)
+			    const int *round, size_t n, double floor, double huge, double pte)
 {
 	struct stats_summary s;
 	struct stats_rounds rd;
-	stats_summarize(x, r->n, &s);
+	stats_summarize(x, n, &s);
 	if (s.n == 0)
 		return; /* not measured for this primitive */
-	stats_rounds_summarize(x, r->round, r->n, &rd);
+	stats_rounds_summarize(x, round, n, &rd);
 	put_config(w, r);
 	csv_str(w, metric);
 	put_stats(w, &s, &rd);
@@ -186,6 +223,18 @@ static void put_summary_row(struct csv_writer *w, const struct host_out *o,
 	csv_bool(w, rd.rounds_agree);
 	csv_double(w, rd.agree_p);
 	csv_double(w, rd.spread);
+	struct copied c = copied_of(r);
+	put_whole(w, c.bytes);
+	csv_double(w, c.amplification);
+	csv_str(w, isnan(c.bytes) ? "" : o->copied_by);
+	csv_str(w, o->kernel);
+	if (r->cfg->dim[HOST_DIM_PATTERN] == HOST_PATTERN_RANDOM && r->cfg->dirty_pages) {
+		char name[160];
+		host_config_name(r->pt, r->cfg, name, sizeof(name));
+		csv_u64(w, host_pattern_seed(o->seed, name));
+	} else {
+		csv_str(w, "");
+	}
 	csv_end_row(w);
 }
 
@@ -194,8 +243,17 @@ static void put_summary(struct csv_writer *w, const struct host_out *o, const st
 	double huge = median_of(r, HOST_M_HUGE), pte = median_of(r, HOST_M_PTE);
 	for (int m = 0; m < HOST_M_COUNT; m++)
 		if (host_metrics[m].summary)
-			put_summary_row(w, o, r, host_metrics[m].name, r->v[m],
+			put_summary_row(w, o, r, host_metrics[m].name, r->v[m], r->round, r->n,
 					host_out_floor_ns(o->floor, r, (enum host_metric)m), huge, pte);
+	/* Every first write, from the histograms of host-writes.csv. */
+	double *wx;
+	int *wr;
+	size_t wn;
+	host_result_write_values(r, &wx, &wr, &wn);
+	if (wn)
+		put_summary_row(w, o, r, HOST_WRITE_METRIC, wx, wr, wn, NAN, huge, pte);
+	free(wx);
+	free(wr);
 	/* The normalized forms, from each sample and the probe beside it. */
 	double *x = cb_xmalloc(r->n * sizeof(*x));
 	for (int m = 0; m < HOST_M_COUNT; m++) {
@@ -205,9 +263,33 @@ static void put_summary(struct csv_writer *w, const struct host_out *o, const st
 		for (size_t i = 0; i < r->n; i++)
 			x[i] = norm_value(host_metrics[m].name, r->v[m][i], r->v[HOST_M_PROBE_CPU][i],
 					  r->v[HOST_M_PROBE_MEM][i]);
-		put_summary_row(w, o, r, name, x, NAN, huge, pte);
+		put_summary_row(w, o, r, name, x, r->round, r->n, NAN, huge, pte);
 	}
 	free(x);
+}
+
+/* host-writes.csv from every configuration's histograms, round by round. */
+static void put_writes(struct host_out *o, const struct host_result *results, size_t n)
+{
+	file_close(&o->writes);
+	file_open(&o->writes, "host-writes.csv", writes_header);
+	struct csv_writer *w = &o->writes.w;
+	for (size_t i = 0; i < n; i++) {
+		const struct host_result *r = &results[i];
+		for (size_t k = 0; k < r->nwrites; k++) {
+			const struct loghist *h = &r->writes[k].h;
+			for (int b = 0; b < LOGHIST_BUCKETS; b++) {
+				if (!h->count[b])
+					continue;
+				put_config(w, r);
+				csv_i64(w, r->writes[k].round);
+				csv_double(w, loghist_lo(b));
+				csv_double(w, loghist_hi(b));
+				csv_u64(w, h->count[b]);
+				csv_end_row(w);
+			}
+		}
+	}
 }
 
 /* A configuration's summary rows, rendered again only when it has new
@@ -220,10 +302,10 @@ static const struct host_out_cached *summary_of(struct host_out *o, size_t i,
 	struct host_out_cached *c = &o->cache[i];
 	if (c->text && c->n == r->n && c->stop == r->stop)
 		return c;
-	free(c->text);
+	nofork_free(c->text);
 	c->text = NULL;
 	c->len = 0;
-	FILE *fp = open_memstream(&c->text, &c->len);
+	FILE *fp = nofork_memstream(&c->text, &c->len);
 	if (!fp)
 		cb_die(CB_EXIT_FAIL, "memory", "cannot buffer host-summary.csv");
 	struct csv_writer w;
@@ -259,9 +341,12 @@ int host_out_write(struct host_out *o, const struct host_result *results, size_t
 		const struct host_out_cached *c = summary_of(o, i, &results[i]);
 		fwrite(c->text, 1, c->len, o->summary.fp);
 	}
-	/* The summary first: a kill between the two renames then leaves a
-	 * summary that describes at least every block in host.csv. */
-	if (file_write(o->dir, &o->summary, e) < 0 || file_write(o->dir, &o->rows, e) < 0 ||
+	put_writes(o, results, n);
+	/* The summary first: a kill between the renames then leaves a
+	 * summary that describes at least every block in host.csv (and
+	 * host-writes.csv, whose every row is a finished block's). */
+	if (file_write(o->dir, &o->summary, e) < 0 || file_write(o->dir, &o->writes, e) < 0 ||
+	    file_write(o->dir, &o->rows, e) < 0 ||
 	    (o->write_floor && file_write(o->dir, &o->floors, e) < 0))
 		return -1;
 	return 0;
@@ -270,11 +355,12 @@ int host_out_write(struct host_out *o, const struct host_result *results, size_t
 void host_out_free(struct host_out *o)
 {
 	for (size_t i = 0; i < o->ncache; i++)
-		free(o->cache[i].text);
+		nofork_free(o->cache[i].text);
 	free(o->cache);
 	file_close(&o->rows);
 	file_close(&o->summary);
 	file_close(&o->floors);
+	file_close(&o->writes);
 	free(o->dir);
 	memset(o, 0, sizeof(*o));
 }

@@ -1,4 +1,7 @@
-/* host.csv, host-summary.csv and host-floor.csv.  Rows of finished blocks
+/* The summary's metric for the first writes' latency. */
+#define HOST_WRITE_METRIC "write_ns"
+
+/* host.csv, host-summary.csv, host-floor.csv and host-writes.csv.  Rows of finished blocks
  * (one configuration's samples of one round) accumulate in memory; every
  * host_out_write() rewrites the files atomically, the summary recomputed
  * from every sample so far, so an interrupted run leaves exactly the
@@ -35,8 +38,11 @@ struct host_out {
 	const struct host_floor *floor; /* NULL: not measured */
 	bool write_floor;		/* false: host-floor.csv stays as it is (--resume) */
 	uint64_t seed;
-	/* host.csv, host-summary.csv, host-floor.csv (complete from init) */
-	struct host_out_file rows, summary, floors;
+	/* host.csv, host-summary.csv, host-floor.csv (complete from init),
+	 * host-writes.csv */
+	struct host_out_file rows, summary, floors, writes;
+	const char *copied_by; /* how copied_bytes was counted (host_account.h) */
+	char kernel[128];      /* uname -r, beside what the kernel decided */
 	size_t blocks; /* finished blocks added */
 	struct host_out_cached *cache; /* per configuration, from the first write */
 	size_t ncache;

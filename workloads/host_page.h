@@ -20,12 +20,13 @@ enum host_page_mode {
  * can assert its initializer names every mode. */
 extern const char *const host_page_names[];
 
-/* Huge pages of the pool the point needs: the region, plus what fork
- * children copy on write (hugetlb COW copies whole pages). */
-uint64_t host_page_pool_pages(enum host_page_mode m, uint64_t bytes, uint64_t cow_dirty_pages);
+/* Huge pages of the pool the point needs: the region, plus cow_bytes of
+ * copies on write (hugetlb COW copies whole pages). */
+uint64_t host_page_pool_pages(enum host_page_mode m, uint64_t bytes, uint64_t cow_bytes);
 
-/* Bytes of a region of `bytes` that writing the first `dirty_pages` 4 KiB
- * pages makes a COW fault copy: whole huge pages under hugetlb. */
-uint64_t host_page_touched_bytes(enum host_page_mode m, uint64_t bytes, uint64_t dirty_pages);
+/* The block a COW fault at mode m copies at most, in 4 KiB pages: the
+ * pool page under hugetlb, 2 MiB under THP (kernels before 5.8 copied the
+ * whole huge page; later ones split it and copy 4 KiB), else one page. */
+uint64_t host_page_cow_unit(enum host_page_mode m);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host_prim.h"
+#include "nofork.h"
 
 #define HOST_METRIC_DESC_(ID, col, row_kind, in_summary) \
 	[HOST_M_##ID] = {#col, row_kind, in_summary},
@@ -25,14 +26,14 @@ void host_result_push(struct host_result *r, const struct host_sample *s, int ro
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
 		for (int m = 0; m < HOST_M_COUNT; m++)
-			r->v[m] = cb_xrealloc(r->v[m], r->cap * sizeof(double));
-		r->round = cb_xrealloc(r->round, r->cap * sizeof(*r->round));
+			r->v[m] = nofork_realloc(r->v[m], r->cap * sizeof(double));
+		r->round = nofork_realloc(r->round, r->cap * sizeof(*r->round));
 	}
 	double d = (double)r->cfg->dirty_pages;
 	double row[HOST_M_COUNT] = {
 		[HOST_M_CREATE] = (double)s->create_ns,
 		[HOST_M_CHILD_START] = s->child_start_ns,
-		[HOST_M_TOTAL] = (double)s->total_ns,
+		[HOST_M_TOTAL] = s->total_ns,
 		[HOST_M_COW] = s->cow_ns,
 		[HOST_M_COW_PER_PAGE] = d > 0 ? s->cow_ns / d : NAN,
 		[HOST_M_COW_FAULTS] = s->cow_faults,
@@ -42,11 +43,52 @@ void host_result_push(struct host_result *r, const struct host_sample *s, int ro
 		[HOST_M_CPU] = cpu,
 		[HOST_M_PROBE_CPU] = s->probe.cpu_ns,
 		[HOST_M_PROBE_MEM] = s->probe.mem_ns,
+		[HOST_M_VERIFIED] = s->verified_pages,
+		[HOST_M_COPIED] = s->copied_bytes,
+		[HOST_M_POOL_COPIED] = s->pool_copied_bytes,
+		[HOST_M_SHOOTDOWNS] = s->kev.tlb_shootdowns,
+		[HOST_M_THP_SPLIT] = s->kev.thp_split_pmd,
 	};
+#define KEV_ROW_(E, col, perf, unused) row[HOST_M_K_##E] = s->kev.v[HOST_KEV_##E];
+	HOST_KEVENTS(KEV_ROW_, )
+#undef KEV_ROW_
 	for (int m = 0; m < HOST_M_COUNT; m++)
 		r->v[m][r->n] = row[m];
 	r->round[r->n] = round;
 	r->n++;
+}
+
+void host_result_add_writes(struct host_result *r, int round, const struct loghist *h)
+{
+	if (!h->n)
+		return;
+	struct host_writes_round *w = r->nwrites ? &r->writes[r->nwrites - 1] : NULL;
+	if (!w || w->round != round) {
+		r->writes = nofork_realloc(r->writes, (r->nwrites + 1) * sizeof(*r->writes));
+		w = &r->writes[r->nwrites++];
+		memset(w, 0, sizeof(*w));
+		w->round = round;
+	}
+	loghist_merge(&w->h, h);
+	r->writes_total += h->n;
+}
+
+void host_result_write_values(const struct host_result *r, double **x, int **round, size_t *n)
+{
+	*n = (size_t)r->writes_total;
+	*x = NULL;
+	*round = NULL;
+	if (!*n)
+		return;
+	*x = cb_xmalloc(*n * sizeof(**x));
+	*round = cb_xmalloc(*n * sizeof(**round));
+	size_t k = 0;
+	for (size_t i = 0; i < r->nwrites; i++) {
+		size_t m = loghist_values(&r->writes[i].h, *x + k);
+		for (size_t j = 0; j < m; j++)
+			(*round)[k + j] = r->writes[i].round;
+		k += m;
+	}
 }
 
 void host_result_truncate(struct host_result *r, size_t n)
@@ -67,7 +109,8 @@ size_t host_result_watched(const struct host_result *r, const double **series)
 void host_result_free(struct host_result *r)
 {
 	for (int m = 0; m < HOST_M_COUNT; m++)
-		free(r->v[m]);
-	free(r->round);
+		nofork_free(r->v[m]);
+	nofork_free(r->round);
+	nofork_free(r->writes);
 	memset(r, 0, sizeof(*r));
 }

@@ -3,34 +3,13 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
-/* splitmix64 (Steele, Lea & Flood 2014): every seed, even 0, gives a
- * well-mixed stream, and one stream per (seed, round) needs no state
- * carried from round to round. */
-static uint64_t splitmix_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n) without modulo bias (Lemire's rejection). */
-static size_t below(uint64_t *s, size_t n)
-{
-	uint64_t limit = -(uint64_t)n % n; /* 2^64 mod n */
-	for (;;) {
-		uint64_t r = splitmix_next(s);
-		unsigned __int128 m = (unsigned __int128)r * n;
-		if ((uint64_t)m >= limit)
-			return (size_t)(m >> 64);
-	}
-}
+#include "host_rand.h"
 
 /* Fisher-Yates. */
 static void shuffle(size_t *v, size_t n, uint64_t *s)
 {
 	for (size_t i = n; i > 1; i--) {
-		size_t j = below(s, i);
+		size_t j = (size_t)host_rand_below(s, i);
 		size_t t = v[i - 1];
 		v[i - 1] = v[j];
 		v[j] = t;
@@ -44,7 +23,7 @@ void host_rounds_order(const struct host_matrix *m, uint64_t seed, unsigned roun
 	 * mixed once, so round r's order does not depend on how many draws
 	 * earlier rounds took. */
 	uint64_t s = seed;
-	s ^= splitmix_next(&(uint64_t){round});
+	s ^= host_rand_next(&(uint64_t){round});
 	size_t *pts = cb_xmalloc((m->npoints ? m->npoints : 1) * sizeof(*pts));
 	size_t np = 0;
 	for (size_t i = 0; i < m->npoints; i++)
@@ -70,7 +49,7 @@ uint64_t host_rounds_fresh_seed(void)
 	uint64_t s;
 	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
 		uint64_t t = cb_now_ns();
-		s = splitmix_next(&t);
+		s = host_rand_next(&t);
 	}
 	return s & HOST_SEED_MAX;
 }

@@ -50,6 +50,7 @@ void host_runfile_init(struct host_runfile *rf, int argc, char **argv, uint64_t 
 	rf->ticks_ok = env_read_ticks(&rf->ticks_before) == 0;
 	rf->load_before = load_avg();
 	rf->start_ns = cb_now_ns();
+	rf->tsc_overhead_ns = rf->clock_overhead_ns = NAN;
 }
 
 int host_runfile_write(const struct host_runfile *rf, const char *dir, bool done, int status,
@@ -74,6 +75,16 @@ int host_runfile_write(const struct host_runfile *rf, const char *dir, bool done
 	json_array_append_new(load, real_or_null(rf->load_before));
 	json_array_append_new(load, done ? real_or_null(load_avg()) : json_null());
 	json_object_set_new(j, "load_avg", load);
+	json_t *wt = json_object();
+	json_object_set_new(wt, "chosen", json_string(rf->write_timer));
+	json_object_set_new(wt, "tsc_overhead_ns", real_or_null(rf->tsc_overhead_ns));
+	json_object_set_new(wt, "clock_overhead_ns", real_or_null(rf->clock_overhead_ns));
+	json_object_set_new(j, "write_timer", wt);
+	json_object_set_new(j, "copied_by", json_string(rf->copied_by));
+	json_t *kev = json_object();
+	json_object_set_new(kev, "tracefs", json_string(rf->trace_note ? rf->trace_note : ""));
+	json_object_set_new(kev, "missing", json_string(rf->kev_missing));
+	json_object_set_new(j, "kernel_events", kev);
 	char *path = cb_path_join(dir, "host-run.json");
 	int rc = afile_write_json(path, j, "host-run.json", e);
 	json_decref(j);

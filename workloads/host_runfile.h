@@ -20,6 +20,12 @@ struct host_runfile {
 	struct env_ticks ticks_before; /* /proc/stat when the sweep started */
 	double load_before;	       /* 1-minute load average then */
 	uint64_t start_ns;
+	/* What the sweep found out about measuring here (set by it): */
+	const char *trace_note;	   /* tracefs, for the kernel's counts */
+	char kev_missing[512];	   /* counters that could not be opened, and why */
+	char write_timer[160];	   /* the clock around each first write, and why */
+	double tsc_overhead_ns, clock_overhead_ns;
+	char copied_by[200];	   /* how copied_bytes is counted, and why */
 };
 
 /* argv[0] is "host"; --out and --resume are left out of args. */

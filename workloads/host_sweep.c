@@ -1,5 +1,6 @@
 #include "host_sweep.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -7,12 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host_pattern.h"
 #include "host_prim.h"
 #include "host_region.h"
 #include "hugepool.h"
 #include "host_rounds.h"
 #include "host_sample.h"
 #include "host_sys.h"
+#include "host_touch.h"
 #include "progress.h"
 #include "stats.h"
 
@@ -63,6 +66,8 @@ struct sweep {
 	 * round waits for the pool again. */
 	bool *point_dead;
 	struct host_regions regions;
+	struct host_touch touch;
+	bool collapse_noted;
 	cb_error err;
 };
 
@@ -108,19 +113,55 @@ static double median_total(const struct host_result *r)
 	return st.median;
 }
 
+/* The reading threads a configuration asks for, on the CPUs beside the
+ * measuring one; their counters join the measuring thread's. */
+static int start_touch(struct sweep *s, const struct host_result *r)
+{
+	uint64_t extra = r->cfg->dim[HOST_DIM_THREADS] - 1;
+	s->job.kev_threads[0] = &s->job.kev;
+	s->job.nkev = 1;
+	if (extra == 0)
+		return 0;
+	if (host_touch_start(&s->touch, (size_t)extra, s->job.region, s->job.region_bytes,
+			     s->in->touch_cpus, s->in->ntouch_cpus, &s->err) < 0)
+		return -1;
+	for (size_t i = 0; i < s->touch.n; i++)
+		s->job.kev_threads[s->job.nkev++] = &s->touch.t[i].kev;
+	return 0;
+}
+
+static void stop_touch(struct sweep *s)
+{
+	host_touch_stop(&s->touch);
+	s->job.nkev = 1;
+}
+
+/* A sample's first writes, from the writer's ticks to ns. */
+static void add_writes(struct sweep *s, const struct host_sample *smp, struct loghist *h)
+{
+	for (uint64_t i = 0; i < (uint64_t)smp->writes; i++)
+		loghist_add(h, host_wtime_ns(&s->job.timer, s->job.lat[i]));
+}
+
 /* One block: warm-up runs, then samples until the block rule says enough.
- * An interrupted block leaves nothing behind. */
-static enum run_rc run_block(struct sweep *s, const struct anon_mem *reg, double huge,
-			     struct host_result *r, int round)
+ * An interrupted block leaves nothing behind.  Its first sample is the
+ * observed one: it has the kernel's counts (host_kev.h), and measures
+ * what the writes copied (host_account.h), which holds the child while
+ * /proc is read, so that sample's total_ns is not recorded. */
+static enum run_rc run_block(struct sweep *s, double huge, struct host_result *r, int round)
 {
 	const struct host_prim *p = &host_prims[r->cfg->prim];
 	struct host_sample smp;
-	s->job.dirty_pages = r->cfg->dirty_pages;
-	/* Evict what the child will read: the pages a fork child copies, or
-	 * just the bytes a vfork/clone_vm child writes in place. */
-	uint64_t dirty = p->execs ? 0 : r->cfg->dirty_pages;
-	s->job.flush_bytes = host_page_touched_bytes(p->shares_vm ? HOST_PAGE_4K : r->pt->mode,
-						     reg->bytes, dirty);
+	char name[160];
+	/* What the last rewrite of the files left freed on the heap is still
+	 * mapped, and fork would copy its page tables: hand it back, so fork's
+	 * parent is as small in the last round as in the first (what the run
+	 * keeps is in the nofork arena). */
+	malloc_trim(0);
+	host_config_name(r->pt, r->cfg, name, sizeof(name));
+	host_job_config(&s->job, r->pt, r->cfg, host_pattern_seed(s->in->seed, name));
+	if (start_touch(s, r) < 0)
+		return RUN_FAIL;
 	/* Another configuration ran just before this one: warm the caches
 	 * and TLB for this one again.  A sample that takes longer than
 	 * HOST_WARMUP_SKIP_NS warms them itself within its first microseconds,
@@ -128,29 +169,48 @@ static enum run_rc run_block(struct sweep *s, const struct anon_mem *reg, double
 	size_t warmup = s->in->o->warmup;
 	if (r->n && median_total(r) > HOST_WARMUP_SKIP_NS)
 		warmup = 0;
-	for (size_t w = 0; w < warmup; w++) {
-		enum run_rc rc = one_sample(s, p, &smp);
-		if (rc != RUN_OK)
-			return rc;
+	enum run_rc rc = RUN_OK;
+	s->job.observe = false;
+	for (size_t w = 0; w < warmup && rc == RUN_OK; w++)
+		rc = one_sample(s, p, &smp);
+	if (rc != RUN_OK) {
+		stop_touch(s);
+		return rc;
 	}
 	double pte = host_sys_pte_bytes() - host_regions_hidden_pte(&s->regions);
 	size_t from = r->n;
+	struct loghist writes;
+	memset(&writes, 0, sizeof(writes));
 	uint64_t start = cb_now_ns(), took;
 	for (;;) {
 		int cpu = s->in->cpu == -2 ? sched_getcpu() : s->in->cpu;
-		enum run_rc rc = one_sample(s, p, &smp);
+		s->job.observe = r->n == from;
+		rc = one_sample(s, p, &smp);
 		if (rc != RUN_OK) {
 			host_result_truncate(r, from);
+			stop_touch(s);
 			return rc;
 		}
 		host_result_push(r, &smp, round, pte, huge, cpu);
+		add_writes(s, &smp, &writes);
 		took = cb_now_ns() - start;
-		if (!host_adapt_block_more(s->a, r->n - from, took, r->n, r->elapsed_ns + took))
+		size_t bn = r->n - from;
+		if (!host_adapt_block_more(s->a, bn, took, r->n, r->elapsed_ns + took) &&
+		    !host_adapt_block_more_writes(s->a, r->cfg->min_writes, writes.n, r->n,
+						  r->elapsed_ns + took))
 			break;
 	}
+	stop_touch(s);
 	r->elapsed_ns += took;
 	r->rounds_done++;
+	host_result_add_writes(r, round, &writes);
 	host_out_add_block(s->in->out, r, from);
+	if (s->job.collapse_failed && !s->collapse_noted) {
+		progress_note(&s->prog, "%s: MADV_COLLAPSE could not put the THPs the parent's "
+			      "writes split together again: later samples fork a partly split region",
+			      name);
+		s->collapse_noted = true;
+	}
 	return RUN_OK;
 }
 
@@ -184,6 +244,7 @@ static enum run_rc visit_point(struct sweep *s, const struct host_visit *v, size
 		return RUN_OK;
 	}
 	s->job.region = (char *)reg->base;
+	s->job.region_bytes = reg->bytes;
 	/* Read once per visit, not per block or sample: reading smaps walks
 	 * the page tables of every mapping, the kept 4 GiB regions too, and
 	 * the parent's tables do not change between samples (a child's COW
@@ -195,7 +256,7 @@ static enum run_rc visit_point(struct sweep *s, const struct host_visit *v, size
 	for (size_t i = 0; i < n && rc == RUN_OK; i++) {
 		struct host_result *r = &res[v[i].config];
 		if (wants_block(r, round))
-			rc = run_block(s, reg, huge, r, round);
+			rc = run_block(s, huge, r, round);
 		s->done += 1;
 	}
 	s->job.region = NULL;
@@ -217,8 +278,9 @@ static void decide_round(struct sweep *s, int round)
 			continue;
 		const double *series[2];
 		size_t k = host_result_watched(r, series);
-		r->stop = host_adapt_decide(s->a, series, k, r->round, r->n, r->rounds_done,
-					    r->elapsed_ns);
+		r->stop = host_adapt_decide_writes(
+			host_adapt_decide(s->a, series, k, r->round, r->n, r->rounds_done, r->elapsed_ns),
+			r->cfg->min_writes, r->writes_total);
 	}
 }
 
@@ -239,10 +301,20 @@ static int finish(struct sweep *s, int status)
 			      strsignal(status - 128), in->out->blocks);
 	else
 		progress_finish(&s->prog);
+	free(s->job.kev_threads);
 	host_job_free(&s->job);
 	host_regions_free(&s->regions);
 	free(s->point_dead);
 	return status;
+}
+
+static uint64_t max_threads(const struct host_matrix *m)
+{
+	uint64_t t = 1;
+	for (size_t c = 0; c < m->nconfigs; c++)
+		if (m->configs[c].dim[HOST_DIM_THREADS] > t)
+			t = m->configs[c].dim[HOST_DIM_THREADS];
+	return t;
 }
 
 int host_sweep_run(const struct host_sweep_in *in)
@@ -255,6 +327,9 @@ int host_sweep_run(const struct host_sweep_in *in)
 	progress_init(&s.prog, "cowbench: host", (double)m->nconfigs * s.a->rounds);
 	progress_note(&s.prog, "%u rounds at most, seed %llu", s.a->rounds,
 		      (unsigned long long)in->seed);
+	if (m->threads_over)
+		progress_note(&s.prog, "configurations with more threads than the %zu CPU%s allowed: "
+			      "left out", in->ntouch_cpus + 1, in->ntouch_cpus ? "s" : "");
 	for (size_t i = 0; i < m->npoints; i++) {
 		if (m->points[i].skip[0]) {
 			char name[64];
@@ -264,6 +339,19 @@ int host_sweep_run(const struct host_sweep_in *in)
 	}
 	if (host_job_init(&s.job, in->helper, &s.err) < 0)
 		return finish(&s, CB_EXIT_FAIL);
+	in->out->copied_by = host_copied_by_names[s.job.acct.by];
+	struct host_runfile *rf = in->rf;
+	snprintf(rf->write_timer, sizeof(rf->write_timer), "%s", s.job.timer.why);
+	rf->tsc_overhead_ns = s.job.timer.tsc_overhead_ns;
+	rf->clock_overhead_ns = s.job.timer.clock_overhead_ns;
+	snprintf(rf->copied_by, sizeof(rf->copied_by), "%s: %s", host_copied_by_names[s.job.acct.by],
+		 s.job.acct.why);
+	snprintf(rf->kev_missing, sizeof(rf->kev_missing), "%s", s.job.kev.set.missing);
+	if (s.job.kev.set.missing[0])
+		progress_note(&s.prog, "kernel counts: not counted here: %s", s.job.kev.set.missing);
+	s.job.kev_threads = cb_xcalloc(1 + max_threads(m), sizeof(*s.job.kev_threads));
+	s.job.kev_threads[0] = &s.job.kev;
+	s.job.nkev = 1;
 	host_regions_reserve_pools(&s.regions, &s.prog);
 	struct host_visit *order = cb_xcalloc(m->nconfigs ? m->nconfigs : 1, sizeof(*order));
 	enum run_rc rc = RUN_OK;

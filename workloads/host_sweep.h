@@ -11,6 +11,7 @@
 #include "host_matrix.h"
 #include "host_opts.h"
 #include "host_out.h"
+#include "host_runfile.h"
 
 /* SIGINT, SIGTERM and SIGHUP ask the sweep to stop after the current
  * sample; a second one restores the hugepage pools and dies at once. */
@@ -24,6 +25,10 @@ struct host_sweep_in {
 	uint64_t seed;
 	const char *helper; /* NULL when no exec primitive is measured */
 	int cpu;	    /* host_sys_pin's result */
+	/* Where the reading threads of --threads run: the CPUs allowed
+	 * besides the measuring one. */
+	const int *touch_cpus;
+	size_t ntouch_cpus;
 	/* One per m->configs, initialised; a resumed sweep's hold the
 	 * blocks already done, which are not taken again. */
 	struct host_result *results;
@@ -32,6 +37,8 @@ struct host_sweep_in {
 	 * regions kept populated between visits and the largest other one
 	 * may use at once (host_region.h); 0 keeps none. */
 	uint64_t region_room;
+	/* What the sweep learns about measuring here goes into it. */
+	struct host_runfile *rf;
 };
 
 /* Returns the exit status: 0, CB_EXIT_FAIL, or 128 + signal when

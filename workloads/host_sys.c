@@ -107,3 +107,22 @@ int host_sys_pin(const int *cpus, size_t n, bool unpinned, cb_error *e)
 	}
 	return n == 1 ? cpus[0] : -2;
 }
+
+size_t host_sys_cpus_allowed(const int *cpus, size_t n, int **out)
+{
+	*out = NULL;
+	if (cpus) {
+		*out = cb_xmalloc(n * sizeof(**out));
+		memcpy(*out, cpus, n * sizeof(**out));
+		return n;
+	}
+	cpu_set_t allowed;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		return 0;
+	size_t k = 0;
+	*out = cb_xmalloc((size_t)CPU_COUNT(&allowed) * sizeof(**out) + sizeof(**out));
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &allowed))
+			(*out)[k++] = c;
+	return k;
+}

@@ -24,4 +24,9 @@ uint64_t host_sys_mem_available(uint64_t *margin);
  * sample), -1 when unpinned. */
 int host_sys_pin(const int *cpus, size_t n, bool unpinned, cb_error *e);
 
+/* The CPUs a sweep may use, before pinning: those of --cpus when given,
+ * else every CPU this process may run on.  Returns how many (0 when the
+ * affinity cannot be read), the list malloc'ed in *out. */
+size_t host_sys_cpus_allowed(const int *cpus, size_t n, int **out);
+
 #endif

@@ -8,8 +8,12 @@
  *                 [--slow PRIM:METRIC:FACTOR] [--brand TEXT] [--kernel TEXT]
  *                 [--mmu MODE] [--tcg] [--not-converged]
  *                 [--rounds N] [--run-effect SIGMA] [--slow-state SHARE]
- *                 [--date UTC] [--commit TEXT]
+ *                 [--date UTC] [--commit TEXT] [--live]
  *
+ * --live adds the configurations of issue 10 to the host part: fork at
+ * 64M with the parent or the child writing 16 pages dense or sparse (each
+ * write's latency in host-writes.csv, the copies on each round's first
+ * sample), with one and two threads, and split into 1 to 256 mappings.
  * Host samples come in --rounds rounds (host.csv `round`; 0: no round
  * column, as runs before rounds existed), each with the machine-state
  * probe beside it (`probe_cpu_ns`, `probe_mem_ns`).  --run-effect draws one
@@ -57,7 +61,7 @@ static struct {
 	const char *slow_prim, *slow_metric;
 	double slow_factor;
 	const char *brand, *kernel, *mmu, *date, *commit;
-	bool tcg, not_converged;
+	bool tcg, not_converged, live;
 	int rounds;
 	double run_effect, slow_state;
 } o = {
@@ -156,10 +160,18 @@ static void table_close(struct table *t)
 
 /* --- host --- */
 
+/* Without --live, host.csv as runs before the dimensions wrote it (the
+ * analysis gives such rows the dimensions' defaults); with it, the
+ * dimensions after the probes, and what a live child costs. */
 static const char *const host_cols[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages",
 					"rep", "round", "create_ns", "child_start_ns", "total_ns",
 					"cow_ns", "cow_faults", "minflt", "pte_bytes", "huge_fraction",
 					"cpu", "probe_cpu_ns", "probe_mem_ns", NULL};
+static const char *const host_live_cols[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages",
+					"rep", "round", "create_ns", "child_start_ns", "total_ns",
+					"cow_ns", "cow_faults", "minflt", "pte_bytes", "huge_fraction",
+					"cpu", "probe_cpu_ns", "probe_mem_ns", "writer", "pattern",
+					"threads", "vmas", "copied_bytes", "tlb_shootdowns", NULL};
 static const char *const sum_cols[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages",
 				       "metric", "n", "min", "median", "mean", "p90", "p99", "max",
 				       "stddev", "ci_lo", "ci_hi", "ci_rel_width", "converged", "stop",
@@ -211,10 +223,118 @@ static void summary_row(struct csv_writer *w, const struct prim *p, const char *
 	csv_end_row(w);
 }
 
+/* One live configuration's samples (and, with per-write latencies, its
+ * host-writes.csv rows): a fork at `mem` of `mode`. */
+struct live_cfg {
+	const char *mode, *writer, *pattern;
+	double mem, dirty, threads, vmas;
+	double create_ns, write_ns, copied, shootdowns;
+	double first_write_ns; /* hugetlb dense: the first write copies, the others do not */
+};
+
+static void live_rows(struct csv_writer *w, struct csv_writer *hw, const struct live_cfg *c)
+{
+	for (int r = 0; r < o.samples; r++) {
+		int rnd = o.rounds ? r % o.rounds : 0;
+		bool first = r < (o.rounds ? o.rounds : 1); /* each round's observed sample */
+		double create = noisy(c->create_ns), cow = 0;
+		double lat[64];
+		for (int k = 0; k < (int)c->dirty; k++) {
+			lat[k] = noisy(k == 0 && c->first_write_ns > 0 ? c->first_write_ns : c->write_ns);
+			cow += lat[k];
+		}
+		csv_str(w, "fork");
+		csv_str(w, c->mode);
+		csv_double(w, c->mem);
+		csv_double(w, c->dirty);
+		csv_u64(w, (uint64_t)r);
+		csv_i64(w, rnd + 1);
+		csv_double(w, round(create));
+		csv_double(w, round(create + 15000));
+		csv_double(w, first && c->dirty ? NAN : round(create + 90000 + cow));
+		csv_double(w, c->dirty ? round(cow) : NAN);
+		csv_double(w, c->dirty);
+		csv_double(w, 40 + c->dirty);
+		csv_double(w, c->mem / 512);
+		csv_double(w, strcmp(c->mode, "4k") ? 1 : 0);
+		csv_i64(w, 1);
+		csv_double(w, round(1400 * exp(0.005 * normal())));
+		csv_double(w, round(1700 * exp(0.005 * normal())));
+		csv_str(w, c->writer);
+		csv_str(w, c->pattern);
+		csv_double(w, c->threads);
+		csv_double(w, c->vmas);
+		csv_double(w, first && c->dirty ? c->copied : NAN);
+		csv_double(w, c->shootdowns);
+		csv_end_row(w);
+		/* one sample's writes a row each: host-writes.csv allows a bucket
+		 * to repeat, and its readers sum them */
+		for (int k = 0; k < (int)c->dirty && hw; k++) {
+			int b = (int)floor(log2(lat[k]) * 8);
+			csv_str(hw, "fork");
+			csv_str(hw, c->mode);
+			csv_double(hw, c->mem);
+			csv_double(hw, c->dirty);
+			csv_str(hw, c->writer);
+			csv_str(hw, c->pattern);
+			csv_double(hw, c->threads);
+			csv_double(hw, c->vmas);
+			csv_i64(hw, rnd + 1);
+			csv_double(hw, exp2(b / 8.0));
+			csv_double(hw, exp2((b + 1) / 8.0));
+			csv_u64(hw, 1);
+			csv_end_row(hw);
+		}
+	}
+}
+
+static void write_live(struct csv_writer *w)
+{
+	static const char *const writes_cols[] = {"primitive", "page_mode", "mem_bytes", "dirty_pages",
+						  "writer", "pattern", "threads", "vmas", "round",
+						  "bucket_lo_ns", "bucket_hi_ns", "count", NULL};
+	struct table hw;
+	table_open(&hw, "host-writes.csv", writes_cols);
+	const double mem = 64 << 20, dirty = 16;
+	static const char *const wr[] = {"child", "parent"}, *const pat[] = {"dense", "sparse"};
+	for (int m = 0; m < 3; m++) {
+		const char *mode = (const char *[]){"4k", "thp", "hugetlb2m"}[m];
+		double create = m ? 60000 + 32 * 800 : 60000 + 16384 * 6;
+		for (int a = 0; a < 2; a++)
+			for (int b = 0; b < 2; b++) {
+				bool sparse = b == 1;
+				struct live_cfg c = {mode, wr[a], pat[b], mem, dirty, 1, 1, create,
+						     m == 0 ? 3000 : m == 1 ? (sparse ? 16000 : 3000) : 300000,
+						     m == 2 ? (sparse ? dirty * (2 << 20) : 2 << 20) : dirty * 4096,
+						     0, 0};
+				if (m == 2 && !sparse) {
+					c.first_write_ns = 300000;
+					c.write_ns = 40;
+				}
+				live_rows(w, &hw.w, &c);
+			}
+	}
+	static const double tsizes[] = {16 << 20, 64 << 20, 256 << 20};
+	for (int z = 0; z < 3; z++)
+		for (int t = 1; t <= 2; t++) {
+			double base = 60000 + tsizes[z] / 4096 * 6;
+			struct live_cfg c = {"4k", "child", "dense", tsizes[z], 0, t, 1,
+					     t == 1 ? base : base * 1.25, 0, NAN, t == 1 ? 0 : 3, 0};
+			live_rows(w, NULL, &c);
+		}
+	static const double vm[] = {16, 256};
+	for (int v = 0; v < 2; v++) {
+		struct live_cfg c = {"4k", "child", "dense", 64 << 20, 0, 1, vm[v],
+				     60000 + 16384 * 6 + 1500 * vm[v], 0, NAN, 0, 0};
+		live_rows(w, NULL, &c);
+	}
+	table_close(&hw);
+}
+
 static void write_host(void)
 {
 	struct table h, s;
-	table_open(&h, "host.csv", host_cols);
+	table_open(&h, "host.csv", o.live ? host_live_cols : host_cols);
 	table_open(&s, "host-summary.csv", sum_cols);
 	int n = o.samples;
 	double *create = calloc((size_t)n, sizeof(double)), *child = calloc((size_t)n, sizeof(double));
@@ -268,6 +388,11 @@ static void write_host(void)
 						csv_i64(w, 1);
 						csv_double(w, round(1400 * speed * exp(0.005 * normal())));
 						csv_double(w, round(1700 * speed * exp(0.005 * normal())));
+						if (o.live) {
+							static const char *const dims[] = {"child", "dense", "1", "1", "", ""};
+							for (size_t k = 0; k < CB_ARRAY_SIZE(dims); k++)
+								csv_str(w, dims[k]);
+						}
 						csv_end_row(w);
 					}
 					/* One configuration stopped by the time cap, when asked. */
@@ -282,6 +407,8 @@ static void write_host(void)
 				}
 			}
 		}
+	if (o.live)
+		write_live(&h.w);
 	table_close(&h);
 	table_close(&s);
 	free(create);
@@ -526,6 +653,7 @@ int main(int argc, char **argv)
 		{"slow-state", required_argument, NULL, 'W'},
 		{"date", required_argument, NULL, 'D'},
 		{"commit", required_argument, NULL, 'c'},
+		{"live", no_argument, NULL, 'L'},
 		{0},
 	};
 	uint64_t seed = 1;
@@ -559,6 +687,7 @@ int main(int argc, char **argv)
 		case 'W': o.slow_state = atof(optarg); break;
 		case 'D': o.date = optarg; break;
 		case 'c': o.commit = optarg; break;
+		case 'L': o.live = true; break;
 		default: return 2;
 		}
 	}

@@ -41,6 +41,28 @@ check_plots() {
 	check "[ -z \"\$(ls '$run/plots' | grep -e '\.tmp\.' )\" ]"
 }
 
+# --- what a live child costs (issue 10): the writes' CDF, the copies,
+# threads and mappings, the model, and a Findings sentence each
+"$synth" "$tmp/live" --live --no-vm
+"$bin" report "$tmp/live" >"$tmp/out" 2>"$tmp/err"
+check '[ $? -eq 0 ]'
+for p in live-writes live-amplification live-threads live-vmas; do
+	check "[ -s '$tmp/live/plots/$p.svg' ] && [ -s '$tmp/live/plots/$p.png' ]"
+done
+check_plots "$tmp/live"
+lmd=$tmp/live/summary.md
+check 'grep -q "^- \*\*A first write while the other process lives\*\*.*4k dense parent \*\*3\.[0-9]* µs\*\*.*hugetlb2m sparse parent \*\*[23][0-9]* µs\*\*.*(plots/live-writes.png)" "$lmd"'
+check 'grep -q "^- \*\*Copy-on-write copied, per byte written\*\* (kernel 6.1.0-synth).*hugetlb2m dense parent \*\*32x\*\*; hugetlb2m sparse parent \*\*512x\*\*" "$lmd"'
+check 'grep -q "^- \*\*A second thread reading the region\*\*.*fork of 256M.*with \*\*3\*\* TLB shootdowns per fork instead of 0" "$lmd"'
+check 'grep -q "^- \*\*Mappings\*\*: fork of 64M (4k) in 256 mappings.*1\.5[0-9]* µs per mapping" "$lmd"'
+# the synthetic costs: 60 us + 1.5 us per mapping + 6 ns per page + 800 ns per 2 MiB page
+check 'grep -q "^- \*\*The cost model of fork\*\*: fork here costs [56][0-9.]* µs + 1\.[45][0-9]* µs per mapping + [56]\.[0-9]* ns per 4 KiB page + [78][0-9]* ns per 2 MiB page" "$lmd"'
+check 'grep -q "^| per 4 KiB page | " "$lmd"'
+check 'grep -q "<a id=\"live-writes\"></a>" "$tmp/live/summary-tables.md"'
+# the classic figures keep the classic configurations only: no threaded
+# or split fork among fork-latency's points
+check '! grep -q "threads" "$tmp/live/plots/fork-latency.dat"'
+
 # --- a full run: host + VM (pvm-shadow) + nested-tcg rows, one host
 # configuration not converged
 "$synth" "$tmp/full" --tcg --not-converged

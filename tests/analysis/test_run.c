@@ -82,6 +82,23 @@ int main(void)
 	CHECK_STR(run_vm_phase_keys[nk], "phase");
 	CHECK(run_vm_phase_keys[nk + 1] == NULL);
 	CHECK_STR(run_host_keys[0], "primitive");
+	/* the host dimensions: keys when present, with their defaults known */
+	CHECK_STR(run_host_keys[4], "writer");
+	CHECK_STR(run_host_dim_default("writer"), "child");
+	CHECK_STR(run_host_dim_default("vmas"), "1");
+	CHECK(run_host_dim_default("mem_bytes") == NULL);
+	const char *dims = "primitive,page_mode,mem_bytes,dirty_pages,writer,pattern,threads,vmas,rep,"
+			   "create_ns,child_start_ns,total_ns,cow_ns\n";
+	snprintf(buf, sizeof(buf), "%sfork,4k,4096,16,parent,sparse,2,4,0,100,200,,\n", dims);
+	CHECK(check_text("host.csv", buf, &e) == 0);
+	snprintf(buf, sizeof(buf), "%sfork,4k,4096,16,,sparse,2,4,0,100,200,,\n", dims);
+	CHECK(check_text("host.csv", buf, &e) == -1);
+	CHECK(strstr(e.msg, "writer") != NULL);
+	const char *wh = "primitive,page_mode,mem_bytes,dirty_pages,round,bucket_lo_ns,bucket_hi_ns,count\n";
+	snprintf(buf, sizeof(buf), "%sfork,4k,4096,16,1,2048,2233.36,5\n", wh);
+	CHECK(check_text("host-writes.csv", buf, &e) == 0);
+	snprintf(buf, sizeof(buf), "%sfork,4k,4096,16,1,2048,2233.36,many\n", wh);
+	CHECK(check_text("host-writes.csv", buf, &e) == -1);
 
 	/* run_load: a missing directory, a folder without results */
 	struct run r;

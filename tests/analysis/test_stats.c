@@ -15,6 +15,15 @@ static void summary(void)
 	CHECK_NEAR(s.stddev, 3.0276503540974917, 1e-12); /* sqrt(55/6) */
 	CHECK_NEAR(s.p90, 9.1, 1e-12);			   /* type 7: 1 + 0.9*9 */
 	CHECK_NEAR(s.p99, 9.91, 1e-12);
+	CHECK_NEAR(s.p999, 9.991, 1e-12); /* 1 + 0.999*9 */
+	/* 1000 values, one far out: p99.9 sees it, p99 does not */
+	double tail[1000];
+	for (int i = 0; i < 1000; i++)
+		tail[i] = i == 999 ? 1e6 : i + 1;
+	struct stats_summary t;
+	stats_summarize(tail, 1000, &t);
+	CHECK_NEAR(t.p99, 990.01, 1e-9);
+	CHECK_NEAR(t.p999, 999 + 0.001 * (1e6 - 999), 1e-6);
 	/* n=10: P(B<=1) = 11/1024 <= 0.025 < P(B<=2) = 56/1024, so ranks 2 and 9 */
 	CHECK(s.ci_exact);
 	CHECK_NEAR(s.ci_lo, 2, 0);

@@ -76,6 +76,21 @@ static void ratios(void)
 	CHECK(parse_ratio("", &v, &pct, &e) < 0);
 }
 
+/* What %.9g writes reads back, subnormals included; overflow and
+ * non-numbers do not. */
+static void doubles(void)
+{
+	double v;
+	cb_error e;
+	CHECK(parse_double("2.47032823e-323", &v, &e) == 0);
+	CHECK(v > 0 && v < 1e-300);
+	CHECK(parse_double("1e-400", &v, &e) == 0 && v == 0);
+	CHECK(parse_double("-3.5", &v, &e) == 0 && v == -3.5);
+	static const char *const bad[] = {"1e999", "-1e999", "inf", "nan", " 1", "1 ", "1x", ""};
+	for (size_t i = 0; i < CB_ARRAY_SIZE(bad); i++)
+		CHECK(parse_double(bad[i], &v, &e) < 0);
+}
+
 static void dirty(void)
 {
 	struct dirty_spec d;
@@ -98,6 +113,7 @@ int main(void)
 	sizes();
 	lists();
 	ratios();
+	doubles();
 	dirty();
 	return check_done();
 }

@@ -107,6 +107,21 @@ int main(void)
 	const double *same[] = {x, x};
 	CHECK(host_adapt_decide(&a, same, 2, rd, n, 6, 0) == HOST_STOP_CI);
 
+	/* --- first writes: a block goes on until its share of min_writes --- */
+	const uint64_t want = 8000; /* 1000 per round of 8 */
+	CHECK(host_adapt_block_more_writes(&a, want, 16, 1, 0));
+	CHECK(host_adapt_block_more_writes(&a, want, 999, 60, 0));
+	CHECK(!host_adapt_block_more_writes(&a, want, 1000, 61, 0));
+	CHECK(!host_adapt_block_more_writes(&a, 0, 16, 1, 0));	  /* none asked for */
+	CHECK(!host_adapt_block_more_writes(&a, want, 0, 1, 0)); /* none timed: no reason */
+	CHECK(!host_adapt_block_more_writes(&a, want, 16, 1, a.max_time_ns)); /* the time cap holds */
+	CHECK(!host_adapt_block_more_writes(&a, want, 16, a.max_reps, 0));    /* and the sample cap */
+	/* converged intervals wait for the writes; other stops do not */
+	CHECK(host_adapt_decide_writes(HOST_STOP_CI, want, 7999) == HOST_STOP_NONE);
+	CHECK(host_adapt_decide_writes(HOST_STOP_CI, want, 8000) == HOST_STOP_CI);
+	CHECK(host_adapt_decide_writes(HOST_STOP_TIME, want, 10) == HOST_STOP_TIME);
+	CHECK(host_adapt_decide_writes(HOST_STOP_ROUNDS, want, 10) == HOST_STOP_ROUNDS);
+
 	/* --- in one go (the floor) --- */
 	struct host_adapt once = {.min_reps = 10, .max_reps = 300, .target_ci = 0.02,
 				  .max_time_ns = 1000000000ull};

@@ -62,6 +62,21 @@ bad --seed --seed ''
 # nothing to resume in a fresh folder, and a resumed run takes no options
 bad --resume --resume
 bad --resume --resume --rounds 3
+# the dimensions beyond the classic sweep
+bad --writer --writer both
+bad --writer --writer ''
+bad --pattern --pattern striped
+bad --threads --threads 0
+bad --threads --threads two
+bad --threads --threads $(($(nproc) + 1)) --sizes 0
+bad --threads --threads 2 --cpus 0 --sizes 0
+bad --vmas --vmas 0
+bad --vmas --vmas 3 --sizes 64M --pages 4k
+bad --vmas --vmas 64 --sizes 64M --pages thp
+bad --vmas --vmas 100000
+bad --pattern --pattern sparse --sizes 1M
+bad --pattern --pattern dense,sparse --sizes 0,64M,1M --pages 4k
+bad --min-writes --min-writes lots
 bad --frobnicate --frobnicate
 bad --sizes --sizes
 COWBENCH_EXEC_HELPER=$tmp/nope bad "exec helper" --sizes 0 --primitives posix_spawn
@@ -102,8 +117,9 @@ COWBENCH_QUIET=1 "$bin" host "${small[@]}" --out "$tmp/self" >/dev/null 2>"$tmp/
 
 # --help is not an error, and documents every option the parser knows
 "$bin" host --help >"$tmp/help" 2>&1 || { echo "FAIL: --help exit $?"; fail=1; }
-for opt in --out --primitives --sizes --pages --dirty --cpus --rounds --seed --target-ci \
-	--max-time --min-reps --max-reps --warmup --quick --no-floor --resume; do
+for opt in --out --primitives --sizes --pages --dirty --writer --pattern --threads --vmas --cpus \
+	--rounds --seed --target-ci --max-time --min-reps --max-reps --min-writes --warmup --quick \
+	--no-floor --resume; do
 	grep -q -- "$opt" "$tmp/help" || { echo "FAIL: --help lacks $opt"; fail=1; }
 done
 [ "$fail" -eq 0 ] && echo "$n bad inputs rejected"

@@ -20,7 +20,7 @@ int main(void)
 	f.s[HOST_FLOOR_COPY_2M].median = 200000;
 
 	struct host_point pt = {.mode = HOST_PAGE_4K, .bytes = 1 << 30};
-	struct host_config fork512 = {HOST_PRIM_FORK, 512};
+	struct host_config fork512 = {.prim = HOST_PRIM_FORK, .dirty_pages = 512};
 	struct host_result r;
 	host_result_init(&r, &pt, &fork512);
 	one(&r, 2 << 20, 512, 1e6);
@@ -39,7 +39,7 @@ int main(void)
 	CHECK_NEAR(host_out_floor_ns(&f, &r, HOST_M_COW_PER_PAGE), 200000.0 / 512, 1e-9);
 	host_result_free(&r);
 	/* one dirtied page still copies the whole huge page */
-	struct host_config fork1 = {HOST_PRIM_FORK, 1};
+	struct host_config fork1 = {.prim = HOST_PRIM_FORK, .dirty_pages = 1};
 	host_result_init(&r, &pt, &fork1);
 	one(&r, 8192, 1, 3e5);
 	CHECK_NEAR(host_out_floor_ns(&f, &r, HOST_M_COW), 200000, 1e-6);
@@ -58,7 +58,7 @@ int main(void)
 	host_result_free(&r);
 
 	/* no floor for primitives that copy nothing, or without dirtying */
-	struct host_config vfork512 = {HOST_PRIM_VFORK, 512}, fork0 = {HOST_PRIM_FORK, 0};
+	struct host_config vfork512 = {.prim = HOST_PRIM_VFORK, .dirty_pages = 512}, fork0 = {.prim = HOST_PRIM_FORK};
 	host_result_init(&r, &pt, &vfork512);
 	one(&r, 8192, 0, 1e4);
 	CHECK(isnan(host_out_floor_ns(&f, &r, HOST_M_CREATE)));

@@ -3,6 +3,7 @@
 #include "check.h"
 #include "host_opts.h"
 #include "host_page.h"
+#include "host_pattern.h"
 #include "host_prim.h"
 
 static int parse(struct host_opts *o, char *what, cb_error *e, int argc, char **argv)
@@ -19,9 +20,18 @@ int main(void)
 	cb_error e;
 	CHECK(parse(&o, what, &e, ARGS("host", "--out", "d")) == 0);
 	CHECK_STR(o.out, "d");
-	CHECK_EQ_U64(o.nprims, HOST_PRIM_COUNT);
-	CHECK_EQ_U64(o.npages, 4);
-	CHECK(o.nsizes == 6 && o.sizes[5] == 4ull << 30);
+	CHECK_EQ_U64(o.slices[0].nprims, HOST_PRIM_COUNT);
+	CHECK_EQ_U64(o.slices[0].npages, 4);
+	CHECK(o.slices[0].nsizes == 6 && o.slices[0].sizes[5] == 4ull << 30);
+	/* the default is the classic sweep and a slice of each dimension */
+	CHECK(!o.matrix_given && o.nslices > 1);
+	for (int d = 0; d < HOST_DIM_COUNT; d++) {
+		bool varied = false;
+		for (size_t k = 0; k < o.nslices; k++)
+			varied |= o.slices[k].ndims[d] > 1;
+		CHECK(varied);
+	}
+	CHECK(o.slices[0].ndims[HOST_DIM_WRITER] == 0); /* the classic sweep: the defaults */
 	CHECK(o.floor && !o.quick && !o.ncpus && !o.unpinned);
 	CHECK_NEAR(o.adapt.target_ci, 0.02, 0);
 	uint64_t full_max_time = o.adapt.max_time_ns;
@@ -31,7 +41,7 @@ int main(void)
 	CHECK(parse(&o, what, &e, ARGS("host", "--min-reps", "3", "--quick", "--out=d")) == 0);
 	CHECK(o.quick);
 	CHECK_EQ_U64(o.adapt.min_reps, 3);
-	CHECK(o.nsizes < 6);
+	CHECK(o.slices[0].nsizes < 6);
 	host_opts_free(&o);
 	CHECK(parse(&o, what, &e, ARGS("host", "--quick", "--out", "d")) == 0);
 	CHECK(o.adapt.max_time_ns < full_max_time);
@@ -42,7 +52,8 @@ int main(void)
 				       "--dirty", "0,10%", "--no-floor", "--max-time", "0.5")) == 0);
 	CHECK_NEAR(o.adapt.target_ci, 0.05, 1e-12);
 	CHECK(o.ncpus == 2 && o.cpus[0] == 1 && o.cpus[1] == 0);
-	CHECK(o.ndirty == 2 && o.dirty[1].percent);
+	CHECK(o.slices[0].ndirty == 2 && o.slices[0].dirty[1].percent);
+	CHECK(o.matrix_given && o.nslices == 1); /* a matrix option: the first slice alone */
 	CHECK(!o.floor);
 	CHECK_EQ_U64(o.adapt.max_time_ns, 500000000);
 	host_opts_free(&o);
@@ -72,20 +83,58 @@ int main(void)
 		const char *name = host_prims[i].name;
 		CHECK(name && host_prims[i].create);
 		char *argv[] = {"host", "--out", "d", "--primitives", (char *)(name ? name : "")};
-		CHECK(parse(&o, what, &e, 5, argv) == 0 && o.nprims == 1 && o.prims[0] == i);
+		CHECK(parse(&o, what, &e, 5, argv) == 0 && o.slices[0].nprims == 1 &&
+		      o.slices[0].prims[0] == i);
 		host_opts_free(&o);
 	}
 	for (int i = 0; i < HOST_PAGE_COUNT; i++) {
 		char *argv[] = {"host", "--out", "d", "--pages", (char *)host_page_names[i]};
-		CHECK(parse(&o, what, &e, 5, argv) == 0 && o.npages == 1 && o.pages[0] == i);
+		CHECK(parse(&o, what, &e, 5, argv) == 0 && o.slices[0].npages == 1 &&
+		      o.slices[0].pages[0] == i);
 		host_opts_free(&o);
 	}
+
+	/* the dimensions: lists of names or counts */
+	CHECK(parse(&o, what, &e, ARGS("host", "--out", "d", "--writer", "parent", "--pattern",
+				       "sparse,random", "--threads", "1,2", "--vmas", "4", "--sizes",
+				       "0,64M")) == 0);
+	CHECK(o.slices[0].ndims[HOST_DIM_WRITER] == 1 &&
+	      o.slices[0].dims[HOST_DIM_WRITER][0] == HOST_WRITER_PARENT);
+	CHECK(o.slices[0].ndims[HOST_DIM_PATTERN] == 2 &&
+	      o.slices[0].dims[HOST_DIM_PATTERN][1] == HOST_PATTERN_RANDOM);
+	CHECK(o.slices[0].dims[HOST_DIM_THREADS][1] == 2 && o.slices[0].dims[HOST_DIM_VMAS][0] == 4);
+	CHECK(o.nslices == 1);
+	/* what the options alone cannot tell: CPUs, sparse on small regions */
+	CHECK(host_opts_check(&o, 2, what, 64, &e) == 0);
+	CHECK(host_opts_check(&o, 1, what, 64, &e) < 0);
+	CHECK_STR(what, "--threads");
+	CHECK(host_opts_check(&o, 1, what, 64, &e) < 0);
+	host_opts_free(&o);
+	CHECK(parse(&o, what, &e, ARGS("host", "--out", "d", "--pattern", "sparse", "--sizes",
+				       "0,1M")) == 0);
+	CHECK(host_opts_check(&o, 2, what, 64, &e) < 0);
+	CHECK_STR(what, "--pattern");
+	host_opts_free(&o);
+	CHECK(parse(&o, what, &e, ARGS("host", "--out", "d", "--vmas", "3", "--sizes", "64M",
+				       "--pages", "4k")) == 0);
+	CHECK(host_opts_check(&o, 2, what, 64, &e) < 0);
+	CHECK_STR(what, "--vmas");
+	host_opts_free(&o);
+	/* the preset's slices skip what this machine cannot run: no error */
+	CHECK(parse(&o, what, &e, ARGS("host", "--out", "d")) == 0);
+	CHECK(host_opts_check(&o, 1, what, 64, &e) == 0);
+	host_opts_free(&o);
 
 	const struct {
 		int argc;
 		char **argv;
 		const char *what;
 	} bad[] = {
+		{ARGS("host", "--out", "d", "--writer", "both"), "--writer"},
+		{ARGS("host", "--out", "d", "--pattern", "striped"), "--pattern"},
+		{ARGS("host", "--out", "d", "--threads", "0"), "--threads"},
+		{ARGS("host", "--out", "d", "--vmas", "0"), "--vmas"},
+		{ARGS("host", "--out", "d", "--vmas", "1,1"), "--vmas"},
 		{ARGS("host", "--out", "d", "--sizes", "banana"), "--sizes"},
 		{ARGS("host", "--out", "d", "--sizes", "1M,1M"), "--sizes"},
 		{ARGS("host", "--out", "d", "--sizes", "4097"), "--sizes"},

@@ -48,7 +48,9 @@ int main(void)
 	CHECK(parse_dirty("0", &dirty[0], &e) == 0);
 	CHECK(parse_dirty("1", &dirty[1], &e) == 0);
 	struct host_matrix m;
-	host_matrix_build(&(struct host_matrix_in){prims, 4, sizes, 4, pages, 2, dirty, 2}, &m);
+	host_matrix_build(&(struct host_matrix_in){.prims = prims, .nprims = 4, .sizes = sizes, .nsizes = 4,
+						    .pages = pages, .npages = 2, .dirty = dirty, .ndirty = 2},
+			  &m);
 	/* 3M and 1M under hugetlb2m: 1M is not a multiple, 3M neither */
 	CHECK(m.nconfigs > 20 && m.nconfigs < 256);
 	size_t n = m.nconfigs;
