@@ -9,6 +9,7 @@
 #include "cb.h"
 #include "cb_fork_designs.h"
 #include "host_prims.h"
+#include "parse.h"
 
 /* Documented orders, so tables read fork before vfork and 4k before thp
  * instead of alphabetically. */
@@ -46,12 +47,7 @@ static int known_rank(const char *col, const char *v)
 
 static bool parse_num(const char *s, double *v)
 {
-	if (!*s)
-		return false;
-	char *end;
-	errno = 0;
-	*v = strtod(s, &end);
-	return !*end && errno != ERANGE && isfinite(*v);
+	return parse_number_field(s, v) && isfinite(*v);
 }
 
 int group_cmp_values(const char *col, const char *a, const char *b)

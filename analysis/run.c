@@ -14,6 +14,7 @@
 #include "cb_vm_dims.h"
 #include "host_dims.h"
 #include "host_kevents.h"
+#include "parse.h"
 
 /* A column's role: KEY (a configuration name, never empty), STR, NUM
  * (empty = not measured), BOOL (true/false).  OPT columns may be absent
@@ -161,13 +162,6 @@ static struct csv_table **slot(struct run *r, const struct file_spec *f)
 
 /* A number, or +-inf (a relative CI width over a zero median is one);
  * "nan" is not a measurement: not measured is an empty field. */
-static bool is_number(const char *s)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	return end != s && !*end && errno != ERANGE && !isnan(v);
-}
 
 bool run_true(const char *field)
 {
@@ -188,7 +182,7 @@ static int check_field(const struct csv_table *t, const char *file, size_t row,
 		}
 		break;
 	case COL_NUM:
-		if (*v && !is_number(v)) {
+		if (*v && !parse_number_field(v, NULL)) {
 			cb_error_set(e, "%s: row %zu: column %s: '%s' is not a number", file,
 				     row + 1, c->name, v);
 			return -1;

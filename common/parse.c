@@ -53,6 +53,20 @@ int parse_double(const char *s, double *out, cb_error *e)
 	return 0;
 }
 
+bool parse_number_field(const char *s, double *v)
+{
+	if (!s || !*s || isspace((unsigned char)*s))
+		return false;
+	char *end;
+	errno = 0;
+	double x = strtod(s, &end);
+	if (*end || isnan(x) || (errno == ERANGE && isinf(x)))
+		return false;
+	if (v)
+		*v = x;
+	return true;
+}
+
 int parse_ratio(const char *s, double *out, bool *percent, cb_error *e)
 {
 	size_t len = s ? strlen(s) : 0;

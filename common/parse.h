@@ -12,6 +12,11 @@ const char *format_size(uint64_t bytes, char *buf, size_t len);
 
 int parse_u64(const char *s, uint64_t *out, cb_error *e);
 int parse_double(const char *s, double *out, cb_error *e);
+/* A numeric field of a CSV file we or a guest wrote: all of s is a
+ * number, not NaN; "inf" is one (ci_rel_width of a zero median), an
+ * overflow is not, an underflow is (the nearest double: a subnormal p-value
+ * such as 7.04e-312, or 0).  The value goes to *v when v is not NULL. */
+bool parse_number_field(const char *s, double *v);
 /* "0.05" or "5%" as the fraction 0.05; *percent says which spelling was
  * used.  Only the syntax is checked: callers own their ranges. */
 int parse_ratio(const char *s, double *out, bool *percent, cb_error *e);

@@ -1,3 +1,5 @@
+#include <math.h>
+
 #include "check.h"
 #include "parse.h"
 
@@ -89,6 +91,13 @@ static void doubles(void)
 	static const char *const bad[] = {"1e999", "-1e999", "inf", "nan", " 1", "1 ", "1x", ""};
 	for (size_t i = 0; i < CB_ARRAY_SIZE(bad); i++)
 		CHECK(parse_double(bad[i], &v, &e) < 0);
+	/* CSV fields: the same, but infinity is a value there */
+	CHECK(parse_number_field("7.04242842e-312", &v) && v > 0);
+	CHECK(parse_number_field("inf", &v) && isinf(v));
+	CHECK(parse_number_field("12", NULL));
+	static const char *const badf[] = {"1e999", "nan", " 1", "1 ", "1x", "", "-"};
+	for (size_t i = 0; i < CB_ARRAY_SIZE(badf); i++)
+		CHECK(!parse_number_field(badf[i], &v));
 }
 
 static void dirty(void)
