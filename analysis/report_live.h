@@ -59,6 +59,13 @@ struct live_findings {
 	double t_mem;
 	struct report_est t1, t2; /* create, 1 and 2 threads */
 	double shoot1, shoot2;	  /* TLB shootdowns per fork (median) */
+	/* the parent's first writes with a reader on another CPU, against alone */
+	bool have_tw;
+	char tw_mode[16];
+	double tw_mem, tw_dirty;
+	struct report_est tw1, tw2; /* write_ns median, 1 and 2 threads */
+	double tw_p99_1, tw_p99_2;
+	double tw_shoot; /* TLB shootdowns per sample with the reader (median) */
 	/* fork against mappings */
 	bool have_vmas;
 	char v_mode[16];

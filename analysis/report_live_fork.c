@@ -55,10 +55,41 @@ static void threads_table(struct live *l)
 	}
 }
 
+/* The parent's first writes while its child lives, with a second thread
+ * reading the region and alone: every COW fault must then shoot the
+ * reader's TLB down too.  The configuration with the most writes timed. */
+static void find_thread_writes(struct live *l)
+{
+	const struct lcfg *best = NULL, *alone = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct lcfg *c = &l->c[i], *o;
+		if (strcmp(c->prim, "fork") || strcmp(c->writer, "parent") || c->threads != 2 ||
+		    !c->writes.n || !(o = with_threads(l, c, 1)) || !o->writes.n)
+			continue;
+		if (!best || c->writes.n > best->writes.n) {
+			best = c;
+			alone = o;
+		}
+	}
+	if (!best)
+		return;
+	struct live_findings *fd = l->fd;
+	fd->have_tw = true;
+	snprintf(fd->tw_mode, sizeof(fd->tw_mode), "%s", best->mode);
+	fd->tw_mem = best->mem;
+	fd->tw_dirty = best->dirty;
+	fd->tw1 = est(&alone->write);
+	fd->tw2 = est(&best->write);
+	fd->tw_p99_1 = alone->write.p99;
+	fd->tw_p99_2 = best->write.p99;
+	fd->tw_shoot = best->shootdowns.median;
+}
+
 /* The findings: the largest 4k (else any) size measured alone and with a
  * second thread. */
 static void find_threads(struct live *l)
 {
+	find_thread_writes(l);
 	const struct lcfg *best = NULL, *two = NULL;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct lcfg *c = &l->c[i], *o;

@@ -322,6 +322,13 @@ static void write_live(struct csv_writer *w)
 					     t == 1 ? base : base * 1.25, 0, NAN, t == 1 ? 0 : 3, 0};
 			live_rows(w, NULL, &c);
 		}
+	/* the parent writing beside a reader on the other CPU: every COW
+	 * fault a shootdown, each write 8x slower than alone */
+	{
+		struct live_cfg c = {"4k", "parent", "dense", mem, dirty, 2, 1,
+				     60000 + 16384 * 6, 24000, dirty * 4096, dirty + 10, 0};
+		live_rows(w, &hw.w, &c);
+	}
 	static const double vm[] = {16, 256};
 	for (int v = 0; v < 2; v++) {
 		struct live_cfg c = {"4k", "child", "dense", 64 << 20, 0, 1, vm[v],

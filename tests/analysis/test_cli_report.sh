@@ -54,6 +54,7 @@ lmd=$tmp/live/summary.md
 check 'grep -q "^- \*\*A first write while the other process lives\*\*.*4k dense parent \*\*3\.[0-9]* µs\*\*.*hugetlb2m sparse parent \*\*[23][0-9]* µs\*\*.*(plots/live-writes.png)" "$lmd"'
 check 'grep -q "^- \*\*Copy-on-write copied, per byte written\*\* (kernel 6.1.0-synth).*hugetlb2m dense parent \*\*32x\*\*; hugetlb2m sparse parent \*\*512x\*\*" "$lmd"'
 check 'grep -q "^- \*\*A second thread reading the region\*\*.*fork of 256M.*with \*\*3\*\* TLB shootdowns per fork instead of 0" "$lmd"'
+check 'grep -q "^- \*\*The parent.s first writes with that reader running\*\* (fork of 64M, 4k, 16 pages written while the child lives): \*\*2[0-9.]* µs\*\*.* instead of 3\.[0-9]* µs alone (..[0-9]x;.*with 26 TLB shootdowns per sample" "$lmd"'
 check 'grep -q "^- \*\*Mappings\*\*: fork of 64M (4k) in 256 mappings.*1\.5[0-9]* µs per mapping" "$lmd"'
 # the synthetic costs: 60 us + 1.5 us per mapping + 6 ns per page + 800 ns per 2 MiB page
 check 'grep -q "^- \*\*The cost model of fork\*\*: fork here costs [56][0-9.]* µs + 1\.[45][0-9]* µs per mapping + [56]\.[0-9]* ns per 4 KiB page + [78][0-9]* ns per 2 MiB page" "$lmd"'
