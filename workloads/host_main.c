@@ -107,8 +107,9 @@ int host_main(int argc, char **argv)
 	char **run_argv = argv;
 	int run_argc = argc;
 	bool resume = o.resume;
+	char *dir = NULL; /* --resume: the folder, which run_argv points into */
 	if (resume) {
-		char *dir = cb_xstrdup(o.out);
+		dir = cb_xstrdup(o.out);
 		host_opts_free(&o);
 		run_argv = resume_argv(dir, &old, &run_argc);
 		if (host_opts_parse(run_argc, run_argv, &o, what, sizeof(what), &e) < 0)
@@ -198,6 +199,7 @@ int host_main(int argc, char **argv)
 	host_opts_free(&o);
 	if (resume)
 		free(run_argv);
+	free(dir);
 	host_runfile_free(&old);
 	free(helper);
 	free(allowed);

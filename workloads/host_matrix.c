@@ -221,7 +221,9 @@ void host_matrix_build_slices(const struct host_matrix_in *in, size_t n, uint64_
 		*pt = b.p[i].pt;
 		pt->first = out->nconfigs;
 		pt->count = b.p[i].n;
-		memcpy(out->configs + out->nconfigs, b.p[i].cfg, b.p[i].n * sizeof(*out->configs));
+		if (b.p[i].n) /* a point whose every configuration was dropped has no array */
+			memcpy(out->configs + out->nconfigs, b.p[i].cfg,
+			       b.p[i].n * sizeof(*out->configs));
 		out->nconfigs += b.p[i].n;
 		free(b.p[i].cfg);
 	}
