@@ -146,8 +146,8 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 		   "**regressed** when its Benjamini\u2013Hochberg-adjusted p over the %zu time metrics "
 		   "tested (q) is <= %g **and** the 95%% interval of new/base lies above +%g%%; "
 		   "**unchanged** when that interval lies within \u00b1%g%%; otherwise **too noisy to "
-		   "tell**. %s Event counts are compared exactly (at least one whole event and more "
-		   "than %g%%). MDE is the smallest slowdown this baseline could have detected for "
+		   "tell**. %s Event counts are compared as counts (more than one event, the base runs' "
+		   "range and %g%% past every base run). MDE is the smallest slowdown this baseline could have detected for "
 		   "the metric.\n",
 		c->base_dir, c->nbase, c->nbase == 1 ? "" : "s", bc ? bc : "unknown", c->new_dir,
 		nc ? nc : "unknown", c->tests, c->o.fdr, c->o.threshold * 100, c->o.threshold * 100,

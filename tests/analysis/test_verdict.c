@@ -112,8 +112,8 @@ int main(void)
 	verdict_decide(&v, &big);
 	CHECK(v.mde > exp(stats_t_quantile(1 - 0.05 / 800, 2) * v.se) - 1 - 1e-9);
 
-	/* counts: exact.  Base runs at 55, 55, 56 exits; 56 is unchanged, 58
-	 * is not a regression either (< 5%), 60 is */
+	/* counts.  Base runs at 55, 55, 56 exits (a range of 1); 56 is
+	 * unchanged, 58 is not a regression either (< 5%), 60 is */
 	double e1[] = {55, 55, 55}, e2[] = {55, 56, 55}, e3[] = {56, 56, 57}, en[] = {56, 56, 56};
 	const double *ec[] = {e1, e2, e3};
 	size_t n3[] = {3, 3, 3};
@@ -126,19 +126,36 @@ int main(void)
 	double e58[] = {57, 57, 57};
 	verdict_test(ec, n3, 3, e58, 3, true, &o, &v);
 	CHECK(v.kind == VERDICT_UNCHANGED);
-	/* one whole event is needed: 2 -> 2.5 is not a change, 2 -> 3 is */
-	double s2[] = {2, 2, 2}, s25[] = {2, 3}, s3[] = {3, 3, 3};
+	/* more than one event is needed (one is what an asynchronous exit
+	 * adds): 2 -> 3 is not a change, 2 -> 3.5 and 2 -> 4 are */
+	double s2[] = {2, 2, 2}, s3[] = {3, 3, 3}, s35[] = {3, 4}, s4[] = {4, 4, 4};
 	const double *sc[] = {s2};
-	verdict_test(sc, n3, 1, s25, 2, true, &o, &v);
-	CHECK(v.kind == VERDICT_UNCHANGED);
 	verdict_test(sc, n3, 1, s3, 3, true, &o, &v);
+	CHECK(v.kind == VERDICT_UNCHANGED);
+	verdict_test(sc, n3, 1, s35, 2, true, &o, &v);
 	CHECK(v.kind == VERDICT_REGRESSED);
+	verdict_test(sc, n3, 1, s4, 3, true, &o, &v);
+	CHECK(v.kind == VERDICT_REGRESSED);
+	CHECK_NEAR(v.mde, 0.5, 1e-12); /* more than 3: +50% */
 	verdict_test(&ec[0], n3, 1, s2, 3, true, &o, &v);
 	CHECK(v.kind == VERDICT_IMPROVED);
-	/* from zero: any event is a regression */
-	double z[] = {0, 0, 0}, z1[] = {1, 1, 1};
+	/* base runs that spread widen the slack by their range: 11..13 is a
+	 * range of 2, so 15 is unchanged and 15.5 regressed; 8.5 improved */
+	double r11[] = {11}, r12[] = {12}, r13[] = {13}, w15[] = {15}, w155[] = {15.5}, w85[] = {8.5};
+	const double *rc[] = {r11, r12, r13};
+	size_t n1[] = {1, 1, 1};
+	verdict_test(rc, n1, 3, w15, 1, true, &o, &v);
+	CHECK(v.kind == VERDICT_UNCHANGED);
+	verdict_test(rc, n1, 3, w155, 1, true, &o, &v);
+	CHECK(v.kind == VERDICT_REGRESSED);
+	verdict_test(rc, n1, 3, w85, 1, true, &o, &v);
+	CHECK(v.kind == VERDICT_IMPROVED);
+	/* from zero too: one stray event is not a change, two are */
+	double z[] = {0, 0, 0}, z1[] = {1, 1, 1}, z2[] = {2, 2, 2};
 	const double *zc[] = {z};
 	verdict_test(zc, n3, 1, z1, 3, true, &o, &v);
+	CHECK(v.kind == VERDICT_UNCHANGED);
+	verdict_test(zc, n3, 1, z2, 3, true, &o, &v);
 	CHECK(v.kind == VERDICT_REGRESSED && isinf(v.ratio));
 	return check_done();
 }
