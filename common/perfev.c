@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <mntent.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,18 @@ const char *perfev_tracefs(bool *mounted_now, cb_error *e)
 		cb_error_set(e, "tracefs is not mounted (mounting it at " TRACEFS_AT " needs root)");
 		return NULL;
 	}
+	/* In a mount namespace of this thread's own, with nothing propagating
+	 * back: the mount is gone with the process however it ends (kill -9
+	 * too, where no handler runs), and no other process ever sees it.
+	 * Only the calling thread moves; the others never open tracefs. */
+	if (unshare(CLONE_NEWNS) < 0) {
+		cb_error_errno(e, "cannot make a mount namespace to mount tracefs in");
+		return NULL;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		cb_error_errno(e, "cannot make the mount namespace private");
+		return NULL;
+	}
 	if (mount("nodev", TRACEFS_AT, "tracefs", 0, NULL) < 0) {
 		cb_error_errno(e, "cannot mount tracefs at " TRACEFS_AT);
 		return NULL;
@@ -65,11 +78,8 @@ const char *perfev_tracefs(bool *mounted_now, cb_error *e)
 
 void perfev_tracefs_release(void)
 {
-	/* Another process (a concurrent sweep or test) may have a file open in
-	 * it: detach it then, so it goes when that file is closed, rather than
-	 * leave the machine with a mount it did not have. */
-	if (we_mounted && (umount(TRACEFS_AT) == 0 ||
-			   (errno == EBUSY && umount2(TRACEFS_AT, MNT_DETACH) == 0))) {
+	/* In our own namespace: unmounting is tidiness, detaching enough. */
+	if (we_mounted && umount2(TRACEFS_AT, MNT_DETACH) == 0) {
 		we_mounted = false;
 		tracefs_root[0] = '\0';
 	}

@@ -26,9 +26,10 @@ struct perfev_set {
 };
 
 /* Where tracefs is mounted ("/sys/kernel/tracing"), mounting it there when
- * it is not and we may (root): *mounted_now tells, so the caller can say
- * so and perfev_tracefs_release() can undo it.  NULL when there is none,
- * with the reason in e. */
+ * it is not and we may (root), in a private mount namespace of the calling
+ * thread: no other process sees that mount, and it goes with this one
+ * however it ends.  *mounted_now tells, so the caller can say so.  NULL
+ * when there is none, with the reason in e. */
 const char *perfev_tracefs(bool *mounted_now, cb_error *e);
 /* Unmounts tracefs if perfev_tracefs mounted it (best effort). */
 void perfev_tracefs_release(void);

@@ -152,7 +152,7 @@ void host_kev_setup(char *note, size_t len)
 	if (!root)
 		snprintf(note, len, "no tracefs: %s", e.msg);
 	else if (mounted)
-		snprintf(note, len, "mounted tracefs at %s for the sweep", root);
+		snprintf(note, len, "mounted tracefs at %s for the sweep, in a mount namespace of its own", root);
 	else
 		snprintf(note, len, "tracefs at %s", root);
 }

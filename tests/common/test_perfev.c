@@ -1,6 +1,10 @@
 /* Kernel event counters by name: exact where the kernel's counting is
  * exact (one minor fault and one page_fault_user per first touch of a
  * fresh 4 KiB anonymous page), missing ones named, never fatal. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,8 +31,54 @@ static volatile char *fresh(size_t pages)
 	return p;
 }
 
+/* Whether this process's mount table has a tracefs. */
+static bool tracefs_in_mounts(void)
+{
+	FILE *f = fopen("/proc/self/mounts", "r");
+	char line[512];
+	bool found = false;
+	while (f && fgets(line, sizeof(line), f))
+		found |= strstr(line, " tracefs ") != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* A tracefs this mounts lives in a namespace of its own: the process sees
+ * it, nobody else does, and it is gone when the process is killed -9. */
+static void private_mount(void)
+{
+	if (geteuid() != 0 || tracefs_in_mounts()) {
+		printf("note: private mount not tried (%s)\n",
+		       geteuid() ? "not root" : "tracefs is already mounted here");
+		return;
+	}
+	int fds[2];
+	CHECK(pipe(fds) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		bool mounted = false;
+		cb_error e;
+		char ok = perfev_tracefs(&mounted, &e) && mounted && tracefs_in_mounts() ? 'y' : 'n';
+		if (write(fds[1], &ok, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	char ok = 0;
+	CHECK(read(fds[0], &ok, 1) == 1 && ok == 'y');
+	CHECK(!tracefs_in_mounts()); /* not ours to see */
+	kill(pid, SIGKILL);
+	int st;
+	waitpid(pid, &st, 0);
+	CHECK(!tracefs_in_mounts()); /* and nothing left behind */
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int main(void)
 {
+	private_mount();
 	static const char *const names[] = {"sw:minor-faults", "exceptions:page_fault_user",
 					    "nosuch:event", "bogus", "sw:nonsense"};
 	struct perfev_set s;
