@@ -1,6 +1,7 @@
 /* Reserving and restoring the 2 MiB pool: the pool must end exactly where
  * it started, including after a failed reservation. */
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,9 +17,9 @@ static long nr(void)
 	return v;
 }
 
-/* A child that reserved pages and installed the handler dies of sig as
- * it would have, and the pool is back where it was. */
-static void signal_restores(int sig, long before)
+/* A child that grows the pool by 4 pages (with the signal handler when
+ * handler is true) and waits to be killed; its pid once it has. */
+static pid_t grown_child(bool handler, long before)
 {
 	int ready[2];
 	CHECK(pipe(ready) == 0);
@@ -26,7 +27,8 @@ static void signal_restores(int sig, long before)
 	if (pid == 0) {
 		struct rlimit no_core = {0, 0};
 		setrlimit(RLIMIT_CORE, &no_core); /* SIGQUIT's default dumps core */
-		hugepool_restore_on_signals();
+		if (handler)
+			hugepool_restore_on_signals();
 		cb_error ce;
 		char ok = hugepool_reserve(2048, (uint64_t)hugepool_free(2048) + 4, &ce) == 0;
 		(void)!write(ready[1], &ok, 1);
@@ -36,13 +38,21 @@ static void signal_restores(int sig, long before)
 	char ok = 0;
 	CHECK(read(ready[0], &ok, 1) == 1 && ok);
 	CHECK(nr() >= before + 4);
+	close(ready[0]);
+	close(ready[1]);
+	return pid;
+}
+
+/* A child that reserved pages and installed the handler dies of sig as
+ * it would have, and the pool is back where it was. */
+static void signal_restores(int sig, long before)
+{
+	pid_t pid = grown_child(true, before);
 	kill(pid, sig);
 	int status = 0;
 	CHECK(waitpid(pid, &status, 0) == pid);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == sig);
 	CHECK(nr() == before);
-	close(ready[0]);
-	close(ready[1]);
 }
 
 /* A process killed outright (no handler runs) leaves the pool grown; the
@@ -50,19 +60,7 @@ static void signal_restores(int sig, long before)
  * one left in the lock file. */
 static void kill9_recovered(long before)
 {
-	int ready[2];
-	CHECK(pipe(ready) == 0);
-	pid_t pid = fork();
-	if (pid == 0) {
-		cb_error ce;
-		char ok = hugepool_reserve(2048, (uint64_t)hugepool_free(2048) + 4, &ce) == 0;
-		(void)!write(ready[1], &ok, 1);
-		for (;;)
-			pause();
-	}
-	char ok = 0;
-	CHECK(read(ready[0], &ok, 1) == 1 && ok);
-	CHECK(nr() >= before + 4);
+	pid_t pid = grown_child(false, before);
 	kill(pid, SIGKILL);
 	int status = 0;
 	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
@@ -72,8 +70,6 @@ static void kill9_recovered(long before)
 	CHECK(nr() == before);
 	hugepool_restore_all();
 	CHECK(nr() == before);
-	close(ready[0]);
-	close(ready[1]);
 }
 
 int main(void)
