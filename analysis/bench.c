@@ -18,14 +18,14 @@ static double normalized(const struct csv_table *t, size_t row, const char *metr
 
 /* Each raw time, then its normalized form (norm_metric_name; the names
  * are checked against norm.h by test_compare). */
-#define HOST_TIME(raw, norm)                                \
-	{raw, false, false, NULL, NULL}, {norm, false, false, normalized, raw}
+#define HOST_TIME(raw, norm, writes) \
+	{raw, false, false, NULL, NULL, writes}, {norm, false, false, normalized, raw, writes}
 static const struct bench_metric host_metrics[] = {
-	HOST_TIME("create_ns", "create_norm"),
-	HOST_TIME("child_start_ns", "child_start_norm"),
-	HOST_TIME("total_ns", "total_norm"),
-	HOST_TIME("cow_ns", "cow_norm"),
-	{NULL, false, false, NULL, NULL},
+	HOST_TIME("create_ns", "create_norm", false),
+	HOST_TIME("child_start_ns", "child_start_norm", false),
+	HOST_TIME("total_ns", "total_norm", false),
+	HOST_TIME("cow_ns", "cow_norm", true),
+	{NULL, false, false, NULL, NULL, false},
 };
 
 static double normalized(const struct csv_table *t, size_t row, const char *metric)
@@ -42,14 +42,14 @@ static double normalized(const struct csv_table *t, size_t row, const char *metr
 /* ns only where it is hardware time; the exit counts are exact
  * everywhere: every KVM statistic vm.csv has a column for
  * (common/cb_kvm_stats.h), as names for compare_vm_metrics and as counts. */
-#define VM_COUNT(name) {#name, true, false, NULL, NULL},
+#define VM_COUNT(name) {#name, true, false, NULL, NULL, false},
 #define VM_NAME(name) #name,
 #define VM_METRIC(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, VM_COUNT, name)
 #define VM_METRIC_NAME(name, in_vm_csv, required) CB_KVM_IF_VM(in_vm_csv, VM_NAME, name)
 static const struct bench_metric vm_metrics[] = {
-	{"ns", false, true, NULL, NULL},
+	{"ns", false, true, NULL, NULL, false},
 	CB_KVM_STATS(VM_METRIC)
-	{NULL, false, false, NULL, NULL},
+	{NULL, false, false, NULL, NULL, false},
 };
 const char *const compare_vm_metrics[] = {"ns", CB_KVM_STATS(VM_METRIC_NAME) NULL};
 #undef VM_METRIC_NAME
@@ -144,9 +144,13 @@ bool bench_samples(const struct bench_kind *k, const struct grouping *gr, const 
 {
 	const struct csv_table *t = gr->t;
 	int tv = csv_col(t, "timing_valid"), uc = bench_unit_col(k, t), mc = csv_col(t, m->name);
+	int dc = m->writes ? csv_col(t, "dirty_pages") : -1;
 	bool any = false;
 	for (size_t i = 0; i < g->nrows; i++) {
 		size_t row = g->rows[i];
+		/* nothing written, nothing this metric measures */
+		if (dc >= 0 && !(csv_get_double(t, row, dc) > 0))
+			return false;
 		/* a mix would compare emulation with hardware */
 		if (m->hw_time && (tv < 0 || !run_true(csv_get(t, row, tv))))
 			return false;

@@ -24,6 +24,8 @@ struct bench_metric {
 	bool hw_time;	  /* vm ns: only where every row is hardware time (timing_valid) */
 	bench_value_fn value; /* NULL: the column of that name */
 	const char *raw;      /* a speed-normalized metric (norm.h): the raw one it rescales */
+	bool writes;	      /* only where the configuration writes pages (dirty_pages > 0):
+			       * with none, cow_ns times the clock alone (30 ns here) */
 };
 
 struct bench_kind {
