@@ -195,9 +195,9 @@ static void amp_line(FILE *f, const struct live_findings *l)
 
 static void threads_line(FILE *f, const struct live_findings *l)
 {
-	char sz[32], a[32], ci[64], b[32], s2[32], s1[32];
 	if (!l->have_threads)
-		goto writes;
+		return;
+	char sz[32], a[32], ci[64], b[32], s2[32], s1[32];
 	/* Alone inside the threaded interval: the run cannot tell them apart,
 	 * and the sentence must not read as if it could. */
 	bool same = l->t1.med >= l->t2.lo && l->t1.med <= l->t2.hi;
@@ -208,10 +208,13 @@ static void threads_line(FILE *f, const struct live_findings *l)
 		fmt_ns_ci(l->t2.lo, l->t2.hi, ci, sizeof(ci)),
 		same ? "not distinguishable from" : "against", fmt_ns(l->t1.med, b, sizeof(b)),
 		fmt_num(l->shoot2, s2, sizeof(s2)), fmt_num(l->shoot1, s1, sizeof(s1)));
-writes:
+}
+
+static void thread_writes_line(FILE *f, const struct live_findings *l)
+{
 	if (!l->have_tw)
 		return;
-	char w2[32], wci[64], w1[32], p2[32], p1[32];
+	char sz[32], w2[32], wci[64], w1[32], p2[32], p1[32], sd[32];
 	fprintf(f, "- **The parent's first writes with that reader running** (fork of %s, %s, %.0f "
 		   "pages written while the child lives): **%s** %s per write at p50 instead of %s "
 		   "alone (%.1fx; p99 %s instead of %s), with %s TLB shootdowns per sample: "
@@ -220,7 +223,7 @@ writes:
 		fmt_ns(l->tw2.med, w2, sizeof(w2)), fmt_ns_ci(l->tw2.lo, l->tw2.hi, wci, sizeof(wci)),
 		fmt_ns(l->tw1.med, w1, sizeof(w1)), l->tw2.med / l->tw1.med,
 		fmt_ns(l->tw_p99_2, p2, sizeof(p2)), fmt_ns(l->tw_p99_1, p1, sizeof(p1)),
-		fmt_num(l->tw_shoot, s2, sizeof(s2)));
+		fmt_num(l->tw_shoot, sd, sizeof(sd)));
 }
 
 static void vmas_line(FILE *f, const struct live_findings *l)
@@ -256,6 +259,7 @@ void report_live_findings(FILE *f, const struct live_findings *l)
 	write_line(f, l);
 	amp_line(f, l);
 	threads_line(f, l);
+	thread_writes_line(f, l);
 	vmas_line(f, l);
 	model_line(f, l);
 }

@@ -89,7 +89,6 @@ static void find_thread_writes(struct live *l)
  * second thread. */
 static void find_threads(struct live *l)
 {
-	find_thread_writes(l);
 	const struct lcfg *best = NULL, *two = NULL;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct lcfg *c = &l->c[i], *o;
@@ -189,6 +188,7 @@ int live_threads(struct live *l, cb_error *e)
 	report_flags(r, r->run_flags);
 	threads_table(l);
 	find_threads(l);
+	find_thread_writes(l);
 	return 0;
 }
 

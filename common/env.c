@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include "afile.h"
 #include "cb.h"
 #include "kvminfo.h"
+#include "perfev.h"
 #include "probe.h"
 #include "version.h"
 
@@ -321,22 +321,16 @@ static json_t *collect_kvm(json_t *fp)
 
 static const char *perf_probe(uint32_t type, uint64_t config)
 {
-	struct perf_event_attr a;
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.type = type;
-	a.config = config;
-	a.disabled = 1;
-	a.exclude_kernel = 0;
-	int fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+	bool user_only = false;
+	int fd = perfev_open_counter(type, config, 0, false, false);
 	if (fd < 0) {
-		a.exclude_kernel = 1; /* perf_event_paranoid may forbid kernel counts */
-		fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+		user_only = true; /* perf_event_paranoid may forbid kernel counts */
+		fd = perfev_open_counter(type, config, 0, false, true);
 	}
 	if (fd < 0)
 		return "unsupported";
 	close(fd);
-	return a.exclude_kernel ? "user-only" : "ok";
+	return user_only ? "user-only" : "ok";
 }
 
 static const char *tracefs_event(const char *ev)

@@ -33,26 +33,6 @@ int parse_u64(const char *s, uint64_t *out, cb_error *e)
 	return 0;
 }
 
-int parse_double(const char *s, double *out, cb_error *e)
-{
-	if (!s || !*s) {
-		cb_error_set(e, "empty number");
-		return -1;
-	}
-	errno = 0;
-	char *end;
-	double v = strtod(s, &end);
-	/* ERANGE on underflow still gives the nearest double (a subnormal or
-	 * 0), and a p-value of 2.5e-323 is one we write ourselves; only
-	 * overflow (HUGE_VAL, caught by isfinite) is not a number. */
-	if (*end || !isfinite(v) || isspace((unsigned char)*s)) {
-		cb_error_set(e, "'%s' is not a number", s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 bool parse_number_field(const char *s, double *v)
 {
 	if (!s || !*s || isspace((unsigned char)*s))
@@ -65,6 +45,22 @@ bool parse_number_field(const char *s, double *v)
 	if (v)
 		*v = x;
 	return true;
+}
+
+int parse_double(const char *s, double *out, cb_error *e)
+{
+	if (!s || !*s) {
+		cb_error_set(e, "empty number");
+		return -1;
+	}
+	/* a field's rules, less infinity */
+	double v;
+	if (!parse_number_field(s, &v) || !isfinite(v)) {
+		cb_error_set(e, "'%s' is not a number", s);
+		return -1;
+	}
+	*out = v;
+	return 0;
 }
 
 int parse_ratio(const char *s, double *out, bool *percent, cb_error *e)

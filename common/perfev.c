@@ -91,7 +91,8 @@ static void note_missing(struct perfev_set *s, const char *name, const char *why
 	snprintf(s->missing + len, sizeof(s->missing) - len, "%s%s (%s)", len ? "; " : "", name, why);
 }
 
-static int open_one(uint32_t type, uint64_t config, pid_t pid, bool inherit)
+int perfev_open_counter(uint32_t type, uint64_t config, pid_t pid, bool inherit,
+			bool exclude_kernel)
 {
 	struct perf_event_attr a;
 	memset(&a, 0, sizeof(a));
@@ -100,6 +101,7 @@ static int open_one(uint32_t type, uint64_t config, pid_t pid, bool inherit)
 	a.config = config;
 	a.disabled = 1;
 	a.inherit = inherit;
+	a.exclude_kernel = exclude_kernel;
 	/* Tracepoints are counted wherever the task runs; software events
 	 * include the kernel's own work (the fault handler) by design. */
 	return (int)syscall(SYS_perf_event_open, &a, pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
@@ -112,7 +114,7 @@ static void add(struct perfev_set *s, const char *name, uint32_t type, uint64_t 
 		note_missing(s, name, "too many counters");
 		return;
 	}
-	int fd = open_one(type, config, pid, inherit);
+	int fd = perfev_open_counter(type, config, pid, inherit, false);
 	if (fd < 0) {
 		note_missing(s, name, strerror(errno));
 		return;

@@ -34,6 +34,11 @@ const char *perfev_tracefs(bool *mounted_now, cb_error *e);
 /* Unmounts tracefs if perfev_tracefs mounted it (best effort). */
 void perfev_tracefs_release(void);
 
+/* One disabled counter of (type, config) on pid (0: this thread), on any
+ * CPU, close-on-exec; the fd, or -1 with errno set. */
+int perfev_open_counter(uint32_t type, uint64_t config, pid_t pid, bool inherit,
+			bool exclude_kernel);
+
 /* Opens the named counters for pid (0: this process), counting its
  * children created afterwards too when inherit is set, disabled.  Returns
  * how many opened. */
