@@ -62,9 +62,14 @@ static const char *const host_unit_cols[] = {"round", NULL};
  * the reps inside one boot share its placement of guest memory. */
 static const char *const vm_unit_cols[] = {"round", "boot", NULL};
 
+static const char *const host_family_keys[] = {"primitive", NULL};
+/* a guest phase is one operation; where and how the guest is paged change
+ * what that operation is */
+static const char *const vm_family_keys[] = {"where", "mmu", "primitive", "phase", NULL};
+
 const struct bench_kind bench_kinds[] = {
-	{"host", run_host_keys, host_metrics, host_unit_cols},
-	{"vm", run_vm_phase_keys, vm_metrics, vm_unit_cols},
+	{"host", run_host_keys, host_metrics, host_unit_cols, host_family_keys},
+	{"vm", run_vm_phase_keys, vm_metrics, vm_unit_cols, vm_family_keys},
 };
 const size_t bench_nkinds = CB_ARRAY_SIZE(bench_kinds);
 
@@ -121,6 +126,18 @@ char *bench_name(const struct bench_kind *k, const struct grouping *gr, const st
 		else
 			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "/%s", v);
 	}
+	return cb_xstrdup(buf);
+}
+
+char *bench_family(const struct bench_kind *k, const struct grouping *gr, const struct group *g)
+{
+	char buf[256];
+	size_t at = (size_t)snprintf(buf, sizeof(buf), "%s", k->name);
+	for (size_t f = 0; k->family_keys[f] && at < sizeof(buf); f++)
+		for (size_t i = 0; i < gr->nkeys; i++)
+			if (!strcmp(gr->keys[i], k->family_keys[f]))
+				at += (size_t)snprintf(buf + at, sizeof(buf) - at, "/%s",
+						       group_value(gr, g, i));
 	return cb_xstrdup(buf);
 }
 

@@ -33,6 +33,9 @@ struct bench_kind {
 	const char *const *keys;	     /* configuration key columns */
 	const struct bench_metric *metrics;  /* NULL-name terminated */
 	const char *const *unit_cols;	     /* run-level unit columns, first present wins */
+	/* The key columns that name a family (compare.h): one operation, over
+	 * every size, page mode and dimension it was swept across. */
+	const char *const *family_keys;
 };
 
 extern const struct bench_kind bench_kinds[];
@@ -42,6 +45,9 @@ const struct bench_metric *bench_metric_by_name(const struct bench_kind *k, cons
 
 /* "host/fork/4k/mem=1G/dirty=16" (malloc'ed). */
 char *bench_name(const struct bench_kind *k, const struct grouping *gr, const struct group *g);
+/* The configuration's family, "host/fork" or "vm/host/pvm-shadow/fork/cow"
+ * (malloc'ed): the kind and its family_keys' values. */
+char *bench_family(const struct bench_kind *k, const struct grouping *gr, const struct group *g);
 /* "ns" or "count". */
 const char *bench_unit(const struct bench_metric *m);
 

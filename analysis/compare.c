@@ -95,6 +95,12 @@ void compare_table(struct cmp *c, const char *kind, const struct csv_table *cons
 			r->norm = m->raw != NULL;
 			size_t nu = bench_units(x, unit, g->nrows, xu);
 			own_interval(x, unit, g->nrows, nu, r);
+			r->family = bench_family(k, &gn, g);
+			r->new_log = verdict_log_median(xu, nu);
+			r->base_log = cb_xmalloc((nbase ? nbase : 1) * sizeof(*r->base_log));
+			r->nbase_log = nbase;
+			for (size_t b = 0; b < nbase; b++)
+				r->base_log[b] = NAN;
 			/* the same configuration in every base run that has it */
 			size_t runs = 0;
 			for (size_t b = 0; b < nbase; b++) {
@@ -113,6 +119,7 @@ void compare_table(struct cmp *c, const char *kind, const struct csv_table *cons
 					free(units);
 					continue;
 				}
+				r->base_log[b] = verdict_log_median(units, n);
 				bu[runs] = units;
 				nbu[runs++] = n;
 			}
@@ -151,25 +158,38 @@ void compare_table(struct cmp *c, const char *kind, const struct csv_table *cons
 }
 
 /* Every metric judged against several base runs shares those runs: their
- * between-run variances are moderated toward one prior (ebayes.h). */
-static void moderate(struct cmp *c)
+ * between-run variances are moderated toward one prior (ebayes.h), fitted
+ * to the metrics of one kind: the gated ones, or the listed ones.  Raw
+ * times move about twice as much between runs as normalized ones here
+ * (sd of log run medians over 20 runs: median 0.089 against 0.046), so a
+ * prior fitted to both sees that spread of spreads, puts few degrees of
+ * freedom in it (2.7 over one quick compare) and lends the gated metrics
+ * almost nothing. */
+static void moderate_family(struct cmp *c, bool gated, struct ebayes_prior *prior)
 {
 	double *s2 = cb_xmalloc((c->n ? c->n : 1) * sizeof(*s2));
 	double *df = cb_xmalloc((c->n ? c->n : 1) * sizeof(*df));
 	size_t k = 0;
 	for (size_t i = 0; i < c->n; i++) {
-		const struct verdict *v = &c->rows[i].v;
-		if (c->rows[i].matched && v->by_runs) {
-			s2[k] = v->var_runs;
-			df[k++] = v->df_runs;
+		const struct cmp_row *r = &c->rows[i];
+		if (r->matched && r->v.by_runs && r->gated == gated) {
+			s2[k] = r->v.var_runs;
+			df[k++] = r->v.df_runs;
 		}
 	}
-	stats_ebayes_prior(s2, df, k, &c->prior);
+	stats_ebayes_prior(s2, df, k, prior);
 	for (size_t i = 0; i < c->n; i++)
-		if (c->rows[i].matched)
-			verdict_moderate(&c->rows[i].v, &c->prior);
+		if (c->rows[i].matched && c->rows[i].gated == gated)
+			verdict_moderate(&c->rows[i].v, prior);
 	free(s2);
 	free(df);
+}
+
+static void moderate(struct cmp *c)
+{
+	struct ebayes_prior listed;
+	moderate_family(c, true, &c->prior);
+	moderate_family(c, false, &listed);
 }
 
 static struct cmp_row *find_row(struct cmp *c, const char *bench, const char *metric)
@@ -238,36 +258,116 @@ static void pick_gated(struct cmp *c)
 	}
 }
 
-void compare_decide(struct cmp *c)
+/* Benjamini-Hochberg over the testable verdicts v[0..n) (one family of
+ * hypotheses), then each verdict with that family's cut. */
+static void decide_all(struct verdict *const *v, size_t n, const struct verdict_opts *base,
+		       size_t *tests)
 {
-	moderate(c);
-	pick_gated(c);
-	double *p = cb_xmalloc((c->n ? c->n : 1) * sizeof(*p));
-	double *q = cb_xmalloc((c->n ? c->n : 1) * sizeof(*q));
+	double *p = cb_xmalloc((n ? n : 1) * sizeof(*p));
+	double *q = cb_xmalloc((n ? n : 1) * sizeof(*q));
 	size_t m = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		const struct cmp_row *r = &c->rows[i];
-		p[i] = r->matched && r->v.testable ? r->v.p : NAN;
+	for (size_t i = 0; i < n; i++) {
+		p[i] = v[i]->testable ? v[i]->p : NAN;
 		m += !isnan(p[i]);
 	}
-	/* one family: every time metric of this compare that could be tested */
-	stats_bh_adjust(p, c->n, q);
-	c->tests = m;
-	struct verdict_opts o = c->o;
+	stats_bh_adjust(p, n, q);
+	*tests = m;
+	struct verdict_opts o = *base;
 	/* BH's cut: the largest p it rejected, else what one rejection needs */
-	o.p_cut = m ? c->o.fdr / (double)m : c->o.fdr;
-	for (size_t i = 0; i < c->n; i++)
-		if (!isnan(p[i]) && q[i] <= c->o.fdr && p[i] > o.p_cut)
+	o.p_cut = m ? base->fdr / (double)m : base->fdr;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(p[i]) && q[i] <= base->fdr && p[i] > o.p_cut)
 			o.p_cut = p[i];
+	for (size_t i = 0; i < n; i++) {
+		v[i]->q = q[i];
+		verdict_decide(v[i], &o);
+	}
+	free(p);
+	free(q);
+}
+
+static double abs_z_median(const double *d, const double *se2, size_t n, double center,
+			   double tau2, double *tmp)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = fabs(d[i] - center) / sqrt(se2[i] + 2 * tau2);
+	return stats_median(tmp, n);
+}
+
+/* With one base run, each metric's rounds show how it moves within a run,
+ * and nothing shows how far it moves between runs: two runs of one build
+ * here differ by far more than their rounds (one against another: 5 of 20
+ * compares failed on rounds alone, each on one or two configurations
+ * 12-80% off).  Across the compare's gated metrics, though, the changes of
+ * a same-build pair spread by that much: tau2 is what makes their
+ * standardized changes |d - median d| / sqrt(se^2 + 2 tau2) have the median
+ * of a standard normal's (0.6745), a robust scale that the few metrics a
+ * real regression moves barely shift.  Fewer than 8 such metrics: none
+ * borrowed. */
+static void borrow_between(struct cmp *c)
+{
+	double *d = cb_xmalloc((c->n ? c->n : 1) * sizeof(*d));
+	double *se2 = cb_xmalloc((c->n ? c->n : 1) * sizeof(*se2));
+	double *tmp = cb_xmalloc((c->n ? c->n : 1) * sizeof(*tmp));
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cmp_row *r = &c->rows[i];
+		if (r->matched && r->gated && r->v.testable && !r->v.by_runs && !r->v.count &&
+		    isfinite(r->v.d_log) && isfinite(r->v.se_within)) {
+			d[n] = r->v.d_log;
+			se2[n++] = r->v.se_within * r->v.se_within;
+		}
+	}
+	c->tau2 = 0;
+	if (n >= 8) {
+		double center = stats_median(d, n);
+		double hi = 0;
+		for (size_t i = 0; i < n; i++)
+			hi = fmax(hi, (d[i] - center) * (d[i] - center));
+		if (abs_z_median(d, se2, n, center, 0, tmp) > 0.6745) {
+			double lo = 0;
+			for (int it = 0; it < 100; it++) {
+				double mid = (lo + hi) / 2;
+				if (abs_z_median(d, se2, n, center, mid, tmp) > 0.6745)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			c->tau2 = hi;
+		}
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if (c->rows[i].matched)
+			verdict_between(&c->rows[i].v, c->tau2);
+	free(d);
+	free(se2);
+	free(tmp);
+}
+
+void compare_decide(struct cmp *c)
+{
+	pick_gated(c);
+	moderate(c);
+	borrow_between(c);
+	family_test(c);
+	struct verdict **v = cb_xmalloc((c->n + c->nfam + 1) * sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->rows[i].matched) /* every time metric of this compare that could be tested */
+			v[n++] = &c->rows[i].v;
+	decide_all(v, n, &c->o, &c->tests);
+	for (size_t i = 0; i < c->nfam; i++)
+		v[i] = &c->fam[i].v;
+	decide_all(v, c->nfam, &c->o, &c->fam_tests);
+	free(v);
 	memset(c->count, 0, sizeof(c->count));
+	memset(c->fam_count, 0, sizeof(c->fam_count));
 	c->gated = 0;
 	c->listed = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		struct cmp_row *r = &c->rows[i];
 		if (!r->matched)
 			continue;
-		r->v.q = q[i];
-		verdict_decide(&r->v, &o);
 		if (!r->gated) {
 			c->listed++;
 			continue;
@@ -276,8 +376,11 @@ void compare_decide(struct cmp *c)
 		if (r->v.kind == VERDICT_REGRESSED && (!c->gate_counts || r->v.count))
 			c->gated++;
 	}
-	free(p);
-	free(q);
+	for (size_t i = 0; i < c->nfam; i++) {
+		c->fam_count[c->fam[i].v.kind]++;
+		if (c->fam[i].v.kind == VERDICT_REGRESSED && !c->gate_counts)
+			c->gated++;
+	}
 }
 
 /* --- environment --- */
@@ -334,8 +437,12 @@ size_t compare_env(struct cmp *c, const json_t *base, const json_t *new_)
 
 void compare_free(struct cmp *c)
 {
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		free(c->rows[i].bench);
+		free(c->rows[i].family);
+		free(c->rows[i].base_log);
+	}
+	family_free(c);
 	free(c->rows);
 	for (size_t i = 0; i < c->nob; i++)
 		free(c->only_base[i]);
@@ -366,12 +473,15 @@ static void usage(FILE *f)
 	      "time regressed when its Benjamini-Hochberg-adjusted p (over every metric of\n"
 	      "this compare) is <= --fdr and the 95% interval of new/base lies above\n"
 	      "1 + threshold; event counts must pass every base run by more than one\n"
-	      "event, the base runs' range and the threshold.  Every verdict states its\n"
+	      "event, the base runs' range and the threshold.  With several base runs each\n"
+	      "family (one operation's metric over all its configurations, e.g. host/fork\n"
+	      "create_norm) is judged too, on the median of its configurations' changes,\n"
+	      "and a family regressed fails the compare.  Every verdict states its\n"
 	      "minimum detectable effect.  Writes verdict.md, bench.json (github-action-\n"
 	      "benchmark, customSmallerIsBetter) and bmf.json (Bencher Metric Format) into\n"
 	      "DIR (default NEW_DIR/compare).\n"
 	      "--gate counts lets only event counts (exits, faults) fail the comparison.\n"
-	      "Exit status: 0 no regression, 1 a regression, 2 bad input, runs from\n"
+	      "Exit status: 0 no regression, 1 a regression (metric or family), 2 bad input, runs from\n"
 	      "different machines or a baseline mixing machine classes (--allow-env-change\n"
 	      "compares anyway).  --machine-class prints the name of RUN_DIR's baseline\n"
 	      "folder under results/reference/.\n",

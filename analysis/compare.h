@@ -7,6 +7,7 @@
 
 #include "ebayes.h"
 #include "run.h"
+#include "family.h"
 #include "verdict.h"
 
 struct cmp_row {
@@ -24,6 +25,10 @@ struct cmp_row {
 	 * has them, else of its samples' median): what dashboards chart. */
 	double median, ci_lo, ci_hi;
 	size_t nsamples;
+	char *family;	  /* bench_family: "host/fork" */
+	double *base_log; /* per base run (nbase_log of them): its log run median, NaN without */
+	size_t nbase_log;
+	double new_log;	  /* the new run's */
 };
 
 struct cmp {
@@ -42,6 +47,12 @@ struct cmp {
 	size_t listed;	 /* matched rows listed but not gated */
 	size_t tests;	 /* the Benjamini-Hochberg family: time metrics tested */
 	struct ebayes_prior prior; /* of the between-run variances (several base runs) */
+	struct cmp_family *fam;	   /* family.h: an operation across its configurations */
+	size_t nfam;
+	struct ebayes_prior fam_prior;
+	size_t fam_tests;	   /* families tested: their own Benjamini-Hochberg family */
+	size_t fam_count[4];	   /* per enum verdict_kind */
+	double tau2; /* one base run: the between-run variance borrowed across metrics (log) */
 	/* --gate counts: only event counts (exits, faults) decide the exit
 	 * status; time metrics are judged and listed all the same. */
 	bool gate_counts;

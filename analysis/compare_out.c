@@ -104,6 +104,34 @@ static const struct cmp_row **sorted(const struct cmp *c, enum verdict_kind kind
 	return v;
 }
 
+/* The family table (family.h): regressions, then improvements, then the
+ * rest, each in the compare's order; brief: only the first two. */
+static void families_md(FILE *f, const struct cmp *c, bool brief)
+{
+	static const enum verdict_kind order[] = {VERDICT_REGRESSED, VERDICT_IMPROVED,
+						  VERDICT_NOISY, VERDICT_UNCHANGED};
+	size_t shown = 0;
+	for (size_t o = 0; o < CB_ARRAY_SIZE(order); o++)
+		for (size_t i = 0; i < c->nfam; i++) {
+			const struct cmp_family *m = &c->fam[i];
+			if (m->v.kind != order[o] || (brief && o >= 2))
+				continue;
+			if (!shown++)
+				fputs("\n### Families\n\n| family | metric | verdict | base | new | "
+				      "change [95% CI] | q (BH) | MDE | configurations / base runs | why |\n"
+				      "|---|---|---|---:|---:|---:|---:|---:|---:|---|\n",
+				      f);
+			char a[32], b[32], ch[96], q[32], mde[32];
+			fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %zu / %zu | ", m->name,
+				m->metric, verdict_name(m->v.kind), fmt_ns(m->v.base, a, sizeof(a)),
+				fmt_ns(m->v.new_, b, sizeof(b)), change_text(&m->v, ch, sizeof(ch)),
+				isnan(m->v.q) ? "\u2014" : (snprintf(q, sizeof(q), "%.2g", m->v.q), q),
+				mde_text(&m->v, mde, sizeof(mde)), m->nconf, m->v.nruns_used);
+			fmt_md_cell(f, m->v.why);
+			fputs(" |\n", f);
+		}
+}
+
 static void section(FILE *f, const char *title, const struct cmp_row **v, size_t n)
 {
 	if (!n)
@@ -126,6 +154,11 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 	if (c->nob + c->non)
 		fprintf(f, "; %zu configurations in one run only", c->nob + c->non);
 	fputs(".\n\n", f);
+	if (c->nfam)
+		fprintf(f, "Families (one operation and metric over all its configurations): "
+			   "**%zu regressed**, %zu improved, %zu unchanged, %zu too noisy to tell.\n\n",
+			c->fam_count[VERDICT_REGRESSED], c->fam_count[VERDICT_IMPROVED],
+			c->fam_count[VERDICT_UNCHANGED], c->fam_count[VERDICT_NOISY]);
 	if (c->listed)
 		fprintf(f, "Each time with a speed-normalized form (`create_norm` beside `create_ns`, "
 			   "computed from the sample and the machine-state probe beside it) is gated on "
@@ -148,7 +181,9 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 		   "**unchanged** when that interval lies within \u00b1%g%%; otherwise **too noisy to "
 		   "tell**. %s Event counts are compared as counts (more than one event, the base runs' "
 		   "range and %g%% past every base run). MDE is the smallest slowdown this baseline could have detected for "
-		   "the metric.\n",
+		   "the metric. A **family** is one operation's metric over every configuration: its change is the median "
+		   "of theirs, judged against the base runs' own family medians, with Benjamini\u2013Hochberg over the "
+		   "families; it sees what moves them all, a configuration's own test what moves it alone.\n",
 		c->base_dir, c->nbase, c->nbase == 1 ? "" : "s", bc ? bc : "unknown", c->new_dir,
 		nc ? nc : "unknown", c->tests, c->o.fdr, c->o.threshold * 100, c->o.threshold * 100,
 		c->nbase >= 2 ? "With several base runs, the test and the interval scale the change by "
@@ -167,6 +202,7 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 	const struct cmp_row **reg = sorted(c, VERDICT_REGRESSED, false, &nr);
 	const struct cmp_row **imp = sorted(c, VERDICT_IMPROVED, false, &ni);
 	const struct cmp_row **rest = sorted(c, 0, true, &no);
+	families_md(f, c, brief);
 	section(f, "Regressions", reg, nr);
 	section(f, "Improvements", imp, ni);
 	if (brief) {

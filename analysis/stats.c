@@ -64,6 +64,19 @@ int stats_median_ci_ranks(size_t n, double conf, size_t *lo, size_t *hi)
 	return 1;
 }
 
+double stats_median(const double *x, size_t n)
+{
+	double *s = cb_xmalloc((n ? n : 1) * sizeof(*s));
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(x[i]))
+			s[m++] = x[i];
+	qsort(s, m, sizeof(*s), stats_cmp_double);
+	double med = m ? stats_quantile_sorted(s, m, 0.5) : NAN;
+	free(s);
+	return med;
+}
+
 void stats_summarize(const double *x, size_t n, struct stats_summary *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -82,7 +95,7 @@ void stats_summarize(const double *x, size_t n, struct stats_summary *out)
 	qsort(s, m, sizeof(*s), stats_cmp_double);
 	out->min = s[0];
 	out->max = s[m - 1];
-	out->median = stats_quantile_sorted(s, m, 0.5);
+	out->median = stats_quantile_sorted(s, m, 0.5); /* as stats_median */
 	out->p90 = stats_quantile_sorted(s, m, 0.90);
 	out->p99 = stats_quantile_sorted(s, m, 0.99);
 	out->p999 = stats_quantile_sorted(s, m, 0.999);

@@ -5,13 +5,25 @@
  * Times are compared on the log scale, so the effect is the ratio
  * new/base:
  *   - one base run: Welch's t-test of the new run's units against the
- *     base run's, and the Hodges-Lehmann 95% interval of the shift;
+ *     base run's, and the Hodges-Lehmann 95% interval of the shift, then
+ *     (verdict_between) the between-run variance the compare's metrics
+ *     show added to its variance;
  *   - several base runs: the new run's median against the spread of the
  *     base runs' medians (a t prediction test with runs - 1 degrees of
  *     freedom, the variance moderated across the compare's metrics by
  *     verdict_moderate), because runs minutes apart differ by more than
- *     their rounds do; the interval is the wider of that prediction
+ *     their rounds do; plus whatever more the new run's own rounds spread
+ *     than the base runs' do; the interval is the wider of that prediction
  *     interval and the Hodges-Lehmann interval over all units.
+ * One configuration's run median has heavy tails on the machines this runs
+ * on: over 20 quick runs of one build, 0.6% of the 465 normalized metrics'
+ * run medians lay more than 4 standard deviations above their mean (a
+ * normal law: 0.003%), and t laws (scale free) fitted to leave-one-run-out prediction
+ * statistics of 8 three-run baselines had 4.8-7.3 degrees of freedom.  So
+ * however many degrees of freedom the variance itself rests on (runs - 1
+ * plus the prior's), the test of one configuration uses at most
+ * VERDICT_TAIL_DF; a family's median over its configurations (family.h)
+ * has light tails and keeps them all.
  * Then, with q the Benjamini-Hochberg-adjusted p of the whole compare:
  *   regressed  q <= fdr and the interval's lower bound > 1 + threshold;
  *   improved   q <= fdr and its upper bound < 1 / (1 + threshold);
@@ -31,6 +43,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#define VERDICT_TAIL_DF 4.0
 
 enum verdict_kind { VERDICT_REGRESSED, VERDICT_IMPROVED, VERDICT_NOISY, VERDICT_UNCHANGED };
 
@@ -57,7 +71,14 @@ struct verdict {
 	 * compare can moderate the variance across metrics and rebuild it */
 	bool by_runs;
 	double d_log, var_runs, df_runs, hl_lo, hl_hi;
+	/* several: how much more the new run's rounds spread than the base
+	 * runs' rounds do (variance of the median, log scale), added to the
+	 * prediction's */
+	double w_extra;
+	/* one base run: Welch's se and df over the rounds alone */
+	double se_within, df_within;
 	size_t nruns_used;
+	bool family; /* a family's test (family.h): no tail cap */
 	double mde;	    /* minimum detectable effect, relative; +inf when none */
 	char why[160];	    /* one phrase for the table */
 };
@@ -68,6 +89,18 @@ struct verdict {
 void verdict_test(const double *const *base, const size_t *nbase, size_t runs,
 		  const double *new_, size_t nn, bool count, const struct verdict_opts *o,
 		  struct verdict *out);
+/* The median of log x over the positive values of x[0..n); NaN when none:
+ * a run's unit on the scale every time test works on. */
+double verdict_log_median(const double *x, size_t n);
+/* A time test built from its parts, as for several base runs: the new
+ * estimate d_log, the base runs' variance var on runs - 1 degrees of
+ * freedom (a prediction test; compare's family test uses it). */
+void verdict_from_runs(struct verdict *v, double d_log, double var, size_t runs);
+/* One base run: its rounds cannot show how far a metric moves from one run
+ * to the next, so the test also allows 2 tau2 (the variance of the log
+ * ratio of two runs' medians, tau2 per run, borrowed across the compare's
+ * metrics by compare) and the tail cap. */
+void verdict_between(struct verdict *v, double tau2);
 /* Several base runs: rebuilds the test with the between-run variance
  * moderated by a prior fitted to every metric of the compare (ebayes.h). */
 struct ebayes_prior;

@@ -77,6 +77,10 @@ check '[ -n "$regs" ]'
 # baseline shows steadier is the one gated), and nothing else
 check '[ -z "$(echo "$regs" | grep -v "^| host/fork/.*| create_\(ns\|norm\) |")" ]'
 check 'grep -q "^| host/fork/4k/mem=1G/dirty=16 | create_\(ns\|norm\) |" "$tmp/out"'
+# and the fork create family, in the terminal and in verdict.md, alone
+check 'grep -q "^| host/fork | create_\(ns\|norm\) | regressed | .* | +[23][0-9.]*% \[" "$tmp/out"'
+check '[ "$(grep -c "^| host/[a-z_]* | [a-z_]* | regressed |" "$tmp/slow4/compare/verdict.md")" -eq 1 ]'
+check 'grep -q "^Families (one operation and metric over all its configurations): \*\*1 regressed\*\*" "$tmp/slow4/compare/verdict.md"'
 # and the same build, no slowdown: exit 0
 "$synth" "$tmp/same4" --seed 14
 "$bin" compare "$tmp/qbase" "$tmp/same4" >/dev/null 2>&1

@@ -1,6 +1,9 @@
 /* compare's matching: configurations in both runs are compared metric by
  * metric, the rest are listed; fingerprints decide comparability. */
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench.h"
 #include "check.h"
@@ -171,8 +174,141 @@ static void norm_names(void)
 	CHECK_EQ_U64(with_raw, n);
 }
 
+/* A deterministic normal deviate (Box-Muller on a 64-bit LCG). */
+static double gauss(uint64_t *s)
+{
+	double u[2];
+	for (int i = 0; i < 2; i++) {
+		*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+		u[i] = ((double)(*s >> 11) + 0.5) / 9007199254740992.0;
+	}
+	return sqrt(-2 * log(u[0])) * cos(6.283185307179586 * u[1]);
+}
+
+/* One run of `nconf` fork and vfork configurations, 6 rounds of 3 samples:
+ * each configuration's run median off by a normal 8% (what one
+ * configuration moves between runs here), the whole run by 1%, rounds by
+ * 3%.  `slow` scales fork's create_ns; `stray` scales fork's first
+ * configuration alone, as one run in a few shows here. */
+static struct csv_table *family_run(uint64_t seed, int nconf, double slow, double stray)
+{
+	size_t cap = (size_t)nconf * 2 * 18 * 96 + 128;
+	char *text = malloc(cap);
+	size_t at = (size_t)sprintf(text, "primitive,page_mode,mem_bytes,dirty_pages,rep,create_ns,"
+					  "child_start_ns,total_ns,round\n");
+	uint64_t s = seed;
+	double run = 0.01 * gauss(&s);
+	for (int p = 0; p < 2; p++)
+		for (int k = 0; k < nconf; k++) {
+			double conf = 0.08 * gauss(&s);
+			double f = p == 0 ? slow * (k == 0 ? stray : 1) : 1;
+			for (int r = 0; r < 18; r++) {
+				double x = (1000.0 + 100 * k) * exp(run + conf + 0.03 * gauss(&s));
+				at += (size_t)snprintf(text + at, cap - at, "%s,4k,%d,0,%d,%.0f,%.0f,%.0f,%d\n",
+						       p ? "vfork" : "fork", (k + 1) << 20, r, x * f,
+						       2 * x, 3 * x, r / 3 + 1);
+			}
+		}
+	cb_error e;
+	struct csv_table *t = csv_parse(text, at, "host.csv", &e);
+	free(text);
+	return t;
+}
+
+static const struct cmp_family *find_family(const struct cmp *c, const char *name,
+					    const char *metric)
+{
+	for (size_t i = 0; i < c->nfam; i++)
+		if (!strcmp(c->fam[i].name, name) && !strcmp(c->fam[i].metric, metric))
+			return &c->fam[i];
+	return NULL;
+}
+
+/* One compare of three synthetic base runs and a fourth. */
+static void family_case(uint64_t seed, int nconf, double slow, double stray, struct cmp *c)
+{
+	struct csv_table *base[3];
+	for (int b = 0; b < 3; b++)
+		base[b] = family_run(seed + (uint64_t)b * 7919, nconf, 1, 1);
+	struct csv_table *new_ = family_run(seed + 99991, nconf, slow, stray);
+	memset(c, 0, sizeof(*c));
+	c->o = (struct verdict_opts){.threshold = 0.05, .fdr = 0.05};
+	const struct csv_table *b3[] = {base[0], base[1], base[2]};
+	compare_table(c, "host", b3, 3, new_);
+	compare_decide(c);
+	for (int b = 0; b < 3; b++)
+		csv_free(base[b]);
+	csv_free(new_);
+}
+
+/* Family tests: fork slower by 30% in every configuration is a family
+ * regression where no configuration alone can show it; a same-build run,
+ * or one configuration 40% off, is none. */
+static void families(void)
+{
+	size_t caught = 0, covered = 0, alarms = 0, metric_hits = 0, stray_alarms = 0;
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct cmp c;
+		family_case(seed * 1000003, 16, 1.3, 1, &c);
+		const struct cmp_family *f = find_family(&c, "host/fork", "create_ns");
+		CHECK(f && f->nconf == 16 && f->v.nruns_used == 3);
+		caught += f && f->v.kind == VERDICT_REGRESSED;
+		covered += f && f->v.lo < 1.3 && f->v.hi > 1.3;
+		metric_hits += c.count[VERDICT_REGRESSED];
+		const struct cmp_family *v = find_family(&c, "host/vfork", "create_ns");
+		CHECK(v && v->v.kind != VERDICT_REGRESSED);
+		compare_free(&c);
+
+		family_case(seed * 1000003, 16, 1, 1, &c);
+		alarms += c.gated;
+		compare_free(&c);
+		family_case(seed * 1000003, 16, 1, 1.4, &c);
+		stray_alarms += c.fam_count[VERDICT_REGRESSED];
+		compare_free(&c);
+	}
+	CHECK(caught >= 19);
+	CHECK(covered >= 17); /* a 95% interval: 19 of 20 expected */
+	CHECK(metric_hits < 20 * 16 / 4); /* most configurations alone cannot tell */
+	CHECK_EQ_U64(alarms, 0);
+	CHECK_EQ_U64(stray_alarms, 0);
+
+	/* two configurations make no family */
+	struct cmp c;
+	family_case(5, 2, 1.5, 1, &c);
+	CHECK(find_family(&c, "host/fork", "create_ns") == NULL);
+	compare_free(&c);
+}
+
+/* One base run: two runs of one build whose configurations differ by 8%
+ * between runs and 3% between rounds.  Rounds alone would call many of
+ * them changed; with the between-run spread borrowed across the compare
+ * and the tail cap, none is. */
+static void one_base_run(void)
+{
+	size_t alarms = 0, borrowed = 0;
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct csv_table *base = family_run(seed * 7777, 16, 1, 1);
+		struct csv_table *new_ = family_run(seed * 7777 + 1, 16, 1, 1);
+		struct cmp c = {.o = {.threshold = 0.05, .fdr = 0.05}};
+		const struct csv_table *b1[] = {base};
+		compare_table(&c, "host", b1, 1, new_);
+		compare_decide(&c);
+		alarms += c.gated;
+		/* 8% per run, from 32 configurations (each one's three times move together) */
+		borrowed += c.tau2 > 0.04 * 0.04 && c.tau2 < 0.16 * 0.16;
+		CHECK_EQ_U64(c.nfam, 0); /* a family needs several base runs */
+		compare_free(&c);
+		csv_free(base);
+		csv_free(new_);
+	}
+	CHECK_EQ_U64(alarms, 0);
+	CHECK_EQ_U64(borrowed, 20);
+}
+
 int main(void)
 {
+	families();
+	one_base_run();
 	norm_names();
 	matching();
 	vm_timing();
