@@ -17,11 +17,13 @@ COWBENCH_BIN=$COWBENCH_BIN "$top/scripts/gate-eval" --reuse --runs 2 --base 3 --
 check '[ $? -eq 0 ]'
 check '[ -s "$d/gate-eval.md" ] && cmp -s "$d/gate-eval.md" "$tmp/out"'
 check 'grep -q "^\*\*False alarms (A/A):\*\* 0 of [1-9][0-9]* verdicts regressed; 0 of 2 compares failed" "$tmp/out"'
-# 17 fork configurations in each of the 2 runs, raw or normalized,
-# whichever is gated: every one caught
-check 'grep -q "^| +30% | 34 of 34 |" "$tmp/out"'
+# both compares fail naming fork, both by the fork create family, and each
+# of the 17 fork configurations in the 2 runs, raw or normalized, whichever
+# is gated, is caught on its own too
+check 'grep -q "^| +30% | 2 of 2 | 2 of 2 | 34 of 34 |" "$tmp/out"'
 check 'grep -q "^| +10% | " "$tmp/out" && grep -q "^| +20% | " "$tmp/out"'
 check 'grep -q "^Minimum detectable effect .*fork create at 1 GiB (4k, dirty 0): [0-9.]*%" "$tmp/out"'
+check 'grep -q "families: fork create [0-9.]*% (create_\(ns\|norm\)), clone_vm create \([0-9.]*%\|not measured\)" "$tmp/out"'
 # the injected copy slowed fork's create_ns, and nothing else
 a=$d/run-01/host.csv b=$d/slow/run-01-x1.3/host.csv
 check '[ "$(awk -F, "NR > 1 && \$1 != \"fork\"" "$a" | md5sum)" = "$(awk -F, "NR > 1 && \$1 != \"fork\"" "$b" | md5sum)" ]'
