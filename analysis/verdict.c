@@ -61,6 +61,22 @@ static void count_test(const double *const *base, const size_t *nbase, size_t ru
 	 * of 312 phase exit counts 6 fell outside three base runs' range, by 1
 	 * or, where the range was 2, by 2). */
 	double slack = r ? fmax(1, hi - lo) : 1;
+	/* One base run has no range between runs.  Its units (rounds, boots)
+	 * land their interrupts at random as runs do, so their range stands
+	 * in; a run of one unit shows nothing, and the count may move like a
+	 * Poisson count of its size: 3 sd of the difference of two.  (Nested
+	 * phases with one boot per run: 1 exit in one run, 3 in the next.) */
+	if (r == 1 && runs == 1) {
+		double ulo = INFINITY, uhi = -INFINITY;
+		size_t k = 0;
+		for (size_t j = 0; j < nbase[0]; j++)
+			if (!isnan(base[0][j])) {
+				ulo = fmin(ulo, base[0][j]);
+				uhi = fmax(uhi, base[0][j]);
+				k++;
+			}
+		slack = k >= 2 ? fmax(1, uhi - ulo) : fmax(1, 3 * sqrt(2 * fmax(hi, 1)));
+	}
 	v->mde = v->base > 0 ? fmax(o->threshold, (hi + slack - v->base) / v->base) : INFINITY;
 	double rel = v->ratio - 1;
 	if (!r || isnan(v->new_)) {

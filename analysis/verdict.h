@@ -30,9 +30,11 @@
  *   unchanged  the interval lies inside [1 / (1 + threshold), 1 + threshold]:
  *              no change as large as the threshold fits the evidence;
  *   too noisy to tell   otherwise, or too few units to test.
- * Event counts are exact: regressed when the new run's median exceeds every
- * base run's median by at least one whole event and by more than the
- * threshold; improved the other way; else unchanged.
+ * Event counts are counted, not timed: regressed when the new run's median
+ * exceeds every base run's median by more than max(1 event, their range)
+ * and by more than the threshold (one base run: the range of its units, or
+ * for a single unit a Poisson allowance, verdict.c); improved the other
+ * way; else unchanged.
  *
  * Every verdict carries its minimum detectable effect: the smallest
  * slowdown that this baseline and this run's spread would have called

@@ -139,6 +139,25 @@ int main(void)
 	CHECK_NEAR(v.mde, 0.5, 1e-12); /* more than 3: +50% */
 	verdict_test(&ec[0], n3, 1, s2, 3, true, &o, &v);
 	CHECK(v.kind == VERDICT_IMPROVED);
+	/* one base run of one unit (a nested phase, one boot per run) shows
+	 * nothing of how a count moves: 3 sd of a Poisson difference, 1 -> 5
+	 * is not a change (slack 4.24), 1 -> 5.5 is */
+	double o1[] = {1}, o5[] = {5}, o55[] = {5.5};
+	const double *oc[] = {o1};
+	size_t one1[] = {1};
+	verdict_test(oc, one1, 1, o5, 1, true, &o, &v);
+	CHECK(v.kind == VERDICT_UNCHANGED);
+	verdict_test(oc, one1, 1, o55, 1, true, &o, &v);
+	CHECK(v.kind == VERDICT_REGRESSED);
+	/* with several units, their range stands in for the runs': 1 and 3
+	 * (median 2, range 2), so 4 is unchanged and 4.5 regressed */
+	double u13[] = {1, 3}, u4[] = {4}, u45[] = {4.5};
+	const double *uc[] = {u13};
+	size_t two[] = {2};
+	verdict_test(uc, two, 1, u4, 1, true, &o, &v);
+	CHECK(v.kind == VERDICT_UNCHANGED);
+	verdict_test(uc, two, 1, u45, 1, true, &o, &v);
+	CHECK(v.kind == VERDICT_REGRESSED);
 	/* base runs that spread widen the slack by their range: 11..13 is a
 	 * range of 2, so 15 is unchanged and 15.5 regressed; 8.5 improved */
 	double r11[] = {11}, r12[] = {12}, r13[] = {13}, w15[] = {15}, w155[] = {15.5}, w85[] = {8.5};
