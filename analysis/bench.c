@@ -141,6 +141,47 @@ char *bench_family(const struct bench_kind *k, const struct grouping *gr, const 
 	return cb_xstrdup(buf);
 }
 
+char *bench_family_of(const char *bench)
+{
+	const struct bench_kind *k = NULL;
+	for (size_t i = 0; i < bench_nkinds && !k; i++) {
+		size_t l = strlen(bench_kinds[i].name);
+		if (!strncmp(bench, bench_kinds[i].name, l) && bench[l] == '/')
+			k = &bench_kinds[i];
+	}
+	if (!k)
+		return NULL;
+	/* the family keys: a run of the kind's first keys, then perhaps its last */
+	size_t lead = 0, nkeys = 0, nfam = 0;
+	while (k->keys[nkeys])
+		nkeys++;
+	while (k->family_keys[nfam])
+		nfam++;
+	while (lead < nfam && lead < nkeys && !strcmp(k->family_keys[lead], k->keys[lead]))
+		lead++;
+	bool last = lead + 1 == nfam && nkeys && !strcmp(k->family_keys[lead], k->keys[nkeys - 1]);
+	if (lead != nfam && !last)
+		return NULL; /* not a shape this can read back */
+	const char *p = bench + strlen(k->name);
+	for (size_t i = 0; i < lead; i++) {
+		const char *q = strchr(p + 1, '/');
+		if (!q) {
+			if (i + 1 < lead || last)
+				return NULL;
+			return cb_xstrdup(bench); /* the name is its family */
+		}
+		p = q;
+	}
+	const char *tail = last ? strrchr(bench, '/') : "";
+	if (last && tail <= p)
+		return NULL;
+	size_t n = (size_t)(p - bench);
+	char *out = cb_xmalloc(n + strlen(tail) + 1);
+	memcpy(out, bench, n);
+	strcpy(out + n, tail);
+	return out;
+}
+
 const char *bench_unit(const struct bench_metric *m)
 {
 	return m->count ? "count" : "ns";

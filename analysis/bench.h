@@ -48,6 +48,12 @@ char *bench_name(const struct bench_kind *k, const struct grouping *gr, const st
 /* The configuration's family, "host/fork" or "vm/host/pvm-shadow/fork/cow"
  * (malloc'ed): the kind and its family_keys' values. */
 char *bench_family(const struct bench_kind *k, const struct grouping *gr, const struct group *g);
+/* The family of a benchmark from its name alone (the history keeps names,
+ * not key columns): what bench_family gives for its configuration, because
+ * bench_name writes the family keys first (host: the primitive; vm: where,
+ * mmu, primitive) and, for vm, last (the phase).  NULL for a name of no
+ * known kind or too few parts. */
+char *bench_family_of(const char *bench);
 /* "ns" or "count". */
 const char *bench_unit(const struct bench_metric *m);
 

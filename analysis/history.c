@@ -12,6 +12,7 @@
 #include "analysis.h"
 #include "bench.h"
 #include "ediv.h"
+#include "family.h"
 #include "gp.h"
 #include "mclass.h"
 #include "parse.h"
@@ -36,7 +37,9 @@ static void usage(FILE *f)
 	      "  holds several); keeps those with p < --max-p (default 0.001, Bonferroni over\n"
 	      "  the splits tried) that move the metric by more than --threshold.  Writes\n"
 	      "  history.csv, history.md and plots/ (a timeline per metric family) into DIR.\n"
-	      "  Exit 1 when a change point makes a metric worse.\n"
+	      "  Exit 1 when a change point makes a gated metric worse: a family (one\n"
+	      "  operation's metric over all its configurations, e.g. host/fork create_norm)\n"
+	      "  or an event count; one configuration's times are listed, not gated.\n"
 	      "export: the class's run medians for Apache Otava (otava-csv) or Bencher (bmf).\n"
 	      "--db defaults to " HISTORY_DEFAULT_DB ".  Exit 2 on bad input, including a file\n"
 	      "that is not a cowbench history, is corrupt, or comes from a newer cowbench.\n",
@@ -245,6 +248,85 @@ void hist_free(struct hist *h)
 	free(h->cls);
 }
 
+/* The series of family f, metric m: members[0..n) are its series. */
+static void family_series(struct hist *h, const char *f, const char *m, const size_t *members,
+			  size_t n)
+{
+	double *mean = cb_xmalloc(n * sizeof(*mean)), *col = cb_xmalloc(n * sizeof(*col));
+	size_t used = 0;
+	for (size_t j = 0; j < n; j++) {
+		const struct hseries *s = &h->s[members[j]];
+		double sum = 0;
+		size_t k = 0;
+		for (size_t r = 0; r < h->nruns; r++)
+			if (s->value[r] > 0 && isfinite(s->value[r])) {
+				sum += log(s->value[r]);
+				k++;
+			}
+		mean[j] = k >= 2 ? sum / (double)k : NAN;
+		used += k >= 2;
+	}
+	if (used < FAMILY_MIN_CONFIGS) {
+		free(mean);
+		free(col);
+		return;
+	}
+	h->s = cb_xrealloc(h->s, (h->ns + 1) * sizeof(*h->s));
+	struct hseries *fs = &h->s[h->ns++];
+	memset(fs, 0, sizeof(*fs));
+	fs->bench = cb_xstrdup(f);
+	fs->metric = cb_xstrdup(m);
+	fs->family = true;
+	fs->value = cb_xmalloc((h->nruns + 1) * sizeof(double));
+	fs->lo = cb_xmalloc((h->nruns + 1) * sizeof(double));
+	fs->hi = cb_xmalloc((h->nruns + 1) * sizeof(double));
+	double level = exp(stats_median(mean, n));
+	for (size_t r = 0; r < h->nruns; r++) {
+		size_t k = 0;
+		for (size_t j = 0; j < n; j++) {
+			double v = h->s[members[j]].value[r];
+			if (isfinite(mean[j]) && v > 0 && isfinite(v))
+				col[k++] = log(v) - mean[j];
+		}
+		/* a run that holds too few of them says little */
+		fs->value[r] = k * 2 >= used ? level * exp(stats_median(col, k)) : NAN;
+		fs->lo[r] = fs->hi[r] = NAN;
+	}
+	free(mean);
+	free(col);
+}
+
+void hist_add_families(struct hist *h)
+{
+	size_t ns = h->ns;
+	char **fam = cb_xcalloc(ns + 1, sizeof(*fam));
+	size_t *members = cb_xmalloc((ns + 1) * sizeof(*members));
+	for (size_t i = 0; i < ns; i++)
+		fam[i] = h->s[i].count ? NULL : bench_family_of(h->s[i].bench);
+	for (size_t i = 0; i < ns; i++) {
+		if (!fam[i])
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = fam[j] && !strcmp(fam[j], fam[i]) && !strcmp(h->s[j].metric, h->s[i].metric);
+		if (seen)
+			continue;
+		size_t n = 0;
+		for (size_t j = i; j < ns; j++)
+			if (fam[j] && !strcmp(fam[j], fam[i]) && !strcmp(h->s[j].metric, h->s[i].metric))
+				members[n++] = j;
+		/* h->s may move: pass copies of what is read from it */
+		char *f = cb_xstrdup(fam[i]), *m = cb_xstrdup(h->s[i].metric);
+		family_series(h, f, m, members, n);
+		free(f);
+		free(m);
+	}
+	for (size_t i = 0; i < ns; i++)
+		free(fam[i]);
+	free(fam);
+	free(members);
+}
+
 size_t hist_detect(struct hist *h, double max_p, double threshold)
 {
 	size_t worse = 0;
@@ -273,8 +355,8 @@ size_t hist_detect(struct hist *h, double max_p, double threshold)
 			if (!(fabs(rel) > threshold) || (s->count && fabs(a - b) < 1))
 				continue;
 			struct hchange *hc = &s->cp[s->ncp++];
-			*hc = (struct hchange){at[cp[c].index], b, a, cp[c].p, a > b};
-			worse += hc->worse;
+			*hc = (struct hchange){at[cp[c].index], b, a, cp[c].p, a > b, s->family || s->count};
+			worse += hc->worse && hc->gated;
 		}
 	}
 	free(z);
@@ -387,17 +469,22 @@ int history_main(int argc, char **argv)
 	free(own);
 	int rc = 0;
 	if (check) {
+		hist_add_families(&h);
 		size_t worse = hist_detect(&h, max_p, threshold);
 		if (cb_make_out_dir(out, &e) < 0)
 			cb_die_err(CB_EXIT_USAGE, "--out", &e);
 		if (hist_write(&h, out, max_p, threshold, &e) < 0)
 			cb_die_err(CB_EXIT_FAIL, "history check", &e);
-		size_t all = 0;
+		size_t all = 0, listed = 0;
 		for (size_t i = 0; i < h.ns; i++)
-			all += h.s[i].ncp;
+			for (size_t c = 0; c < h.s[i].ncp; c++) {
+				all++;
+				listed += h.s[i].cp[c].worse && !h.s[i].cp[c].gated;
+			}
 		printf("cowbench history: class %s, %zu runs, %zu series: %zu change point%s, %zu "
-		       "making a metric worse; %s/history.md\n",
-		       h.cls, h.nruns, h.ns, all, all == 1 ? "" : "s", worse, out);
+		       "making a gated metric worse (and %zu one configuration's, listed); "
+		       "%s/history.md\n",
+		       h.cls, h.nruns, h.ns, all, all == 1 ? "" : "s", worse, listed, out);
 		rc = worse ? CB_EXIT_FAIL : 0;
 	} else if (hist_export(&h, format, out ? out : "-", &e) < 0) {
 		cb_die_err(CB_EXIT_FAIL, "history export", &e);

@@ -13,6 +13,7 @@
 struct hseries {
 	char *bench, *metric;
 	bool count;	/* an event count: changes of one whole event at least */
+	bool family;	/* a family's series (hist_add_families), not a configuration's */
 	double *value;	/* per class run (index into hist.runs); NaN where it has none */
 	double *lo, *hi; /* the run's 95% interval over its units */
 	struct hchange *cp;
@@ -24,6 +25,7 @@ struct hchange {
 	double before, after; /* segment means (geometric for times) */
 	double p;
 	bool worse;
+	bool gated; /* a family's or a count's: it decides the exit status */
 };
 
 struct hist {
@@ -37,9 +39,21 @@ struct hist {
 /* Reads a class's series from the store. */
 int hist_load(struct hdb *db, const char *cls, struct hist *h, cb_error *e);
 void hist_free(struct hist *h);
+/* Appends a series per family (family.h) and time metric: each run's
+ * median, over the family's configurations, of the configuration's log run
+ * median less its mean over the runs, at the level of the family's median
+ * configuration.  A change in fork's code moves every fork configuration at
+ * once, and their median holds still where one configuration strays.
+ * Configurations in fewer than 2 runs take no part, a run holding fewer
+ * than half of them has no value, and a family needs FAMILY_MIN_CONFIGS. */
+void hist_add_families(struct hist *h);
 /* Change points of every series (E-Divisive, ediv.h), kept when p <
  * max_p and the change exceeds threshold (and one event for counts);
- * returns how many make a metric worse. */
+ * returns how many gated ones make a metric worse.  Gated: families' and
+ * event counts'.  One configuration's time is listed, not gated: its run
+ * medians have heavy tails and drift with the machine (16 same-build quick
+ * runs here gave 15 change points in 930 configuration series, 9 of them
+ * "worse", and none in a family). */
 size_t hist_detect(struct hist *h, double max_p, double threshold);
 
 /* history.csv, one timeline per metric family (SVG + PNG) and history.md

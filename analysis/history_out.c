@@ -31,7 +31,7 @@ static int write_csv(const struct hist *h, const char *dir, cb_error *e)
 	struct csv_writer w;
 	csv_writer_init(&w, af.fp);
 	static const char *const cols[] = {"benchmark", "metric", "index", "run", "before", "after",
-					   "change", "p", NULL};
+					   "change", "p", "gated", NULL};
 	csv_header(&w, cols);
 	for (size_t i = 0; i < h->ns; i++)
 		for (size_t c = 0; c < h->s[i].ncp; c++) {
@@ -44,6 +44,7 @@ static int write_csv(const struct hist *h, const char *dir, cb_error *e)
 			csv_double(&w, hc->after);
 			csv_double(&w, hc->before != 0 ? hc->after / hc->before - 1 : NAN);
 			csv_double(&w, hc->p);
+			csv_str(&w, hc->gated ? "true" : "false");
 			csv_end_row(&w);
 		}
 	return afile_commit(&af, e);
@@ -136,34 +137,41 @@ static int write_md(const struct hist *h, const char *dir, const char **fams, si
 	if (rc < 0)
 		return -1;
 	FILE *f = af.fp;
-	size_t all = 0, worse = 0;
+	size_t all = 0, worse = 0, listed = 0;
 	for (size_t i = 0; i < h->ns; i++)
 		for (size_t c = 0; c < h->s[i].ncp; c++) {
+			const struct hchange *hc = &h->s[i].cp[c];
 			all++;
-			worse += h->s[i].cp[c].worse;
+			worse += hc->worse && hc->gated;
+			listed += hc->worse && !hc->gated;
 		}
-	fprintf(f, "## cowbench history: %s %s\n\n**%zu change point%s**, %zu making a metric "
-		   "worse, in %zu series over %zu runs.\n\n",
-		worse ? "\u274c" : "\u2705", h->cls, all, all == 1 ? "" : "s", worse, h->ns, h->nruns);
+	fprintf(f, "## cowbench history: %s %s\n\n**%zu change point%s**, %zu making a gated metric "
+		   "worse (and %zu one configuration's, listed), in %zu series over %zu runs.\n\n",
+		worse ? "\u274c" : "\u2705", h->cls, all, all == 1 ? "" : "s", worse, listed, h->ns,
+		h->nruns);
 	fprintf(f, "Change points by E-Divisive means with a t-test (as Apache Otava finds them) on "
 		   "each benchmark's run medians (log scale for times), kept when p < %g (Bonferroni "
 		   "over the splits tried) and the metric moved by more than %g%% (and, for event "
-		   "counts, by at least one event). `index` is the first run after the change.\n",
+		   "counts, by at least one event). `index` is the first run after the change. "
+		   "Gated, deciding the exit status: families (an operation's metric over all its "
+		   "configurations, the series of their median change) and event counts; one "
+		   "configuration's times are listed, not gated (their run medians have heavy tails "
+		   "and drift with the machine).\n",
 		max_p, threshold * 100);
 	if (all) {
-		fputs("\n| benchmark | metric | index | run | before | after | change | p |\n"
-		      "|---|---|---:|---|---:|---:|---:|---:|\n", f);
+		fputs("\n| benchmark | metric | index | run | before | after | change | p | gated |\n"
+		      "|---|---|---:|---|---:|---:|---:|---:|---|\n", f);
 		for (size_t i = 0; i < h->ns; i++)
 			for (size_t c = 0; c < h->s[i].ncp; c++) {
 				const struct hchange *hc = &h->s[i].cp[c];
 				char b[32], a[32], ch[32];
 				bool ns = !h->s[i].count;
-				fprintf(f, "| %s | %s | %zu | %s | %s | %s | %s%s | %.2g |\n", h->s[i].bench,
+				fprintf(f, "| %s | %s | %zu | %s | %s | %s | %s%s | %.2g | %s |\n", h->s[i].bench,
 					h->s[i].metric, hc->index, h->runs[hc->index].run_id,
 					ns ? fmt_ns(hc->before, b, sizeof(b)) : fmt_num(hc->before, b, sizeof(b)),
 					ns ? fmt_ns(hc->after, a, sizeof(a)) : fmt_num(hc->after, a, sizeof(a)),
 					fmt_change(hc->after / hc->before - 1, ch, sizeof(ch)),
-					hc->worse ? " (worse)" : "", hc->p);
+					hc->worse ? " (worse)" : "", hc->p, hc->gated ? "yes" : "listed");
 			}
 	}
 	fputs("\n### Runs\n\n| index | run | commit | date |\n|---:|---|---|---|\n", f);

@@ -44,6 +44,16 @@ static const struct cmp_row *find(const struct cmp *c, const char *bench, const 
 	return NULL;
 }
 
+/* every row's family, read back from its name alone as the history does */
+static void families_by_name(const struct cmp *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		char *f = bench_family_of(c->rows[i].bench);
+		CHECK(f && c->rows[i].family && !strcmp(f, c->rows[i].family));
+		free(f);
+	}
+}
+
 static void matching(void)
 {
 	struct csv_table *base = host_table(20, 1, true), *new_ = host_table(20, 1.2, false);
@@ -65,6 +75,7 @@ static void matching(void)
 		CHECK(r->v.lo > 1.15);
 	}
 	CHECK(find(&c, "host/fork/4k/mem=4K/dirty=0", "cow_ns") == NULL);
+	families_by_name(&c);
 	/* the thp configuration is only in the base run: listed, not compared */
 	CHECK_EQ_U64(c.nob, 1);
 	CHECK_EQ_U64(c.non, 0);
@@ -129,6 +140,7 @@ static void vm_timing(void)
 	CHECK(r && r->matched && r->v.kind == VERDICT_REGRESSED);
 	CHECK_EQ_U64(c.count[VERDICT_REGRESSED], 1);
 	CHECK_EQ_U64(c.nob + c.non, 0);
+	families_by_name(&c);
 	compare_free(&c);
 	csv_free(base);
 	csv_free(new_);
