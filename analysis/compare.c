@@ -165,31 +165,22 @@ void compare_table(struct cmp *c, const char *kind, const struct csv_table *cons
  * prior fitted to both sees that spread of spreads, puts few degrees of
  * freedom in it (2.7 over one quick compare) and lends the gated metrics
  * almost nothing. */
-static void moderate_family(struct cmp *c, bool gated, struct ebayes_prior *prior)
+static void moderate_kind(struct cmp *c, bool gated, struct ebayes_prior *prior)
 {
-	double *s2 = cb_xmalloc((c->n ? c->n : 1) * sizeof(*s2));
-	double *df = cb_xmalloc((c->n ? c->n : 1) * sizeof(*df));
+	struct verdict **v = cb_xmalloc((c->n ? c->n : 1) * sizeof(*v));
 	size_t k = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		const struct cmp_row *r = &c->rows[i];
-		if (r->matched && r->v.by_runs && r->gated == gated) {
-			s2[k] = r->v.var_runs;
-			df[k++] = r->v.df_runs;
-		}
-	}
-	stats_ebayes_prior(s2, df, k, prior);
 	for (size_t i = 0; i < c->n; i++)
 		if (c->rows[i].matched && c->rows[i].gated == gated)
-			verdict_moderate(&c->rows[i].v, prior);
-	free(s2);
-	free(df);
+			v[k++] = &c->rows[i].v;
+	verdict_moderate_all(v, k, prior);
+	free(v);
 }
 
 static void moderate(struct cmp *c)
 {
 	struct ebayes_prior listed;
-	moderate_family(c, true, &c->prior);
-	moderate_family(c, false, &listed);
+	moderate_kind(c, true, &c->prior);
+	moderate_kind(c, false, &listed);
 }
 
 static struct cmp_row *find_row(struct cmp *c, const char *bench, const char *metric)
@@ -286,11 +277,10 @@ static void decide_all(struct verdict *const *v, size_t n, const struct verdict_
 	free(q);
 }
 
-static double abs_z_median(const double *d, const double *se2, size_t n, double center,
-			   double tau2, double *tmp)
+static double abs_z_median(const double *d, const double *se2, size_t n, double tau2, double *tmp)
 {
 	for (size_t i = 0; i < n; i++)
-		tmp[i] = fabs(d[i] - center) / sqrt(se2[i] + 2 * tau2);
+		tmp[i] = fabs(d[i]) / sqrt(se2[i] + 2 * tau2);
 	return stats_median(tmp, n);
 }
 
@@ -300,9 +290,9 @@ static double abs_z_median(const double *d, const double *se2, size_t n, double 
  * compares failed on rounds alone, each on one or two configurations
  * 12-80% off).  Across the compare's gated metrics, though, the changes of
  * a same-build pair spread by that much: tau2 is what makes their
- * standardized changes |d - median d| / sqrt(se^2 + 2 tau2) have the median
- * of a standard normal's (0.6745), a robust scale that the few metrics a
- * real regression moves barely shift.  Fewer than 8 such metrics: none
+ * standardized changes |d| / sqrt(se^2 + 2 tau2) have the median of a
+ * standard normal's (0.6745), a robust scale that the few metrics a real
+ * regression moves barely shift.  Fewer than 8 such metrics: none
  * borrowed. */
 static void borrow_between(struct cmp *c)
 {
@@ -320,15 +310,18 @@ static void borrow_between(struct cmp *c)
 	}
 	c->tau2 = 0;
 	if (n >= 8) {
-		double center = stats_median(d, n);
+		/* around 0, not around their median: a shift the whole run shares
+		 * is tested, so it belongs in the spread */
 		double hi = 0;
 		for (size_t i = 0; i < n; i++)
-			hi = fmax(hi, (d[i] - center) * (d[i] - center));
-		if (abs_z_median(d, se2, n, center, 0, tmp) > 0.6745) {
+			hi = fmax(hi, 4 * d[i] * d[i]); /* there every |z| is below 1/(2 sqrt 2) */
+		if (abs_z_median(d, se2, n, hi, tmp) > 0.6745)
+			hi = 0; /* cannot happen; keep tau2 0 rather than guess */
+		if (hi > 0 && abs_z_median(d, se2, n, 0, tmp) > 0.6745) {
 			double lo = 0;
 			for (int it = 0; it < 100; it++) {
 				double mid = (lo + hi) / 2;
-				if (abs_z_median(d, se2, n, center, mid, tmp) > 0.6745)
+				if (abs_z_median(d, se2, n, mid, tmp) > 0.6745)
 					lo = mid;
 				else
 					hi = mid;
@@ -355,10 +348,18 @@ void compare_decide(struct cmp *c)
 	for (size_t i = 0; i < c->n; i++)
 		if (c->rows[i].matched) /* every time metric of this compare that could be tested */
 			v[n++] = &c->rows[i].v;
-	decide_all(v, n, &c->o, &c->tests);
+	/* Two sets of hypotheses, each failing the compare: with families,
+	 * each gets half of --fdr, so that a same-build compare fails with
+	 * probability at most --fdr (BH at level a bounds that chance by a
+	 * when nothing changed). */
+	struct verdict_opts o = c->o;
+	if (c->nfam)
+		o.fdr = c->o.fdr / 2;
+	c->fdr_used = o.fdr;
+	decide_all(v, n, &o, &c->tests);
 	for (size_t i = 0; i < c->nfam; i++)
 		v[i] = &c->fam[i].v;
-	decide_all(v, c->nfam, &c->o, &c->fam_tests);
+	decide_all(v, c->nfam, &o, &c->fam_tests);
 	free(v);
 	memset(c->count, 0, sizeof(c->count));
 	memset(c->fam_count, 0, sizeof(c->fam_count));

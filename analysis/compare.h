@@ -45,7 +45,8 @@ struct cmp {
 	size_t nnotes, nfp;
 	size_t count[4]; /* per enum verdict_kind, of the matched, gated rows */
 	size_t listed;	 /* matched rows listed but not gated */
-	size_t tests;	 /* the Benjamini-Hochberg family: time metrics tested */
+	size_t tests;	 /* the Benjamini-Hochberg set: time metrics tested */
+	double fdr_used; /* each set's BH level: --fdr, or half of it with families */
 	struct ebayes_prior prior; /* of the between-run variances (several base runs) */
 	struct cmp_family *fam;	   /* family.h: an operation across its configurations */
 	size_t nfam;

@@ -42,6 +42,17 @@ static const char *mde_text(const struct verdict *v, char *buf, size_t len)
 	return buf;
 }
 
+/* The q column: "exact" for counts, a dash where nothing was tested. */
+static const char *q_text(const struct verdict *v, char *buf, size_t len)
+{
+	if (v->count)
+		return "exact";
+	if (isnan(v->q))
+		return "\u2014";
+	snprintf(buf, len, "%.2g", v->q);
+	return buf;
+}
+
 static void row_md(FILE *f, const struct cmp_row *r, bool with_verdict)
 {
 	char a[32], b[32], ch[96], q[32], mde[32];
@@ -49,12 +60,7 @@ static void row_md(FILE *f, const struct cmp_row *r, bool with_verdict)
 	fmt_md_cell(f, r->bench);
 	fprintf(f, " | %s | %s | %s | %s | ", r->metric, value_text(r, r->v.base, a, sizeof(a)),
 		value_text(r, r->v.new_, b, sizeof(b)), change_text(&r->v, ch, sizeof(ch)));
-	if (r->v.count)
-		fputs("exact", f);
-	else if (isnan(r->v.q))
-		fputs("\u2014", f);
-	else
-		fprintf(f, "%s", (snprintf(q, sizeof(q), "%.2g", r->v.q), q));
+	fputs(q_text(&r->v, q, sizeof(q)), f);
 	fprintf(f, " | %s | %zu (%zu run%s) / %zu | ", mde_text(&r->v, mde, sizeof(mde)), r->v.nb,
 		r->v.runs, r->v.runs == 1 ? "" : "s", r->v.nn);
 	if (with_verdict)
@@ -125,7 +131,7 @@ static void families_md(FILE *f, const struct cmp *c, bool brief)
 			fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %zu / %zu | ", m->name,
 				m->metric, verdict_name(m->v.kind), fmt_ns(m->v.base, a, sizeof(a)),
 				fmt_ns(m->v.new_, b, sizeof(b)), change_text(&m->v, ch, sizeof(ch)),
-				isnan(m->v.q) ? "\u2014" : (snprintf(q, sizeof(q), "%.2g", m->v.q), q),
+				q_text(&m->v, q, sizeof(q)),
 				mde_text(&m->v, mde, sizeof(mde)), m->nconf, m->v.nruns_used);
 			fmt_md_cell(f, m->v.why);
 			fputs(" |\n", f);
@@ -177,7 +183,7 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 		   "smaller-is-better and compared on run-level units: round medians (run medians "
 		   "for runs without rounds), so within-run noise cannot pass for a change. A time "
 		   "**regressed** when its Benjamini\u2013Hochberg-adjusted p over the %zu time metrics "
-		   "tested (q) is <= %g **and** the 95%% interval of new/base lies above +%g%%; "
+		   "tested (q) is <= %g%s **and** the 95%% interval of new/base lies above +%g%%; "
 		   "**unchanged** when that interval lies within \u00b1%g%%; otherwise **too noisy to "
 		   "tell**. %s Event counts are compared as counts (more than one event, the base runs' "
 		   "range and %g%% past every base run). MDE is the smallest slowdown this baseline could have detected for "
@@ -185,11 +191,14 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 		   "of theirs, judged against the base runs' own family medians, with Benjamini\u2013Hochberg over the "
 		   "families; it sees what moves them all, a configuration's own test what moves it alone.\n",
 		c->base_dir, c->nbase, c->nbase == 1 ? "" : "s", bc ? bc : "unknown", c->new_dir,
-		nc ? nc : "unknown", c->tests, c->o.fdr, c->o.threshold * 100, c->o.threshold * 100,
+		nc ? nc : "unknown", c->tests, c->fdr_used,
+		c->nfam ? " (half of --fdr; the families have the other half)" : "",
+		c->o.threshold * 100, c->o.threshold * 100,
 		c->nbase >= 2 ? "With several base runs, the test and the interval scale the change by "
 				"the spread of the base runs' medians (a t prediction interval)."
-			      : "With one base run only rounds are compared: between-run drift is not "
-				"seen, and a baseline of 3 or more runs is what gives it.",
+			      : "With one base run its rounds cannot show how far a run moves from the "
+				"next: that spread is borrowed across the compare's metrics (a robust "
+				"scale of their changes), and families need a baseline of 3 or more runs.",
 		c->o.threshold * 100);
 	if (c->nnotes) {
 		fputs("\n### Environment differences\n\n", f);

@@ -29,26 +29,34 @@ static void test_one(const struct cmp_row *const *rows, size_t n, struct cmp_fam
 	size_t nb = rows[0]->nbase_log;
 	double *mean = cb_xmalloc(n * sizeof(*mean)), *d = cb_xmalloc(n * sizeof(*d));
 	double *col = cb_xmalloc(n * sizeof(*col));
+	/* a base run that has too few of them says little, and takes no part */
+	bool *in = cb_xcalloc(nb + 1, sizeof(*in));
+	for (size_t b = 0; b < nb; b++) {
+		size_t k = 0;
+		for (size_t j = 0; j < n; j++)
+			k += isfinite(rows[j]->base_log[b]);
+		in[b] = k * 2 >= n;
+	}
 	for (size_t j = 0; j < n; j++) {
 		double sum = 0;
 		size_t k = 0;
 		for (size_t b = 0; b < nb; b++)
-			if (isfinite(rows[j]->base_log[b])) {
+			if (in[b] && isfinite(rows[j]->base_log[b])) {
 				sum += rows[j]->base_log[b];
 				k++;
 			}
-		mean[j] = sum / (double)k;
+		mean[j] = k ? sum / (double)k : NAN;
 		d[j] = rows[j]->new_log - mean[j];
 	}
 	double ss = 0;
 	size_t runs = 0;
 	for (size_t b = 0; b < nb; b++) {
+		if (!in[b])
+			continue;
 		size_t k = 0;
 		for (size_t j = 0; j < n; j++)
-			if (isfinite(rows[j]->base_log[b]))
+			if (isfinite(rows[j]->base_log[b]) && isfinite(mean[j]))
 				col[k++] = rows[j]->base_log[b] - mean[j];
-		if (k * 2 < n)
-			continue; /* a base run that has too few of them says little */
 		double e = stats_median(col, k);
 		ss += e * e;
 		runs++;
@@ -58,10 +66,7 @@ static void test_one(const struct cmp_row *const *rows, size_t n, struct cmp_fam
 		snprintf(f->v.why, sizeof(f->v.why), "median of %zu configurations, %zu base runs", n,
 			 runs);
 	} else {
-		memset(&f->v, 0, sizeof(f->v));
-		f->v.kind = VERDICT_NOISY;
-		f->v.p = f->v.q = NAN;
-		f->v.mde = INFINITY;
+		verdict_from_runs(&f->v, NAN, NAN, runs); /* untestable */
 		snprintf(f->v.why, sizeof(f->v.why), "too few base runs hold its configurations");
 	}
 	/* the medians, for the table */
@@ -72,6 +77,7 @@ static void test_one(const struct cmp_row *const *rows, size_t n, struct cmp_fam
 	free(mean);
 	free(d);
 	free(col);
+	free(in);
 }
 
 void family_test(struct cmp *c)
@@ -88,9 +94,7 @@ void family_test(struct cmp *c)
 		f->metric = r->metric;
 	}
 	const struct cmp_row **rows = cb_xmalloc((c->n ? c->n : 1) * sizeof(*rows));
-	double *s2 = cb_xmalloc((c->nfam ? c->nfam : 1) * sizeof(*s2));
-	double *df = cb_xmalloc((c->nfam ? c->nfam : 1) * sizeof(*df));
-	size_t kept = 0, k = 0;
+	size_t kept = 0;
 	for (size_t i = 0; i < c->nfam; i++) {
 		struct cmp_family *f = &c->fam[i];
 		size_t n = 0;
@@ -104,20 +108,15 @@ void family_test(struct cmp *c)
 		}
 		f->nconf = n;
 		test_one(rows, n, f);
-		if (f->v.testable) {
-			s2[k] = f->v.var_runs;
-			df[k++] = f->v.df_runs;
-		}
 		c->fam[kept++] = *f;
 	}
 	c->nfam = kept;
-	stats_ebayes_prior(s2, df, k, &c->fam_prior);
-	for (size_t i = 0; i < c->nfam; i++)
-		if (c->fam[i].v.testable)
-			verdict_moderate(&c->fam[i].v, &c->fam_prior);
+	struct verdict **v = cb_xmalloc((kept ? kept : 1) * sizeof(*v));
+	for (size_t i = 0; i < kept; i++)
+		v[i] = &c->fam[i].v;
+	verdict_moderate_all(v, kept, &c->fam_prior);
+	free(v);
 	free(rows);
-	free(s2);
-	free(df);
 }
 
 void family_free(struct cmp *c)

@@ -20,9 +20,13 @@
  *   e[b] = median over c of (m[b][c] - mean[c])      each base run's own
  *   s^2 = sum of e[b]^2 / (B - 1)
  * and D is judged as a prediction from the base runs (verdict_from_runs:
- * t on B - 1 degrees of freedom, se = s sqrt(1 + 1/B)), its variance
- * moderated across the compare's families (ebayes.h).  Then Benjamini-
- * Hochberg over the families and the verdict rule of verdict.h.  Only the
+ * se = s sqrt(1 + 1/B), t on B - 1 degrees of freedom plus the prior's once
+ * the variance is moderated across the compare's families, ebayes.h).
+ * Base runs holding fewer than half the configurations take no part.  Then
+ * Benjamini-Hochberg over the families and the verdict rule of verdict.h;
+ * with families, compare gives each of its two sets (metrics, families)
+ * half of --fdr.  The table's base is the median of the configurations'
+ * base medians, its new that times exp(D).  Only the
  * gated time metrics of configurations judged against several base runs
  * take part. */
 #ifndef COWBENCH_FAMILY_H

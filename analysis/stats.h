@@ -16,9 +16,9 @@ struct stats_summary {
 	int ci_exact;	     /* 1 when the interval reaches 95% coverage */
 };
 
-/* Sorts a copy of x; NaNs are ignored.  n == 0 gives all-NaN fields. */
 /* The median of x[0..n), NaNs dropped; NaN when none. */
 double stats_median(const double *x, size_t n);
+/* Sorts a copy of x; NaNs are ignored.  n == 0 gives all-NaN fields. */
 void stats_summarize(const double *x, size_t n, struct stats_summary *out);
 /* 1-based ranks (lo, hi) of the order statistics bounding the median with
  * at least `conf` coverage; returns 0 when n is too small (lo=1, hi=n). */

@@ -66,13 +66,16 @@ static void count_test(const double *const *base, const size_t *nbase, size_t ru
 	 * in; a run of one unit shows nothing, and the count may move like a
 	 * Poisson count of its size: 3 sd of the difference of two.  (Nested
 	 * phases with one boot per run: 1 exit in one run, 3 in the next.) */
-	if (r == 1 && runs == 1) {
+	if (r == 1) {
+		size_t one = 0; /* the base run that has it */
+		while (one + 1 < runs && isnan(stats_median(base[one], nbase[one])))
+			one++;
 		double ulo = INFINITY, uhi = -INFINITY;
 		size_t k = 0;
-		for (size_t j = 0; j < nbase[0]; j++)
-			if (!isnan(base[0][j])) {
-				ulo = fmin(ulo, base[0][j]);
-				uhi = fmax(uhi, base[0][j]);
+		for (size_t j = 0; j < nbase[one]; j++)
+			if (!isnan(base[one][j])) {
+				ulo = fmin(ulo, base[one][j]);
+				uhi = fmax(uhi, base[one][j]);
 				k++;
 			}
 		slack = k >= 2 ? fmax(1, uhi - ulo) : fmax(1, 3 * sqrt(2 * fmax(hi, 1)));
@@ -102,6 +105,31 @@ static void count_test(const double *const *base, const size_t *nbase, size_t ru
 /* The prediction test of the new run's median against the base runs'
  * medians, from its parts (v->d_log, var_runs, df_runs, nruns_used), all on
  * the log scale; the interval never narrower than the rounds' own. */
+/* The t test of the log change d on v->se and v->df, its 95% interval
+ * never narrower than the Hodges-Lehmann one where there is one; est is
+ * the estimate the interval's lower half-width is measured from. */
+static void t_finish(struct verdict *v, double d, double est)
+{
+	double lo, hi;
+	if (!(v->se > 0)) {
+		/* every base run had the same median: no spread to scale by */
+		v->p = d == 0 ? 1 : 0;
+		lo = hi = d;
+	} else {
+		v->p = stats_t_p2(d / v->se, v->df);
+		double tq = stats_t_quantile(0.975, v->df);
+		lo = d - tq * v->se;
+		hi = d + tq * v->se;
+	}
+	if (!isnan(v->hl_lo)) {
+		lo = fmin(lo, v->hl_lo);
+		hi = fmax(hi, v->hl_hi);
+	}
+	v->w_lo = est - lo;
+	v->lo = exp(lo);
+	v->hi = exp(hi);
+}
+
 static void runs_finish(struct verdict *v)
 {
 	double r = (double)v->nruns_used, d = v->d_log;
@@ -110,23 +138,7 @@ static void runs_finish(struct verdict *v)
 	 * median still has one configuration's tails (verdict.h) */
 	v->df = v->family ? v->df_runs : fmin(v->df_runs, VERDICT_TAIL_DF);
 	v->ratio = exp(d);
-	if (!(v->se > 0)) {
-		/* every base run had the same median: no spread to scale by */
-		v->p = d == 0 ? 1 : 0;
-		v->lo = v->hi = d;
-	} else {
-		v->p = stats_t_p2(d / v->se, v->df);
-		double tq = stats_t_quantile(0.975, v->df);
-		v->lo = d - tq * v->se;
-		v->hi = d + tq * v->se;
-	}
-	if (!isnan(v->hl_lo)) {
-		v->lo = fmin(v->lo, v->hl_lo);
-		v->hi = fmax(v->hi, v->hl_hi);
-	}
-	v->w_lo = d - v->lo;
-	v->lo = exp(v->lo);
-	v->hi = exp(v->hi);
+	t_finish(v, d, d);
 }
 
 /* Several base runs: the parts of the test on the base runs' medians. */
@@ -189,6 +201,10 @@ void verdict_from_runs(struct verdict *v, double d_log, double var, size_t runs)
 	v->spread = sqrt(var);
 	v->hl_lo = v->hl_hi = NAN;
 	v->family = true;
+	if (!isfinite(d_log) || !(var >= 0) || runs < 2) {
+		v->ratio = v->lo = v->hi = NAN; /* nothing to test */
+		return;
+	}
 	runs_finish(v);
 	v->testable = !isnan(v->p);
 }
@@ -198,19 +214,30 @@ void verdict_between(struct verdict *v, double tau2)
 	if (v->by_runs || v->count || !v->testable || !(v->se_within >= 0))
 		return;
 	tau2 = tau2 > 0 ? tau2 : 0;
-	double d = v->d_log, est = log(v->ratio);
 	v->se = sqrt(v->se_within * v->se_within + 2 * tau2);
 	v->df = fmin(v->df_within, VERDICT_TAIL_DF);
-	v->p = stats_t_p2(d / v->se, v->df);
-	double tq = stats_t_quantile(0.975, v->df);
-	double lo = fmin(d - tq * v->se, v->hl_lo), hi = fmax(d + tq * v->se, v->hl_hi);
-	v->w_lo = est - lo;
-	v->lo = exp(lo);
-	v->hi = exp(hi);
+	t_finish(v, v->d_log, log(v->ratio));
 	size_t len = strlen(v->why);
 	if (tau2 > 0)
 		snprintf(v->why + len, sizeof(v->why) - len, " and %.2g%% between runs, from the compare",
 			 sqrt(tau2) * 100);
+}
+
+void verdict_moderate_all(struct verdict *const *v, size_t n, struct ebayes_prior *prior)
+{
+	double *s2 = cb_xmalloc((n ? n : 1) * sizeof(*s2));
+	double *df = cb_xmalloc((n ? n : 1) * sizeof(*df));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->by_runs) {
+			s2[k] = v[i]->var_runs;
+			df[k++] = v[i]->df_runs;
+		}
+	stats_ebayes_prior(s2, df, k, prior);
+	for (size_t i = 0; i < n; i++)
+		verdict_moderate(v[i], prior);
+	free(s2);
+	free(df);
 }
 
 void verdict_moderate(struct verdict *v, const struct ebayes_prior *prior)

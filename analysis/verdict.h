@@ -24,7 +24,9 @@
  * plus the prior's), the test of one configuration uses at most
  * VERDICT_TAIL_DF; a family's median over its configurations (family.h)
  * has light tails and keeps them all.
- * Then, with q the Benjamini-Hochberg-adjusted p of the whole compare:
+ * Then, with q the Benjamini-Hochberg-adjusted p over the compare's time
+ * metrics (compare runs a second BH over its families, family.h; each set
+ * at half of --fdr):
  *   regressed  q <= fdr and the interval's lower bound > 1 + threshold;
  *   improved   q <= fdr and its upper bound < 1 / (1 + threshold);
  *   unchanged  the interval lies inside [1 / (1 + threshold), 1 + threshold]:
@@ -74,8 +76,8 @@ struct verdict {
 	bool by_runs;
 	double d_log, var_runs, df_runs, hl_lo, hl_hi;
 	/* several: how much more the new run's rounds spread than the base
-	 * runs' rounds do (variance of the median, log scale), added to the
-	 * prediction's */
+	 * runs' rounds do (their variance over their count, log scale: the
+	 * mean's, standing in for the median's), added to the prediction's */
 	double w_extra;
 	/* one base run: Welch's se and df over the rounds alone */
 	double se_within, df_within;
@@ -96,7 +98,8 @@ void verdict_test(const double *const *base, const size_t *nbase, size_t runs,
 double verdict_log_median(const double *x, size_t n);
 /* A time test built from its parts, as for several base runs: the new
  * estimate d_log, the base runs' variance var on runs - 1 degrees of
- * freedom (a prediction test; compare's family test uses it). */
+ * freedom (a prediction test; compare's family test uses it); untestable
+ * (p NaN) unless d_log is finite, var >= 0 and runs >= 2. */
 void verdict_from_runs(struct verdict *v, double d_log, double var, size_t runs);
 /* One base run: its rounds cannot show how far a metric moves from one run
  * to the next, so the test also allows 2 tau2 (the variance of the log
@@ -107,6 +110,9 @@ void verdict_between(struct verdict *v, double tau2);
  * moderated by a prior fitted to every metric of the compare (ebayes.h). */
 struct ebayes_prior;
 void verdict_moderate(struct verdict *v, const struct ebayes_prior *prior);
+/* Fits the prior to the several-base-run verdicts of v[0..n) and
+ * moderates each. */
+void verdict_moderate_all(struct verdict *const *v, size_t n, struct ebayes_prior *prior);
 /* The verdict of a time metric from its test and its q. */
 void verdict_decide(struct verdict *v, const struct verdict_opts *o);
 

@@ -16,7 +16,7 @@ for i in 1 2; do "$synth" "$d/run-0$i" --seed $((70 + i)) --no-vm; done
 COWBENCH_BIN=$COWBENCH_BIN "$top/scripts/gate-eval" --reuse --runs 2 --base 3 --out "$d" >"$tmp/out" 2>"$tmp/err"
 check '[ $? -eq 0 ]'
 check '[ -s "$d/gate-eval.md" ] && cmp -s "$d/gate-eval.md" "$tmp/out"'
-check 'grep -q "^\*\*False alarms (A/A):\*\* 0 of [1-9][0-9]* verdicts regressed; 0 of 2 compares failed" "$tmp/out"'
+check 'grep -q "^\*\*False alarms (A/A):\*\* 0 of [1-9][0-9]* verdicts (metrics and families) regressed; 0 of 2 compares failed" "$tmp/out"'
 # both compares fail naming fork, both by the fork create family, and each
 # of the 17 fork configurations in the 2 runs, raw or normalized, whichever
 # is gated, is caught on its own too

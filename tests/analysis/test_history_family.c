@@ -31,6 +31,7 @@ static void build(struct hist *h, uint64_t seed, double all, double one)
 {
 	memset(h, 0, sizeof(*h));
 	h->nruns = RUNS;
+	h->runs = calloc(RUNS, sizeof(*h->runs)); /* no ids: only hist_write reads them */
 	h->s = calloc(CONFS + 1, sizeof(*h->s));
 	uint64_t st = seed;
 	for (int c = 0; c < CONFS; c++) {
@@ -48,19 +49,6 @@ static void build(struct hist *h, uint64_t seed, double all, double one)
 			s->lo[r] = s->hi[r] = NAN;
 		}
 	}
-}
-
-static void drop(struct hist *h)
-{
-	for (size_t i = 0; i < h->ns; i++) {
-		free(h->s[i].bench);
-		free(h->s[i].metric);
-		free(h->s[i].value);
-		free(h->s[i].lo);
-		free(h->s[i].hi);
-		free(h->s[i].cp);
-	}
-	free(h->s);
 }
 
 static const struct hseries *family(const struct hist *h)
@@ -105,7 +93,7 @@ int main(void)
 		if (f && f->ncp == 1 && f->cp[0].index == 4 && f->cp[0].gated && f->cp[0].worse)
 			caught++;
 		caught_exit += worse >= 1;
-		drop(&h);
+		hist_free(&h);
 
 		/* one configuration twice as slow from run 4, the rest still */
 		build(&h, seed * 104729, 1, 2);
@@ -115,13 +103,13 @@ int main(void)
 		CHECK(f && f->ncp == 0);
 		CHECK_EQ_U64(worse, 0);
 		listed_only += h.s[0].ncp > 0 && !h.s[0].cp[0].gated;
-		drop(&h);
+		hist_free(&h);
 
 		/* noise alone */
 		build(&h, seed * 104729 + 1, 1, 1);
 		hist_add_families(&h);
 		noise += hist_detect(&h, 0.001, 0.05);
-		drop(&h);
+		hist_free(&h);
 	}
 	CHECK(caught >= 19);
 	CHECK(caught_exit >= 19);
