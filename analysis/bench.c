@@ -10,6 +10,7 @@
 #include "fmt.h"
 #include "norm.h"
 #include "run.h"
+#include "stats.h"
 #include "stats_impl.h"
 
 /* A sample's speed-normalized figure, through the one definition
@@ -213,9 +214,7 @@ bool bench_samples(const struct bench_kind *k, const struct grouping *gr, const 
 		if (m->hw_time && (tv < 0 || !run_true(csv_get(t, row, tv))))
 			return false;
 		x[i] = m->value ? m->value(t, row, m->name) : csv_get_double(t, row, mc);
-		double u = uc < 0 ? 0 : csv_get_double(t, row, uc);
-		/* an empty or absurd unit id joins unit 0 rather than overflow an int */
-		unit[i] = isfinite(u) && fabs(u) < 1e9 ? (int)u : 0;
+		unit[i] = uc < 0 ? 0 : stats_unit_id(csv_get_double(t, row, uc));
 		any |= !isnan(x[i]);
 	}
 	return any;

@@ -315,8 +315,6 @@ static void borrow_between(struct cmp *c)
 		double hi = 0;
 		for (size_t i = 0; i < n; i++)
 			hi = fmax(hi, 4 * d[i] * d[i]); /* there every |z| is below 1/(2 sqrt 2) */
-		if (abs_z_median(d, se2, n, hi, tmp) > 0.6745)
-			hi = 0; /* cannot happen; keep tau2 0 rather than guess */
 		if (hi > 0 && abs_z_median(d, se2, n, 0, tmp) > 0.6745) {
 			double lo = 0;
 			for (int it = 0; it < 100; it++) {

@@ -314,19 +314,10 @@ static json_t *bmf_json(const struct cmp *c)
 
 static int write_json(const char *dir, const char *name, json_t *j, cb_error *e)
 {
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	json_decref(j);
-	if (!text) {
-		cb_error_set(e, "cannot serialise %s", name);
-		return -1;
-	}
 	char *path = cb_path_join(dir, name);
-	size_t len = strlen(text);
-	text = cb_xrealloc(text, len + 2);
-	strcpy(text + len, "\n");
-	int rc = afile_write_all(path, text, len + 1, e);
+	int rc = afile_write_json(path, j, JSON_REAL_PRECISION(10), name, e);
+	json_decref(j);
 	free(path);
-	free(text);
 	return rc;
 }
 

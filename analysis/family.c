@@ -23,46 +23,65 @@ static struct cmp_family *find(struct cmp *c, const char *name, const char *metr
 	return NULL;
 }
 
-/* The family test of the rows rows[0..n) (family.h). */
+size_t family_effects(const double *m, size_t nrows, size_t nmean, size_t ncols, size_t min_rows,
+		      double *mean, double *effect)
+{
+	bool *in = cb_xcalloc(nrows + 1, sizeof(*in));
+	double *mu = mean ? mean : cb_xmalloc((ncols ? ncols : 1) * sizeof(*mu));
+	double *col = cb_xmalloc((ncols ? ncols : 1) * sizeof(*col));
+	for (size_t r = 0; r < nrows; r++) {
+		size_t k = 0;
+		for (size_t c = 0; c < ncols; c++)
+			k += isfinite(m[r * ncols + c]);
+		in[r] = k * 2 >= ncols;
+	}
+	size_t used = 0;
+	for (size_t c = 0; c < ncols; c++) {
+		double sum = 0;
+		size_t k = 0;
+		for (size_t r = 0; r < nmean; r++)
+			if (in[r] && isfinite(m[r * ncols + c])) {
+				sum += m[r * ncols + c];
+				k++;
+			}
+		mu[c] = k && k >= min_rows ? sum / (double)k : NAN;
+		used += isfinite(mu[c]);
+	}
+	for (size_t r = 0; r < nrows; r++) {
+		size_t k = 0;
+		for (size_t c = 0; c < ncols && in[r]; c++)
+			if (isfinite(m[r * ncols + c]) && isfinite(mu[c]))
+				col[k++] = m[r * ncols + c] - mu[c];
+		effect[r] = in[r] ? stats_median(col, k) : NAN;
+	}
+	if (!mean)
+		free(mu);
+	free(col);
+	free(in);
+	return used;
+}
+
+/* The family test of the rows rows[0..n) (family.h): their base runs are
+ * the effects' first rows, the new run the last. */
 static void test_one(const struct cmp_row *const *rows, size_t n, struct cmp_family *f)
 {
 	size_t nb = rows[0]->nbase_log;
-	double *mean = cb_xmalloc(n * sizeof(*mean)), *d = cb_xmalloc(n * sizeof(*d));
-	double *col = cb_xmalloc(n * sizeof(*col));
-	/* a base run that has too few of them says little, and takes no part */
-	bool *in = cb_xcalloc(nb + 1, sizeof(*in));
-	for (size_t b = 0; b < nb; b++) {
-		size_t k = 0;
-		for (size_t j = 0; j < n; j++)
-			k += isfinite(rows[j]->base_log[b]);
-		in[b] = k * 2 >= n;
-	}
+	double *m = cb_xmalloc((nb + 1) * n * sizeof(*m)), *e = cb_xmalloc((nb + 1) * sizeof(*e));
 	for (size_t j = 0; j < n; j++) {
-		double sum = 0;
-		size_t k = 0;
 		for (size_t b = 0; b < nb; b++)
-			if (in[b] && isfinite(rows[j]->base_log[b])) {
-				sum += rows[j]->base_log[b];
-				k++;
-			}
-		mean[j] = k ? sum / (double)k : NAN;
-		d[j] = rows[j]->new_log - mean[j];
+			m[b * n + j] = rows[j]->base_log[b];
+		m[nb * n + j] = rows[j]->new_log;
 	}
+	family_effects(m, nb + 1, nb, n, 1, NULL, e);
 	double ss = 0;
 	size_t runs = 0;
-	for (size_t b = 0; b < nb; b++) {
-		if (!in[b])
-			continue;
-		size_t k = 0;
-		for (size_t j = 0; j < n; j++)
-			if (isfinite(rows[j]->base_log[b]) && isfinite(mean[j]))
-				col[k++] = rows[j]->base_log[b] - mean[j];
-		double e = stats_median(col, k);
-		ss += e * e;
-		runs++;
-	}
+	for (size_t b = 0; b < nb; b++)
+		if (isfinite(e[b])) {
+			ss += e[b] * e[b];
+			runs++;
+		}
 	if (runs >= 2) {
-		verdict_from_runs(&f->v, stats_median(d, n), ss / (double)(runs - 1), runs);
+		verdict_from_runs(&f->v, e[nb], ss / (double)(runs - 1), runs);
 		snprintf(f->v.why, sizeof(f->v.why), "median of %zu configurations, %zu base runs", n,
 			 runs);
 	} else {
@@ -71,13 +90,11 @@ static void test_one(const struct cmp_row *const *rows, size_t n, struct cmp_fam
 	}
 	/* the medians, for the table */
 	for (size_t j = 0; j < n; j++)
-		col[j] = log(rows[j]->v.base);
-	f->v.base = exp(stats_median(col, n));
+		m[j] = log(rows[j]->v.base);
+	f->v.base = exp(stats_median(m, n));
 	f->v.new_ = f->v.base * f->v.ratio;
-	free(mean);
-	free(d);
-	free(col);
-	free(in);
+	free(m);
+	free(e);
 }
 
 void family_test(struct cmp *c)

@@ -47,6 +47,16 @@ struct cmp_family {
 	struct verdict v;   /* ratio = exp(D), its interval, q, mde, kind */
 };
 
+/* The run effects of one family, shared by compare and the history:
+ * m[r * ncols + c] is configuration c's log run median in run r, NaN where
+ * the run has none.  A row holding fewer than half the columns takes no
+ * part.  Rows [0, nmean) that take part give each column its mean (left
+ * out with fewer than min_rows of them; into mean[c] when mean is not
+ * NULL); effect[r], for every row, is the median over the columns left in
+ * of m - mean, NaN for a row that takes no part.  Returns how many columns
+ * are left in. */
+size_t family_effects(const double *m, size_t nrows, size_t nmean, size_t ncols, size_t min_rows,
+		      double *mean, double *effect);
 /* Builds c->fam from c's rows (their gated flags and run medians set),
  * tests and moderates them; verdicts come from compare_decide. */
 void family_test(struct cmp *c);

@@ -101,3 +101,11 @@ const char *fork_model_sentence(const struct fork_model *m, char *buf, size_t le
 	}
 	return buf;
 }
+
+double fork_model_predict(const struct fork_model *m, const double *x)
+{
+	double pred = 0;
+	for (int j = 0; j < FORK_TERM_COUNT; j++)
+		pred += m->fit.identified[j] ? m->fit.coef[j] * x[j] : 0;
+	return pred;
+}

@@ -44,6 +44,10 @@ bool fork_model_row(const struct csv_table *t, size_t row, double *x, double *y)
  * too few rows or configurations remain. */
 int fork_model_fit(const struct csv_table *host, struct fork_model *m, cb_error *e);
 
+/* The model's create_ns for terms x (FORK_TERM_COUNT of them), terms it
+ * could not identify left out. */
+double fork_model_predict(const struct fork_model *m, const double *x);
+
 /* "fork here costs 21 us + 0.9 us per mapping + 6.5 ns per 4 KiB page +
  * 0.2 us per 2 MiB page"; terms the data cannot identify are left out. */
 const char *fork_model_sentence(const struct fork_model *m, char *buf, size_t len);

@@ -1,6 +1,5 @@
 #include "group.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -252,48 +252,33 @@ void hist_free(struct hist *h)
 static void family_series(struct hist *h, const char *f, const char *m, const size_t *members,
 			  size_t n)
 {
-	double *mean = cb_xmalloc(n * sizeof(*mean)), *col = cb_xmalloc(n * sizeof(*col));
-	size_t used = 0;
-	for (size_t j = 0; j < n; j++) {
-		const struct hseries *s = &h->s[members[j]];
-		double sum = 0;
-		size_t k = 0;
-		for (size_t r = 0; r < h->nruns; r++)
-			if (s->value[r] > 0 && isfinite(s->value[r])) {
-				sum += log(s->value[r]);
-				k++;
-			}
-		mean[j] = k >= 2 ? sum / (double)k : NAN;
-		used += k >= 2;
-	}
-	if (used < FAMILY_MIN_CONFIGS) {
-		free(mean);
-		free(col);
-		return;
-	}
-	h->s = cb_xrealloc(h->s, (h->ns + 1) * sizeof(*h->s));
-	struct hseries *fs = &h->s[h->ns++];
-	memset(fs, 0, sizeof(*fs));
-	fs->bench = cb_xstrdup(f);
-	fs->metric = cb_xstrdup(m);
-	fs->family = true;
-	fs->value = cb_xmalloc((h->nruns + 1) * sizeof(double));
-	fs->lo = cb_xmalloc((h->nruns + 1) * sizeof(double));
-	fs->hi = cb_xmalloc((h->nruns + 1) * sizeof(double));
-	double level = exp(stats_median(mean, n));
-	for (size_t r = 0; r < h->nruns; r++) {
-		size_t k = 0;
+	size_t nr = h->nruns;
+	double *lm = cb_xmalloc((nr + 1) * n * sizeof(*lm)), *mean = cb_xmalloc(n * sizeof(*mean));
+	double *e = cb_xmalloc((nr + 1) * sizeof(*e));
+	for (size_t r = 0; r < nr; r++)
 		for (size_t j = 0; j < n; j++) {
 			double v = h->s[members[j]].value[r];
-			if (isfinite(mean[j]) && v > 0 && isfinite(v))
-				col[k++] = log(v) - mean[j];
+			lm[r * n + j] = v > 0 && isfinite(v) ? log(v) : NAN;
 		}
-		/* a run that holds too few of them says little */
-		fs->value[r] = k * 2 >= used ? level * exp(stats_median(col, k)) : NAN;
-		fs->lo[r] = fs->hi[r] = NAN;
+	if (family_effects(lm, nr, nr, n, 2, mean, e) >= FAMILY_MIN_CONFIGS) {
+		h->s = cb_xrealloc(h->s, (h->ns + 1) * sizeof(*h->s));
+		struct hseries *fs = &h->s[h->ns++];
+		memset(fs, 0, sizeof(*fs));
+		fs->bench = cb_xstrdup(f);
+		fs->metric = cb_xstrdup(m);
+		fs->family = true;
+		fs->value = cb_xmalloc((nr + 1) * sizeof(double));
+		fs->lo = cb_xmalloc((nr + 1) * sizeof(double));
+		fs->hi = cb_xmalloc((nr + 1) * sizeof(double));
+		double level = exp(stats_median(mean, n));
+		for (size_t r = 0; r < nr; r++) {
+			fs->value[r] = level * exp(e[r]);
+			fs->lo[r] = fs->hi[r] = NAN;
+		}
 	}
+	free(lm);
 	free(mean);
-	free(col);
+	free(e);
 }
 
 void hist_add_families(struct hist *h)
@@ -315,16 +300,31 @@ void hist_add_families(struct hist *h)
 		for (size_t j = i; j < ns; j++)
 			if (fam[j] && !strcmp(fam[j], fam[i]) && !strcmp(h->s[j].metric, h->s[i].metric))
 				members[n++] = j;
-		/* h->s may move: pass copies of what is read from it */
-		char *f = cb_xstrdup(fam[i]), *m = cb_xstrdup(h->s[i].metric);
-		family_series(h, f, m, members, n);
-		free(f);
-		free(m);
+		/* the strings outlive a move of h->s; only its entries move */
+		family_series(h, fam[i], h->s[i].metric, members, n);
 	}
 	for (size_t i = 0; i < ns; i++)
 		free(fam[i]);
 	free(fam);
 	free(members);
+}
+
+void hist_tally(const struct hist *h, size_t *all, size_t *worse, size_t *listed)
+{
+	size_t a = 0, w = 0, l = 0;
+	for (size_t i = 0; i < h->ns; i++)
+		for (size_t c = 0; c < h->s[i].ncp; c++) {
+			const struct hchange *hc = &h->s[i].cp[c];
+			a++;
+			w += hc->worse && hc->gated;
+			l += hc->worse && !hc->gated;
+		}
+	if (all)
+		*all = a;
+	if (worse)
+		*worse = w;
+	if (listed)
+		*listed = l;
 }
 
 size_t hist_detect(struct hist *h, double max_p, double threshold)
@@ -475,12 +475,8 @@ int history_main(int argc, char **argv)
 			cb_die_err(CB_EXIT_USAGE, "--out", &e);
 		if (hist_write(&h, out, max_p, threshold, &e) < 0)
 			cb_die_err(CB_EXIT_FAIL, "history check", &e);
-		size_t all = 0, listed = 0;
-		for (size_t i = 0; i < h.ns; i++)
-			for (size_t c = 0; c < h.s[i].ncp; c++) {
-				all++;
-				listed += h.s[i].cp[c].worse && !h.s[i].cp[c].gated;
-			}
+		size_t all, listed;
+		hist_tally(&h, &all, NULL, &listed);
 		printf("cowbench history: class %s, %zu runs, %zu series: %zu change point%s, %zu "
 		       "making a gated metric worse (and %zu one configuration's, listed); "
 		       "%s/history.md\n",

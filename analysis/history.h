@@ -56,6 +56,10 @@ void hist_add_families(struct hist *h);
  * "worse", and none in a family). */
 size_t hist_detect(struct hist *h, double max_p, double threshold);
 
+/* Change points found by hist_detect: all of them, the gated ones making a
+ * metric worse, and one configuration's making it worse (listed); any of
+ * the three may be NULL. */
+void hist_tally(const struct hist *h, size_t *all, size_t *worse, size_t *listed);
 /* history.csv, one timeline per metric family (SVG + PNG) and history.md
  * into dir. */
 int hist_write(const struct hist *h, const char *dir, double max_p, double threshold, cb_error *e);

@@ -137,14 +137,8 @@ static int write_md(const struct hist *h, const char *dir, const char **fams, si
 	if (rc < 0)
 		return -1;
 	FILE *f = af.fp;
-	size_t all = 0, worse = 0, listed = 0;
-	for (size_t i = 0; i < h->ns; i++)
-		for (size_t c = 0; c < h->s[i].ncp; c++) {
-			const struct hchange *hc = &h->s[i].cp[c];
-			all++;
-			worse += hc->worse && hc->gated;
-			listed += hc->worse && !hc->gated;
-		}
+	size_t all, worse, listed;
+	hist_tally(h, &all, &worse, &listed);
 	fprintf(f, "## cowbench history: %s %s\n\n**%zu change point%s**, %zu making a gated metric "
 		   "worse (and %zu one configuration's, listed), in %zu series over %zu runs.\n\n",
 		worse ? "\u274c" : "\u2705", h->cls, all, all == 1 ? "" : "s", worse, listed, h->ns,
@@ -296,11 +290,12 @@ static int export_bmf(const struct hist *h, const char *path, cb_error *e)
 						     "commit", h->runs[r].commit, "date", h->runs[r].date,
 						     "class", h->cls, "results", res));
 	}
-	char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	char *text = cb_json_text(arr, JSON_REAL_PRECISION(10));
 	json_decref(arr);
-	size_t l = strlen(text);
-	text = cb_xrealloc(text, l + 2);
-	strcpy(text + l, "\n");
+	if (!text) {
+		cb_error_set(e, "cannot write %s: text that is not UTF-8", path);
+		return -1;
+	}
 	int rc = write_text(path, text, e);
 	free(text);
 	return rc;

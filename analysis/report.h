@@ -46,6 +46,11 @@ struct ref_use {
 struct report_est {
 	double med, lo, hi;
 };
+/* A summary's median and its 95% interval. */
+static inline struct report_est report_est_of(const struct stats_summary *s)
+{
+	return (struct report_est){s->median, s->ci_lo, s->ci_hi};
+}
 
 struct host_flat {
 	const char *prim;
@@ -177,6 +182,11 @@ double report_col(const struct csv_table *t, size_t row, void *col_name);
  * thread, one mapping); the sections that answer the other questions
  * take the rest. */
 bool report_host_classic(const struct csv_table *t, size_t row, void *arg);
+/* Adds mode to modes[0..n) unless it is there (and there is room for
+ * max); returns the new count. */
+size_t report_mode_add(const char **modes, size_t n, size_t max, const char *mode);
+/* modes[0..n) in the documented page-mode order: the panels' order. */
+void report_modes_sort(const char **modes, size_t n);
 
 /* Colour and point type of a primitive (or any name), the same in every
  * plot so a reader learns them once. */

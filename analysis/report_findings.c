@@ -95,7 +95,7 @@ static void cow_line(FILE *f, const struct host_findings *h)
 		fputs("- **Copy-on-write**: no fork child dirtied 4 KiB pages in this run.\n", f);
 		return;
 	}
-	struct report_est e = {h->cow_pp.median, h->cow_pp.ci_lo, h->cow_pp.ci_hi};
+	struct report_est e = report_est_of(&h->cow_pp);
 	char a[96], b[32];
 	fprintf(f, "- A COW fault costs %s **per page** (%s)", est_text(&e, a, sizeof(a)), h->cow_cfg);
 	if (h->floor_copy_4k_ns > 0)

@@ -123,21 +123,10 @@ static void host_build(struct host *h)
 		c->flags = 0;
 		if (nc.nslots && grouping_find(&nc, g->key))
 			c->flags |= RF_NOT_CONVERGED;
-		bool seen = false;
-		for (size_t m = 0; m < h->nmodes; m++)
-			seen |= !strcmp(h->modes[m], c->mode);
-		if (!seen && h->nmodes < CB_ARRAY_SIZE(h->modes))
-			h->modes[h->nmodes++] = c->mode;
+		h->nmodes = report_mode_add(h->modes, h->nmodes, CB_ARRAY_SIZE(h->modes), c->mode);
 	}
 	grouping_free(&nc);
-	/* Panels in the documented page-mode order. */
-	for (size_t i = 1; i < h->nmodes; i++)
-		for (size_t j = i; j > 0 && group_cmp_values("page_mode", h->modes[j - 1], h->modes[j]) > 0;
-		     j--) {
-			const char *x = h->modes[j];
-			h->modes[j] = h->modes[j - 1];
-			h->modes[j - 1] = x;
-		}
+	report_modes_sort(h->modes, h->nmodes);
 }
 
 /* The configuration drawn at its (primitive, page mode, size): one per

@@ -60,11 +60,6 @@ static bool size_range(const struct host *h, const char *prim, const char *mode,
 	return *hi > *lo;
 }
 
-static struct report_est est_of(const struct stats_summary *s)
-{
-	return (struct report_est){s->median, s->ci_lo, s->ci_hi};
-}
-
 /* What the findings say about the host: fork's cost per GiB, what huge
  * pages do to it, the flat primitives, and the probe. */
 void report_host_find(struct host *h)
@@ -98,8 +93,8 @@ void report_host_find(struct host *h)
 			}
 		}
 		if (best)
-			fd->huge[fd->nhuge++] = (struct host_huge){huge[m], best->mem, est_of(&base->create),
-								   est_of(&best->create)};
+			fd->huge[fd->nhuge++] = (struct host_huge){huge[m], best->mem, report_est_of(&base->create),
+								   report_est_of(&best->create)};
 	}
 	static const char *const flat[] = {"vfork", "clone_vm", "posix_spawn", "vfork_exec"};
 	for (size_t p = 0; p < CB_ARRAY_SIZE(flat); p++) {
@@ -119,7 +114,7 @@ void report_host_find(struct host *h)
 		const struct hcfg *top = at_size(h, flat[p], "4k", hi);
 		if (!top)
 			continue;
-		f->at_max = est_of(&top->create);
+		f->at_max = report_est_of(&top->create);
 		f->mem_max = hi;
 		fd->nflat++;
 	}

@@ -130,25 +130,18 @@ void report_summarize(const struct grouping *gr, const struct group *g, report_r
 void report_time_summary(const struct grouping *gr, const struct group *g, report_row_fn fn,
 			 void *arg, struct stats_summary *s)
 {
-	report_summarize(gr, g, fn, arg, s);
 	int rc = csv_col(gr->t, "round");
-	if (rc < 0 || !s->n)
+	if (rc < 0) {
+		report_summarize(gr, g, fn, arg, s);
 		return;
-	double *x = cb_xmalloc(g->nrows * sizeof(*x));
-	int *round = cb_xmalloc(g->nrows * sizeof(*round));
+	}
+	double *x = cb_xmalloc((g->nrows ? g->nrows : 1) * sizeof(*x));
+	int *round = cb_xmalloc((g->nrows ? g->nrows : 1) * sizeof(*round));
 	for (size_t i = 0; i < g->nrows; i++) {
 		x[i] = fn(gr->t, g->rows[i], arg);
-		double r = csv_get_double(gr->t, g->rows[i], rc);
-		round[i] = isfinite(r) && fabs(r) < 1e9 ? (int)r : 0;
+		round[i] = stats_unit_id(csv_get_double(gr->t, g->rows[i], rc));
 	}
-	struct stats_rounds r;
-	stats_rounds_summarize(x, round, g->nrows, &r);
-	if (r.nrounds >= 2) {
-		s->median = r.median;
-		s->ci_lo = r.ci_lo;
-		s->ci_hi = r.ci_hi;
-		s->ci_exact = r.ci_exact;
-	}
+	stats_summarize_by_round(x, round, g->nrows, s);
 	free(x);
 	free(round);
 }
@@ -259,4 +252,24 @@ void report_varying_labels(const struct grouping *gr, const struct group *const 
 		}
 		labels[i] = cb_xstrdup(!l ? "all" : out);
 	}
+}
+
+size_t report_mode_add(const char **modes, size_t n, size_t max, const char *mode)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!strcmp(modes[k], mode))
+			return n;
+	if (n < max)
+		modes[n++] = mode;
+	return n;
+}
+
+void report_modes_sort(const char **modes, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && group_cmp_values("page_mode", modes[j - 1], modes[j]) > 0; j--) {
+			const char *x = modes[j];
+			modes[j] = modes[j - 1];
+			modes[j - 1] = x;
+		}
 }

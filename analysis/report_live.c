@@ -64,17 +64,10 @@ static void load_writes(struct live *l)
 			}
 			size_t m = loghist_values(&one, x + n);
 			for (size_t j = 0; j < m; j++)
-				round[n + j] = isfinite(r) && fabs(r) < 1e9 ? (int)r : 0;
+				round[n + j] = stats_unit_id(r);
 			n += m;
 		}
-		stats_summarize(x, n, &c->write);
-		struct stats_rounds sr;
-		stats_rounds_summarize(x, round, n, &sr);
-		if (sr.nrounds >= 2) {
-			c->write.median = sr.median;
-			c->write.ci_lo = sr.ci_lo;
-			c->write.ci_hi = sr.ci_hi;
-		}
+		stats_summarize_by_round(x, round, n, &c->write);
 		free(x);
 		free(round);
 	}
@@ -155,8 +148,10 @@ int report_live(struct report *r, struct live_findings **out, cb_error *e)
 		rc = live_amplification(&l, e);
 	if (rc == 0)
 		rc = live_threads(&l, e);
-	if (rc == 0)
+	if (rc == 0) {
+		live_fit_model(&l);
 		rc = live_vmas(&l, e);
+	}
 	if (rc == 0)
 		live_model(&l);
 	grouping_free(&l.gr);

@@ -35,15 +35,16 @@ struct live {
 	size_t n;
 };
 
-/* A first-write latency the findings quote. */
+/* A first-write latency the findings quote.  Its names, like every name
+ * here, point into the run's host.csv cells, which outlive the findings. */
 struct live_write {
-	char mode[16], pattern[16], writer[16];
+	const char *mode, *pattern, *writer;
 	double mem, dirty;
 	struct stats_summary s;
 };
 
 struct live_amp {
-	char mode[16], pattern[16], writer[16];
+	const char *mode, *pattern, *writer;
 	double amplification, dirty;
 };
 
@@ -55,20 +56,20 @@ struct live_findings {
 	size_t na;
 	/* fork with its other threads reading, against alone */
 	bool have_threads;
-	char t_mode[16];
+	const char *t_mode;
 	double t_mem;
 	struct report_est t1, t2; /* create, 1 and 2 threads */
 	double shoot1, shoot2;	  /* TLB shootdowns per fork (median) */
 	/* the parent's first writes with a reader on another CPU, against alone */
 	bool have_tw;
-	char tw_mode[16];
+	const char *tw_mode;
 	double tw_mem, tw_dirty;
 	struct report_est tw1, tw2; /* write_ns median, 1 and 2 threads */
 	double tw_p99_1, tw_p99_2;
 	double tw_shoot; /* TLB shootdowns per sample with the reader (median) */
 	/* fork against mappings */
 	bool have_vmas;
-	char v_mode[16];
+	const char *v_mode;
 	double v_mem, v_lo, v_hi; /* mappings, fewest and most */
 	struct report_est c_lo, c_hi;
 	/* the model */
@@ -85,6 +86,9 @@ int live_writes(struct live *l, cb_error *e);
 int live_amplification(struct live *l, cb_error *e);
 /* The fork figures and the model. */
 int live_threads(struct live *l, cb_error *e);
+/* Fits the fork cost model once (l->fd->m, have_model, model_note): the
+ * mapping figure draws it and live_model prints it. */
+void live_fit_model(struct live *l);
 int live_vmas(struct live *l, cb_error *e);
 void live_model(struct live *l);
 

@@ -8,11 +8,6 @@
 #include "fmt.h"
 #include "report_live.h"
 
-static struct report_est est(const struct stats_summary *s)
-{
-	return (struct report_est){s->median, s->ci_lo, s->ci_hi};
-}
-
 /* Fork alone, nothing written: the configurations the thread and mapping
  * figures compare. */
 static bool plain(const struct lcfg *c)
@@ -75,11 +70,11 @@ static void find_thread_writes(struct live *l)
 		return;
 	struct live_findings *fd = l->fd;
 	fd->have_tw = true;
-	snprintf(fd->tw_mode, sizeof(fd->tw_mode), "%s", best->mode);
+	fd->tw_mode = best->mode;
 	fd->tw_mem = best->mem;
 	fd->tw_dirty = best->dirty;
-	fd->tw1 = est(&alone->write);
-	fd->tw2 = est(&best->write);
+	fd->tw1 = report_est_of(&alone->write);
+	fd->tw2 = report_est_of(&best->write);
 	fd->tw_p99_1 = alone->write.p99;
 	fd->tw_p99_2 = best->write.p99;
 	fd->tw_shoot = best->shootdowns.median;
@@ -105,10 +100,10 @@ static void find_threads(struct live *l)
 		return;
 	struct live_findings *fd = l->fd;
 	fd->have_threads = true;
-	snprintf(fd->t_mode, sizeof(fd->t_mode), "%s", best->mode);
+	fd->t_mode = best->mode;
 	fd->t_mem = best->mem;
-	fd->t1 = est(&best->create);
-	fd->t2 = est(&two->create);
+	fd->t1 = report_est_of(&best->create);
+	fd->t2 = report_est_of(&two->create);
 	fd->shoot1 = best->shootdowns.median;
 	fd->shoot2 = two->shootdowns.median;
 }
@@ -130,13 +125,8 @@ int live_threads(struct live *l, cb_error *e)
 	size_t nmodes = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct lcfg *c = &l->c[i];
-		if (!plain(c) || c->threads == 1 || c->vmas != 1 || !with_threads(l, c, 1))
-			continue;
-		bool seen = false;
-		for (size_t k = 0; k < nmodes; k++)
-			seen |= !strcmp(modes[k], c->mode);
-		if (!seen && nmodes < CB_ARRAY_SIZE(modes))
-			modes[nmodes++] = c->mode;
+		if (plain(c) && c->threads != 1 && c->vmas == 1 && with_threads(l, c, 1))
+			nmodes = report_mode_add(modes, nmodes, CB_ARRAY_SIZE(modes), c->mode);
 	}
 	if (!nmodes) {
 		fputs("Nothing to draw: no fork in this run ran with more than one thread.\n", md);
@@ -238,9 +228,7 @@ int live_vmas(struct live *l, cb_error *e)
 		fputs("Nothing to draw: no fork in this run was measured at several mapping counts.\n", md);
 		return 0;
 	}
-	struct fork_model m;
-	cb_error fe;
-	bool model = fork_model_fit(r->run.host, &m, &fe) == 0;
+	bool model = l->fd->have_model;
 	struct gp_plot p;
 	if (report_plot_open(r, &p, "live-vmas", "Fork against the parent's mappings", 760, 560, e) < 0)
 		return -1;
@@ -264,11 +252,8 @@ int live_vmas(struct live *l, cb_error *e)
 			if (!in_vmas(l, c) || strcmp(c->mode, lines[k].mode) || c->mem != lines[k].mem)
 				continue;
 			double x[FORK_TERM_COUNT], y, pred = NAN;
-			if (model && fork_model_row(r->run.host, c->g->rows[0], x, &y)) {
-				pred = 0;
-				for (int j = 0; j < FORK_TERM_COUNT; j++)
-					pred += m.fit.identified[j] ? m.fit.coef[j] * x[j] : 0;
-			}
+			if (model && fork_model_row(r->run.host, c->g->rows[0], x, &y))
+				pred = fork_model_predict(&l->fd->m, x);
 			fprintf(gp_data(&p), "%.0f %.6g %.6g %.6g %.6g\n", c->vmas, c->create.median * 1e-9,
 				c->create.ci_lo * 1e-9, c->create.ci_hi * 1e-9, pred * 1e-9);
 			/* the findings: the 4k line (else the first), fewest and most */
@@ -292,12 +277,12 @@ int live_vmas(struct live *l, cb_error *e)
 	if (lo && hi && lo != hi) {
 		struct live_findings *fd = l->fd;
 		fd->have_vmas = true;
-		snprintf(fd->v_mode, sizeof(fd->v_mode), "%s", lo->mode);
+		fd->v_mode = lo->mode;
 		fd->v_mem = lo->mem;
 		fd->v_lo = lo->vmas;
 		fd->v_hi = hi->vmas;
-		fd->c_lo = est(&lo->create);
-		fd->c_hi = est(&hi->create);
+		fd->c_lo = report_est_of(&lo->create);
+		fd->c_hi = report_est_of(&hi->create);
 	}
 	return 0;
 }
@@ -345,6 +330,15 @@ static void model_compare(struct live *l, FILE *f)
 	}
 }
 
+void live_fit_model(struct live *l)
+{
+	struct live_findings *fd = l->fd;
+	cb_error e;
+	fd->have_model = fork_model_fit(l->r->run.host, &fd->m, &e) == 0;
+	if (!fd->have_model)
+		snprintf(fd->model_note, sizeof(fd->model_note), "%s", e.msg);
+}
+
 void live_model(struct live *l)
 {
 	struct report *r = l->r;
@@ -359,13 +353,10 @@ void live_model(struct live *l)
 	      "few, and no term. a holds everything else fork does: the task, its files, the "
 	      "process's other mappings.\n",
 	      md);
-	cb_error e;
-	if (fork_model_fit(r->run.host, &fd->m, &e) < 0) {
-		snprintf(fd->model_note, sizeof(fd->model_note), "%s", e.msg);
-		fprintf(md, "\nNot fitted: %s.\n", e.msg);
+	if (!fd->have_model) {
+		fprintf(md, "\nNot fitted: %s.\n", fd->model_note);
 		return;
 	}
-	fd->have_model = true;
 	char s[256];
 	fork_model_sentence(&fd->m, s, sizeof(s));
 	fprintf(md, "\n**%s.** (%zu samples of %zu configurations; residual scale %.1f%%%s.)\n", s,

@@ -21,21 +21,10 @@ static size_t modes_of(const struct live *l, bool (*take)(const struct lcfg *), 
 		       size_t max)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < l->n; i++) {
-		if (!take(&l->c[i]))
-			continue;
-		bool seen = false;
-		for (size_t k = 0; k < n; k++)
-			seen |= !strcmp(modes[k], l->c[i].mode);
-		if (!seen && n < max)
-			modes[n++] = l->c[i].mode;
-	}
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && group_cmp_values("page_mode", modes[j - 1], modes[j]) > 0; j--) {
-			const char *x = modes[j];
-			modes[j] = modes[j - 1];
-			modes[j - 1] = x;
-		}
+	for (size_t i = 0; i < l->n; i++)
+		if (take(&l->c[i]))
+			n = report_mode_add(modes, n, max, l->c[i].mode);
+	report_modes_sort(modes, n);
 	return n;
 }
 
@@ -90,13 +79,12 @@ static FILE *mode_panels(struct live *l, struct gp_plot *p, const char *name, co
 	return f;
 }
 
-/* The curve of (mode, pattern, writer) at the panel's size: its
- * configuration with the most writes timed. */
-static const struct lcfg *curve(const struct live *l, const char *mode, const char *pattern,
-				const char *writer)
+/* The curve of (mode, pattern, writer) at the panel's size mem
+ * (panel_mem of has_writes): its configuration with the most writes timed. */
+static const struct lcfg *curve(const struct live *l, const char *mode, double mem,
+				const char *pattern, const char *writer)
 {
 	const struct lcfg *best = NULL;
-	double mem = panel_mem(l, mode, has_writes);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct lcfg *c = &l->c[i];
 		if (!has_writes(c) || strcmp(c->mode, mode) || strcmp(c->pattern, pattern) ||
@@ -155,16 +143,12 @@ static void find_writes(struct live *l, const char *const *modes, size_t nmodes)
 	static const char *const pats[] = {"dense", "sparse"};
 	for (size_t m = 0; m < nmodes; m++)
 		for (size_t k = 0; k < CB_ARRAY_SIZE(pats); k++) {
-			const struct lcfg *c = curve(l, modes[m], pats[k], "parent");
+			const struct lcfg *c = curve(l, modes[m], panel_mem(l, modes[m], has_writes),
+						     pats[k], "parent");
 			if (!c || l->fd->nw == CB_ARRAY_SIZE(l->fd->w))
 				continue;
-			struct live_write *w = &l->fd->w[l->fd->nw++];
-			snprintf(w->mode, sizeof(w->mode), "%s", c->mode);
-			snprintf(w->pattern, sizeof(w->pattern), "%s", c->pattern);
-			snprintf(w->writer, sizeof(w->writer), "%s", c->writer);
-			w->mem = c->mem;
-			w->dirty = c->dirty;
-			w->s = c->write;
+			l->fd->w[l->fd->nw++] = (struct live_write){c->mode, c->pattern, c->writer,
+								     c->mem, c->dirty, c->write};
 		}
 }
 
@@ -197,12 +181,13 @@ int live_writes(struct live *l, cb_error *e)
 	      f);
 	for (size_t m = 0; m < nmodes; m++) {
 		char sz[32];
+		double mem = panel_mem(l, modes[m], has_writes);
 		fprintf(f, "set title \"page mode: %s, %s parent\"\nplot ", modes[m],
-			fmt_bytes(panel_mem(l, modes[m], has_writes), sz, sizeof(sz)));
+			fmt_bytes(mem, sz, sizeof(sz)));
 		bool first = true;
 		for (size_t k = 0; k < CB_ARRAY_SIZE(pats); k++)
 			for (size_t w = 0; w < CB_ARRAY_SIZE(writers); w++) {
-				const struct lcfg *c = curve(l, modes[m], pats[k], writers[w]);
+				const struct lcfg *c = curve(l, modes[m], mem, pats[k], writers[w]);
 				if (!c)
 					continue;
 				int blk;
@@ -235,10 +220,11 @@ struct cat {
 	double dirty;
 };
 
-static size_t cats_of(const struct live *l, const char *mode, struct cat *out, size_t max)
+/* At the panel's size mem (panel_mem of has_copies). */
+static size_t cats_of(const struct live *l, const char *mode, double mem, struct cat *out,
+		      size_t max)
 {
 	static const char *const pats[] = {"dense", "sparse", "random"};
-	double mem = panel_mem(l, mode, has_copies);
 	size_t n = 0;
 	for (size_t k = 0; k < CB_ARRAY_SIZE(pats); k++)
 		for (size_t i = 0; i < l->n; i++) {
@@ -263,10 +249,9 @@ static size_t cats_of(const struct live *l, const char *mode, struct cat *out, s
 	return n;
 }
 
-static const struct lcfg *amp_of(const struct live *l, const char *mode, const struct cat *k,
-				 const char *writer)
+static const struct lcfg *amp_of(const struct live *l, const char *mode, double mem,
+				 const struct cat *k, const char *writer)
 {
-	double mem = panel_mem(l, mode, has_copies);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct lcfg *c = &l->c[i];
 		if (has_copies(c) && !strcmp(c->mode, mode) && !strcmp(c->pattern, k->pattern) &&
@@ -326,16 +311,26 @@ int live_amplification(struct live *l, cb_error *e)
 		top);
 	for (size_t m = 0; m < nmodes; m++) {
 		struct cat k[16];
-		size_t nk = cats_of(l, modes[m], k, CB_ARRAY_SIZE(k));
+		double mem = panel_mem(l, modes[m], has_copies);
+		size_t nk = cats_of(l, modes[m], mem, k, CB_ARRAY_SIZE(k));
 		char comment[96];
 		snprintf(comment, sizeof(comment), "%s: category, child, parent, label", modes[m]);
 		int blk = gp_block(&p, comment);
 		FILE *d = gp_data(&p);
 		for (size_t i = 0; i < nk; i++) {
-			const struct lcfg *c = amp_of(l, modes[m], &k[i], "child"),
-					  *q = amp_of(l, modes[m], &k[i], "parent");
+			const struct lcfg *c = amp_of(l, modes[m], mem, &k[i], "child"),
+					  *q = amp_of(l, modes[m], mem, &k[i], "parent");
 			fprintf(d, "%zu %.6g %.6g \"%s %.0f\"\n", i, c ? c->amplification : NAN,
 				q ? q->amplification : NAN, k[i].pattern, k[i].dirty);
+			/* the findings: the parent's (else the child's) at each pattern's
+			 * fewest writes, its first category (cats_of keeps a pattern's
+			 * together) */
+			const struct lcfg *pick = q ? q : c;
+			bool later = i && k[i - 1].pattern == k[i].pattern;
+			if (!later && pick && l->fd->na < CB_ARRAY_SIZE(l->fd->a))
+				l->fd->a[l->fd->na++] = (struct live_amp){pick->mode, pick->pattern,
+									  pick->writer, pick->amplification,
+									  pick->dirty};
 		}
 		char sz[32];
 		fprintf(f, "set title \"page mode: %s, %s parent\"\nset xrange [-0.6:%zu.6]\n"
@@ -343,25 +338,8 @@ int live_amplification(struct live *l, cb_error *e)
 			   "title \"child writes\", \\\n  dat index %d using ($1+0.2):3 with boxes lc rgb "
 			   "\"#3182bd\" title \"parent writes\", \\\n  1 with lines dt 2 lc rgb \"#555555\" "
 			   "notitle\n",
-			modes[m], fmt_bytes(panel_mem(l, modes[m], has_copies), sz, sizeof(sz)),
+			modes[m], fmt_bytes(mem, sz, sizeof(sz)),
 			nk ? nk - 1 : 0, blk, blk);
-		/* the findings: the parent's (else the child's) at each pattern's fewest writes */
-		for (size_t i = 0; i < nk; i++) {
-			bool later = false;
-			for (size_t j = 0; j < i; j++)
-				later |= k[j].pattern == k[i].pattern;
-			const struct lcfg *c = amp_of(l, modes[m], &k[i], "parent");
-			if (!c)
-				c = amp_of(l, modes[m], &k[i], "child");
-			if (later || !c || l->fd->na == CB_ARRAY_SIZE(l->fd->a))
-				continue;
-			struct live_amp *a = &l->fd->a[l->fd->na++];
-			snprintf(a->mode, sizeof(a->mode), "%s", c->mode);
-			snprintf(a->pattern, sizeof(a->pattern), "%s", c->pattern);
-			snprintf(a->writer, sizeof(a->writer), "%s", c->writer);
-			a->amplification = c->amplification;
-			a->dirty = c->dirty;
-		}
 	}
 	fputs("unset multiplot\n", f);
 	if (report_figure(r, &p, "copied bytes per byte written, per page mode and pattern", e) < 0)

@@ -160,9 +160,6 @@ static struct csv_table **slot(struct run *r, const struct file_spec *f)
 	return (struct csv_table **)((char *)r + f->off);
 }
 
-/* A number, or +-inf (a relative CI width over a zero median is one);
- * "nan" is not a measurement: not measured is an empty field. */
-
 bool run_true(const char *field)
 {
 	return field && strcmp(field, "true") == 0;
@@ -182,6 +179,8 @@ static int check_field(const struct csv_table *t, const char *file, size_t row,
 		}
 		break;
 	case COL_NUM:
+		/* a number, or +-inf (a relative CI width over a zero median is
+		 * one); "nan" is not a measurement: not measured is an empty field */
 		if (*v && !parse_number_field(v, NULL)) {
 			cb_error_set(e, "%s: row %zu: column %s: '%s' is not a number", file,
 				     row + 1, c->name, v);

@@ -55,6 +55,13 @@ struct stats_rounds {
  * spread by more than 10%: significant and material. */
 void stats_rounds_summarize(const double *x, const int *round, size_t n,
 			    struct stats_rounds *out);
+/* stats_summarize, then, where x spans 2 or more rounds, the median and
+ * interval over rounds (stats_rounds_summarize) in its place. */
+void stats_summarize_by_round(const double *x, const int *round, size_t n,
+			      struct stats_summary *out);
+/* A round or unit id read from a CSV field: an empty or absurd one joins
+ * 0 rather than overflow an int. */
+int stats_unit_id(double field);
 
 /* Kruskal-Wallis p-value (chi-square approximation, tie-corrected) for
  * "the groups come from one distribution".  NaN when untestable (fewer

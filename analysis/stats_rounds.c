@@ -153,3 +153,22 @@ void stats_rounds_summarize(const double *x, const int *round, size_t n, struct 
 	out->agree_p = stats_kruskal_wallis_p(x, round, n);
 	out->rounds_agree = !(out->agree_p < 0.001 && out->spread > 1.10);
 }
+
+void stats_summarize_by_round(const double *x, const int *round, size_t n,
+			      struct stats_summary *out)
+{
+	stats_summarize(x, n, out);
+	struct stats_rounds r;
+	stats_rounds_summarize(x, round, n, &r);
+	if (r.nrounds >= 2) {
+		out->median = r.median;
+		out->ci_lo = r.ci_lo;
+		out->ci_hi = r.ci_hi;
+		out->ci_exact = r.ci_exact;
+	}
+}
+
+int stats_unit_id(double field)
+{
+	return isfinite(field) && fabs(field) < 1e9 ? (int)field : 0;
+}

@@ -176,9 +176,9 @@ int cb_make_out_dir(const char *dir, cb_error *e)
 	return 0;
 }
 
-char *cb_json_text(const json_t *j)
+char *cb_json_text(const json_t *j, size_t flags)
 {
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | flags);
 	if (!text)
 		return NULL;
 	size_t len = strlen(text);
@@ -187,9 +187,10 @@ char *cb_json_text(const json_t *j)
 	return text;
 }
 
-int afile_write_json(const char *path, const json_t *j, const char *what, cb_error *e)
+int afile_write_json(const char *path, const json_t *j, size_t flags, const char *what,
+		     cb_error *e)
 {
-	char *text = cb_json_text(j);
+	char *text = cb_json_text(j, flags);
 	if (!text) {
 		cb_error_set(e, "cannot write %s: text that is not UTF-8", what);
 		return -1;

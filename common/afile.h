@@ -31,12 +31,14 @@ void afile_abort(struct afile *af);
 int afile_write_all(const char *path, const void *data, size_t len, cb_error *e);
 
 /* A JSON value as cowbench's JSON files hold it: indented by 2, keys in
- * insertion order, one trailing newline; malloc'ed, NULL when jansson
- * cannot serialise it (a string that is not UTF-8). */
-char *cb_json_text(const json_t *j);
-/* cb_json_text(j) written atomically to path; what names the file in the
- * error when it cannot be serialised. */
-int afile_write_json(const char *path, const json_t *j, const char *what, cb_error *e);
+ * insertion order, one trailing newline, and any further json_dumps flags
+ * (JSON_REAL_PRECISION(10) for the dashboards' files); malloc'ed, NULL when
+ * jansson cannot serialise it (a string that is not UTF-8). */
+char *cb_json_text(const json_t *j, size_t flags);
+/* cb_json_text(j, flags) written atomically to path; what names the file
+ * in the error when it cannot be serialised. */
+int afile_write_json(const char *path, const json_t *j, size_t flags, const char *what,
+		     cb_error *e);
 
 /* Creates a directory (and its parents) and checks it is writable by
  * creating and removing a probe file, so an unwritable --out fails before

@@ -181,7 +181,7 @@ struct csv_table *csv_parse(const char *text, size_t len, const char *name, cb_e
 		if (r.n != t->ncols) {
 			cb_error_set(e, "%s:%zu: %zu fields, but the header has %zu%s", name, row_line,
 				     r.n, t->ncols,
-				     r.n < t->ncols && i >= len && len && text[len - 1] != '\n'
+				     r.n < t->ncols && i >= len && text[len - 1] != '\n'
 					     ? " (a torn last row: the file was cut off mid-write)"
 					     : "");
 			goto fail_row;

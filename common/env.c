@@ -321,16 +321,17 @@ static json_t *collect_kvm(json_t *fp)
 
 static const char *perf_probe(uint32_t type, uint64_t config)
 {
-	bool user_only = false;
 	int fd = perfev_open_counter(type, config, 0, false, false);
-	if (fd < 0) {
-		user_only = true; /* perf_event_paranoid may forbid kernel counts */
-		fd = perfev_open_counter(type, config, 0, false, true);
+	if (fd >= 0) {
+		close(fd);
+		return "ok";
 	}
+	/* perf_event_paranoid may forbid kernel counts */
+	fd = perfev_open_counter(type, config, 0, false, true);
 	if (fd < 0)
 		return "unsupported";
 	close(fd);
-	return user_only ? "user-only" : "ok";
+	return "user-only";
 }
 
 static const char *tracefs_event(const char *ev)
@@ -412,7 +413,7 @@ static void usage(FILE *f)
 static char *env_json_text(void)
 {
 	json_t *env = env_collect();
-	char *text = cb_json_text(env);
+	char *text = cb_json_text(env, 0);
 	json_decref(env);
 	if (!text)
 		cb_die(CB_EXIT_FAIL, "env", "cannot serialise JSON");

@@ -31,85 +31,6 @@ static int atexit_done;
 static int lock_fd = -1;
 #define LOCK_WAIT_S 300
 
-static void pool_path(char *buf, size_t len, unsigned long page_kib, const char *file);
-static int write_long(const char *path, long v);
-
-/* The lock file also holds what its holder changed, "page_kib original"
- * per line, written before each pool is grown and cut to nothing when it
- * is put back.  A holder killed outright (SIGKILL, the OOM killer) runs
- * no handler; its flock goes with it, and the next process to take the
- * lock finds the record and puts the pools back first. */
-static void recover_dead_holder(int fd)
-{
-	/* Only a record this user wrote and no one else can have is acted on:
-	 * the file lives in a shared folder. */
-	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022))
-		return;
-	char buf[256];
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	char *line = buf, *next;
-	for (; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		unsigned long kib;
-		long orig;
-		if (sscanf(line, "%lu %ld", &kib, &orig) != 2 || orig < 0)
-			continue;
-		char path[128];
-		pool_path(path, sizeof(path), kib, "nr_hugepages");
-		char *now = cb_read_text(path);
-		if (now && write_long(path, orig) == 0)
-			fprintf(stderr,
-				"cowbench: hugepool: a cowbench process died holding the %lu KiB pool "
-				"at %ld pages; put it back to %ld\n",
-				kib, strtol(now, NULL, 10), orig);
-		free(now);
-	}
-	if (ftruncate(fd, 0) < 0)
-		return;
-}
-
-/* Rewrites the record of every pool changed so far (never from a signal
- * handler: only hugepool_reserve calls it). */
-static void record_changes(void);
-
-static int pool_lock(cb_error *e)
-{
-	if (lock_fd >= 0)
-		return 0;
-	const char *path = access("/run/lock", W_OK) == 0 ? "/run/lock/cowbench-hugepool.lock"
-							  : "/tmp/cowbench-hugepool.lock";
-	/* 0644: only its owner may write the record below; anyone may lock it
-	 * (flock needs no write access), so a user with free pages to use can
-	 * still wait for root's sweep to finish. */
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == EACCES)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cb_error_errno(e, "cannot open %s", path);
-		return -1;
-	}
-	const char *env = getenv("COWBENCH_HUGEPOOL_WAIT"); /* seconds; for tests */
-	int wait_s = env ? atoi(env) : LOCK_WAIT_S;
-	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited++) {
-		if (errno != EWOULDBLOCK || waited >= wait_s * 10) {
-			cb_error_set(e, "another process has held the hugepage pool (%s) for %d s",
-				     path, wait_s);
-			close(fd);
-			return -1;
-		}
-		nanosleep(&(struct timespec){0, 100000000}, NULL);
-	}
-	lock_fd = fd;
-	recover_dead_holder(fd);
-	return 0;
-}
-
 static void pool_path(char *buf, size_t len, unsigned long page_kib, const char *file)
 {
 	snprintf(buf, len, "/sys/kernel/mm/hugepages/hugepages-%lukB/%s", page_kib, file);
@@ -148,6 +69,76 @@ static int write_long(const char *path, long v)
 	close(fd);
 	errno = saved;
 	return w == n ? 0 : -1;
+}
+
+/* The lock file also holds what its holder changed, "page_kib original"
+ * per line, written before each pool is grown and cut to nothing when it
+ * is put back.  A holder killed outright (SIGKILL, the OOM killer) runs
+ * no handler; its flock goes with it, and the next process to take the
+ * lock finds the record and puts the pools back first. */
+static void recover_dead_holder(int fd)
+{
+	/* Only a record this user wrote and no one else can have is acted on:
+	 * the file lives in a shared folder. */
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022))
+		return;
+	char buf[256];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	char *line = buf, *next;
+	for (; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		unsigned long kib;
+		long orig;
+		if (sscanf(line, "%lu %ld", &kib, &orig) != 2 || orig < 0)
+			continue;
+		char path[128];
+		pool_path(path, sizeof(path), kib, "nr_hugepages");
+		long now = read_long(path);
+		if (now >= 0 && write_long(path, orig) == 0)
+			fprintf(stderr,
+				"cowbench: hugepool: a cowbench process died holding the %lu KiB pool "
+				"at %ld pages; put it back to %ld\n",
+				kib, now, orig);
+	}
+	(void)!ftruncate(fd, 0);
+}
+
+static int pool_lock(cb_error *e)
+{
+	if (lock_fd >= 0)
+		return 0;
+	const char *path = access("/run/lock", W_OK) == 0 ? "/run/lock/cowbench-hugepool.lock"
+							  : "/tmp/cowbench-hugepool.lock";
+	/* 0644: only its owner may write the record below; anyone may lock it
+	 * (flock needs no write access), so a user with free pages to use can
+	 * still wait for root's sweep to finish. */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EACCES)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cb_error_errno(e, "cannot open %s", path);
+		return -1;
+	}
+	const char *env = getenv("COWBENCH_HUGEPOOL_WAIT"); /* seconds; for tests */
+	int wait_s = env ? atoi(env) : LOCK_WAIT_S;
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited++) {
+		if (errno != EWOULDBLOCK || waited >= wait_s * 10) {
+			cb_error_set(e, "another process has held the hugepage pool (%s) for %d s",
+				     path, wait_s);
+			close(fd);
+			return -1;
+		}
+		nanosleep(&(struct timespec){0, 100000000}, NULL);
+	}
+	lock_fd = fd;
+	recover_dead_holder(fd);
+	return 0;
 }
 
 long hugepool_free(unsigned long page_kib)
@@ -206,6 +197,8 @@ static void restore_at_exit(void)
 	hugepool_restore_all();
 }
 
+/* Rewrites the record of every pool changed so far (never from a signal
+ * handler: only hugepool_reserve calls it). */
 static void record_changes(void)
 {
 	char buf[256];

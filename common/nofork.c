@@ -7,10 +7,11 @@
 
 #include "cb.h"
 
-/* Address space only: pages are used as blocks are touched. */
-#define ARENA_BYTES (4ull << 30)
-#define MIN_SHIFT 6
+/* Address space only (4 GiB): pages are used as blocks are touched.  The
+ * largest size class is the arena itself. */
 #define MAX_SHIFT 32
+#define ARENA_BYTES ((size_t)1 << MAX_SHIFT)
+#define MIN_SHIFT 6
 /* Before each block: its size class, keeping the block 16-byte aligned. */
 #define HEAD 16
 

@@ -108,7 +108,7 @@ int vm_plan_write(const char *dir, const struct vm_plan *p, char *const *args, s
 	json_object_set_new(j, "args", a);
 	json_object_set_new(j, "plan", l);
 	char *path = cb_path_join(dir, VM_PLAN_FILE);
-	int rc = afile_write_json(path, j, VM_PLAN_FILE, e);
+	int rc = afile_write_json(path, j, 0, VM_PLAN_FILE, e);
 	json_decref(j);
 	free(path);
 	return rc;

@@ -86,7 +86,7 @@ int host_runfile_write(const struct host_runfile *rf, const char *dir, bool done
 	json_object_set_new(kev, "missing", json_string(rf->kev_missing));
 	json_object_set_new(j, "kernel_events", kev);
 	char *path = cb_path_join(dir, "host-run.json");
-	int rc = afile_write_json(path, j, "host-run.json", e);
+	int rc = afile_write_json(path, j, 0, "host-run.json", e);
 	json_decref(j);
 	free(path);
 	return rc;
