@@ -68,7 +68,7 @@ void report_crosscheck(struct report *r)
 	int mc = csv_col(t, "mmu");
 	const char *mmu = t->nrows ? csv_get(t, 0, mc) : "";
 	fprintf(r->md, "\nHost MMU: %s. Startup is wall-clock time on this host for both "
-		       "VMMs alike.\n",
+		       "VMMs alike, one start of each: a loaded host can reorder them.\n",
 		mmu);
 	if (!strcmp(mmu, "pvm-shadow"))
 		report_flags(r, RF_PVM);
