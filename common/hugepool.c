@@ -81,8 +81,16 @@ static void recover_dead_holder(int fd)
 	/* Only a record this user wrote and no one else can have is acted on:
 	 * the file lives in a shared folder. */
 	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022))
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid())
 		return;
+	if (st.st_mode & 022) {
+		/* Ours, but others could write it (an older cowbench, a umask of
+		 * 0): whatever it says is not ours to trust.  Close the gap and
+		 * drop the record; from now on only we write it. */
+		if (fchmod(fd, st.st_mode & ~(mode_t)022) == 0)
+			(void)!ftruncate(fd, 0);
+		return;
+	}
 	char buf[256];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,6 +73,23 @@ static void kill9_recovered(long before)
 	CHECK(nr() == before);
 }
 
+/* A lock file of ours that others could write: a record in it (here one
+ * that would set the pool to before + 7) is dropped, not acted on, and the
+ * file is made ours alone. */
+static void writable_record_ignored(const char *lock, long before)
+{
+	CHECK(chmod(lock, 0666) == 0);
+	FILE *f = fopen(lock, "w"); /* the same file, its mode kept */
+	CHECK(f && fprintf(f, "2048 %ld\n", before + 7) > 0 && fclose(f) == 0);
+	cb_error e;
+	CHECK(hugepool_reserve(2048, 0, &e) == 0); /* takes the lock */
+	CHECK(nr() == before);
+	struct stat st;
+	CHECK(stat(lock, &st) == 0 && (st.st_mode & 0777) == 0644 && st.st_size == 0);
+	hugepool_restore_all();
+	CHECK(nr() == before);
+}
+
 int main(void)
 {
 	if (nr() < 0)
@@ -119,5 +137,6 @@ int main(void)
 	for (size_t i = 0; i < CB_ARRAY_SIZE(hugepool_stop_signals); i++)
 		signal_restores(hugepool_stop_signals[i], before);
 	kill9_recovered(before);
+	writable_record_ignored(lock, before);
 	return check_done();
 }
