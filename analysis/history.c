@@ -40,7 +40,8 @@ static void usage(FILE *f)
 	      "  Exit 1 when a change point makes a gated metric worse: a family (one\n"
 	      "  operation's metric over all its configurations, e.g. host/fork create_norm)\n"
 	      "  or an event count; one configuration's times are listed, not gated.\n"
-	      "export: the class's run medians for Apache Otava (otava-csv) or Bencher (bmf).\n"
+	      "export: the class's run medians for Apache Otava (otava-csv) or Bencher (bmf),\n"
+	      "  with the family series check gates (benchmark = the family, e.g. host/fork).\n"
 	      "--db defaults to " HISTORY_DEFAULT_DB ".  Exit 2 on bad input, including a file\n"
 	      "that is not a cowbench history, is corrupt, or comes from a newer cowbench.\n",
 	      f);
@@ -468,8 +469,9 @@ int history_main(int argc, char **argv)
 	hdb_close(db);
 	free(own);
 	int rc = 0;
+	/* the family series are what check gates, so exports carry them too */
+	hist_add_families(&h);
 	if (check) {
-		hist_add_families(&h);
 		size_t worse = hist_detect(&h, max_p, threshold);
 		if (cb_make_out_dir(out, &e) < 0)
 			cb_die_err(CB_EXIT_USAGE, "--out", &e);
