@@ -84,9 +84,10 @@ static void recover_dead_holder(int fd)
 	if (fstat(fd, &st) < 0 || st.st_uid != geteuid())
 		return;
 	if (st.st_mode & 022) {
-		/* Ours, but others could write it (an older cowbench, a umask of
-		 * 0): whatever it says is not ours to trust.  Close the gap and
-		 * drop the record; from now on only we write it. */
+		/* Ours, but others could write it (an older cowbench made it
+		 * 0666, or someone chmod'ed it): whatever it says is not ours to
+		 * trust.  Close the gap and drop the record; from now on only we
+		 * write it. */
 		if (fchmod(fd, st.st_mode & ~(mode_t)022) == 0)
 			(void)!ftruncate(fd, 0);
 		return;
