@@ -57,10 +57,15 @@ void report_env(struct report *r)
 		return;
 	}
 	fputs("\n## Environment\n\n| | |\n|---|---|\n", f);
+	/* family and model as the vendors' manuals number them (composed from
+	 * the base and extended fields: ext_*), not the 4-bit base fields
+	 * (libcpuid's family/model: model 7 for a Xeon of model 0xa7); a
+	 * meta.json without ext_* has the base ones only */
+	bool composed = run_meta_get(m, "cpu.ext_model") != NULL;
 	fprintf(f, "| CPU | %s (%s, family %s model %s stepping %s), %s logical CPUs |\n",
 		meta_text(m, "cpu.brand"), meta_text(m, "cpu.vendor"),
-		meta_text(m, "cpu.family"), meta_text(m, "cpu.model"),
-		meta_text(m, "cpu.stepping"),
+		meta_text(m, composed ? "cpu.ext_family" : "cpu.family"),
+		meta_text(m, composed ? "cpu.ext_model" : "cpu.model"), meta_text(m, "cpu.stepping"),
 		meta_text(m, "fingerprint.logical_cpus"));
 	json_t *hv = run_meta_get(m, "cpu.flags.hypervisor");
 	if (json_is_true(hv))
