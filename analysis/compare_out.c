@@ -5,7 +5,11 @@
  *   bmf.json    Bencher Metric Format: {"<benchmark>": {"<measure>":
  *               {"value", "lower_value", "upper_value"}}}.
  * Both describe the new run (what a dashboard tracks over time), with the
- * median as the value and its 95% CI as the range. */
+ * median as the value and its 95% CI as the range; and each family (with
+ * a baseline of several runs), benchmark "host/fork" say, whose value is
+ * the base runs' family level times the change the family test found, and
+ * whose range is that change's interval at the same level: the one line
+ * per operation that the gate decides on. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +292,22 @@ static json_t *bench_json(const struct cmp *c)
 		json_object_set_new(o, "extra", json_string(extra));
 		json_array_append_new(arr, o);
 	}
+	for (size_t i = 0; i < c->nfam; i++) {
+		const struct cmp_family *m = &c->fam[i];
+		if (!isfinite(m->v.new_))
+			continue;
+		char name[600], range[64], extra[400], ch[96], mde[32];
+		snprintf(name, sizeof(name), "%s/%s", m->name, m->metric);
+		snprintf(range, sizeof(range), "\u00b1 %.6g", m->v.base * (m->v.hi - m->v.lo) / 2);
+		snprintf(extra, sizeof(extra),
+			 "family: median change of %zu configurations against %zu base runs, "
+			 "change %s, q=%.2g, MDE %s: %s",
+			 m->nconf, m->v.runs, change_text(&m->v, ch, sizeof(ch)), m->v.q,
+			 mde_text(&m->v, mde, sizeof(mde)), verdict_name(m->v.kind));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:f,s:s,s:s}", "name", name, "unit",
+						     "ns", "value", m->v.new_, "range", range,
+						     "extra", extra));
+	}
 	return arr;
 }
 
@@ -308,6 +328,21 @@ static json_t *bmf_json(const struct cmp *c)
 		set_num(m, "lower_value", r->ci_lo);
 		set_num(m, "upper_value", r->ci_hi);
 		json_object_set_new(b, r->metric, m);
+	}
+	for (size_t i = 0; i < c->nfam; i++) {
+		const struct cmp_family *f = &c->fam[i];
+		if (!isfinite(f->v.new_))
+			continue;
+		json_t *b = json_object_get(root, f->name);
+		if (!b) {
+			b = json_object();
+			json_object_set_new(root, f->name, b);
+		}
+		json_t *m = json_object();
+		json_object_set_new(m, "value", json_real(f->v.new_));
+		set_num(m, "lower_value", f->v.base * f->v.lo);
+		set_num(m, "upper_value", f->v.base * f->v.hi);
+		json_object_set_new(b, f->metric, m);
 	}
 	return root;
 }

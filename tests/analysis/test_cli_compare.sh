@@ -81,6 +81,13 @@ check 'grep -q "^| host/fork/4k/mem=1G/dirty=16 | create_\(ns\|norm\) |" "$tmp/o
 check 'grep -q "^| host/fork | create_\(ns\|norm\) | regressed | .* | +[23][0-9.]*% \[" "$tmp/out"'
 check '[ "$(grep -c "^| host/[a-z_]* | [a-z_]* | regressed |" "$tmp/slow4/compare/verdict.md")" -eq 1 ]'
 check 'grep -q "^Families (one operation and metric over all its configurations): \*\*1 regressed\*\*" "$tmp/slow4/compare/verdict.md"'
+# and in the dashboards' files: one entry per family, regressed, its
+# value the family's level times the change and inside its range
+b4=$tmp/slow4/compare/bench.json m4=$tmp/slow4/compare/bmf.json
+check 'jq -e "[.[] | select(.name | test(\"^host/fork/create_(ns|norm)$\")) | select(.extra | test(\"^family: .*: regressed$\"))] | length == 1" "$b4" >/dev/null'
+check 'jq -e "[.[].name] | length == (unique | length)" "$b4" >/dev/null'
+check 'jq -e ".[\"host/fork\"] | to_entries | length >= 2 and all(.[]; .value.lower_value <= .value.value and .value.value <= .value.upper_value)" "$m4" >/dev/null'
+check 'jq -e ".[] | select(.name | test(\"^host/fork/create_(ns|norm)$\")) | .extra | test(\"change \\\\+[23][0-9.]*% \\\\[\")" "$b4" >/dev/null'
 # and the same build, no slowdown: exit 0
 "$synth" "$tmp/same4" --seed 14
 "$bin" compare "$tmp/qbase" "$tmp/same4" >/dev/null 2>&1
