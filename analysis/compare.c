@@ -228,7 +228,7 @@ static void pick_gated(struct cmp *c)
 				n++;
 			}
 		}
-		bool norm_gated = !n || sum / (double)n <= log(1.25);
+		bool norm_gated = verdict_norm_gated(sum, n);
 		for (size_t j = i; j < c->n; j++) {
 			struct cmp_row *norm = &c->rows[j];
 			if (norm->metric != metric || !norm->matched)

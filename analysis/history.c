@@ -282,6 +282,115 @@ static void family_series(struct hist *h, const char *f, const char *m, const si
 	free(e);
 }
 
+/* How far a series moves from one run to the next: the median |change of
+ * log value| between runs that have one (NaN with fewer than two). */
+static double run_to_run_spread(const struct hseries *s, size_t nruns, double *tmp)
+{
+	size_t n = 0;
+	double prev = NAN;
+	for (size_t r = 0; r < nruns; r++) {
+		double v = s->value[r];
+		if (!(v > 0) || !isfinite(v))
+			continue;
+		if (!isnan(prev))
+			tmp[n++] = fabs(log(v) - prev);
+		prev = log(v);
+	}
+	return n ? stats_median(tmp, n) : NAN;
+}
+
+/* The raw metric a normalized one rescales, or NULL. */
+static const char *raw_sibling(const struct hseries *s)
+{
+	char kind[16];
+	size_t l = strcspn(s->bench, "/");
+	if (l >= sizeof(kind))
+		return NULL;
+	memcpy(kind, s->bench, l);
+	kind[l] = '\0';
+	const struct bench_kind *k = bench_kind_by_name(kind);
+	const struct bench_metric *m = k ? bench_metric_by_name(k, s->metric) : NULL;
+	return m ? m->raw : NULL;
+}
+
+/* The series sorted by (family, bench, metric), to find a sibling. */
+static int by_name(const void *a, const void *b)
+{
+	const struct hseries *x = *(const struct hseries *const *)a;
+	const struct hseries *y = *(const struct hseries *const *)b;
+	if (x->family != y->family)
+		return x->family - y->family;
+	int c = strcmp(x->bench, y->bench);
+	return c ? c : strcmp(x->metric, y->metric);
+}
+
+static struct hseries *find_series(struct hseries **idx, size_t n, bool family, const char *bench,
+				   const char *metric)
+{
+	struct hseries key = {.bench = (char *)bench, .metric = (char *)metric, .family = family};
+	const struct hseries *k = &key;
+	struct hseries **hit = bsearch(&k, idx, n, sizeof(*idx), by_name);
+	return hit ? *hit : NULL;
+}
+
+/* One of each raw/normalized pair of family series gates.  As compare
+ * decides per metric over all its configurations' pairs, so does this,
+ * over the configurations' series (many pairs; a family's own series are
+ * too few to tell two spreads apart over a handful of runs). */
+static void pick_gated_families(struct hist *h)
+{
+	struct hseries **idx = cb_xmalloc((h->ns + 1) * sizeof(*idx));
+	for (size_t i = 0; i < h->ns; i++)
+		idx[i] = &h->s[i];
+	qsort(idx, h->ns, sizeof(*idx), by_name);
+	double *tmp = cb_xmalloc((h->nruns + 1) * sizeof(*tmp));
+	struct {
+		const char *metric;
+		double sum;
+		size_t n;
+	} m[16];
+	size_t nm = 0;
+	for (size_t i = 0; i < h->ns; i++) {
+		const struct hseries *norm = &h->s[i];
+		const char *raw_name = norm->family ? NULL : raw_sibling(norm);
+		const struct hseries *raw =
+			raw_name ? find_series(idx, h->ns, false, norm->bench, raw_name) : NULL;
+		if (!raw)
+			continue;
+		size_t k = 0;
+		while (k < nm && strcmp(m[k].metric, norm->metric))
+			k++;
+		if (k == nm) {
+			if (nm == CB_ARRAY_SIZE(m))
+				continue;
+			m[nm++] = (typeof(m[0])){norm->metric, 0, 0};
+		}
+		double sn = run_to_run_spread(norm, h->nruns, tmp);
+		double sr = run_to_run_spread(raw, h->nruns, tmp);
+		if (sn > 0 && sr > 0) {
+			m[k].sum += log(sn / sr);
+			m[k].n++;
+		}
+	}
+	for (size_t i = 0; i < h->ns; i++) {
+		struct hseries *norm = &h->s[i];
+		const char *raw_name = norm->family ? raw_sibling(norm) : NULL;
+		struct hseries *raw =
+			raw_name ? find_series(idx, h->ns, true, norm->bench, raw_name) : NULL;
+		if (!raw)
+			continue;
+		size_t k = 0;
+		while (k < nm && strcmp(m[k].metric, norm->metric))
+			k++;
+		/* a normalized series with nothing to judge gates nothing */
+		bool use_norm = (k == nm || verdict_norm_gated(m[k].sum, m[k].n)) &&
+				isfinite(run_to_run_spread(norm, h->nruns, tmp));
+		(use_norm ? raw : norm)->off = true;
+	}
+	free(tmp);
+	free(idx);
+}
+
 void hist_add_families(struct hist *h)
 {
 	size_t ns = h->ns;
@@ -308,6 +417,7 @@ void hist_add_families(struct hist *h)
 		free(fam[i]);
 	free(fam);
 	free(members);
+	pick_gated_families(h);
 }
 
 void hist_tally(const struct hist *h, size_t *all, size_t *worse, size_t *listed)
@@ -356,7 +466,8 @@ size_t hist_detect(struct hist *h, double max_p, double threshold)
 			if (!(fabs(rel) > threshold) || (s->count && fabs(a - b) < 1))
 				continue;
 			struct hchange *hc = &s->cp[s->ncp++];
-			*hc = (struct hchange){at[cp[c].index], b, a, cp[c].p, a > b, s->family || s->count};
+			*hc = (struct hchange){at[cp[c].index], b, a, cp[c].p, a > b,
+					       (s->family && !s->off) || s->count};
 			worse += hc->worse && hc->gated;
 		}
 	}

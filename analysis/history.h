@@ -14,6 +14,7 @@ struct hseries {
 	char *bench, *metric;
 	bool count;	/* an event count: changes of one whole event at least */
 	bool family;	/* a family's series (hist_add_families), not a configuration's */
+	bool off;	/* a family whose raw or normalized sibling gates in its place */
 	double *value;	/* per class run (index into hist.runs); NaN where it has none */
 	double *lo, *hi; /* the run's 95% interval over its units */
 	struct hchange *cp;
@@ -45,12 +46,15 @@ void hist_free(struct hist *h);
  * configuration.  A change in fork's code moves every fork configuration at
  * once, and their median holds still where one configuration strays.
  * Configurations in fewer than 2 runs take no part, a run holding fewer
- * than half of them has no value, and a family needs FAMILY_MIN_CONFIGS. */
+ * than half of them has no value, and a family needs FAMILY_MIN_CONFIGS.
+ * Of a family's raw time and its speed-normalized sibling one gates, as in
+ * compare (verdict_norm_gated, on each series' median change from one run
+ * to the next, which a step leaves alone); the other is `off`, listed. */
 void hist_add_families(struct hist *h);
 /* Change points of every series (E-Divisive, ediv.h), kept when p <
  * max_p and the change exceeds threshold (and one event for counts);
- * returns how many gated ones make a metric worse.  Gated: families' and
- * event counts'.  One configuration's time is listed, not gated: its run
+ * returns how many gated ones make a metric worse.  Gated: families' (not
+ * `off`) and event counts'.  One configuration's time is listed, not gated: its run
  * medians have heavy tails and drift with the machine (16 same-build quick
  * runs here gave 15 change points in 930 configuration series, 9 of them
  * "worse", and none in a family). */

@@ -362,3 +362,8 @@ void verdict_decide(struct verdict *v, const struct verdict_opts *o)
 	}
 	snprintf(v->why + len, sizeof(v->why) - len, "%s", tail);
 }
+
+bool verdict_norm_gated(double sum_log, size_t n)
+{
+	return !n || sum_log / (double)n <= log(VERDICT_NORM_SLACK);
+}

@@ -50,6 +50,15 @@
 
 #define VERDICT_TAIL_DF 4.0
 
+/* A time with a speed-normalized sibling (norm.h) is judged on one of the
+ * two: the normalized one, which takes out the machine's speed state that
+ * moves every raw time at once, unless over the pairs at hand it is on
+ * average more than VERDICT_NORM_SLACK times as spread as the raw one.
+ * sum_log: the sum of the n pairs' log(spread norm / spread raw).  Compare
+ * and the history both decide by this. */
+#define VERDICT_NORM_SLACK 1.25
+bool verdict_norm_gated(double sum_log, size_t n);
+
 enum verdict_kind { VERDICT_REGRESSED, VERDICT_IMPROVED, VERDICT_NOISY, VERDICT_UNCHANGED };
 
 struct verdict_opts {
