@@ -76,7 +76,7 @@ static int write_long(const char *path, long v)
  * is put back.  A holder killed outright (SIGKILL, the OOM killer) runs
  * no handler; its flock goes with it, and the next process to take the
  * lock finds the record and puts the pools back first. */
-static void recover_dead_holder(int fd)
+static void recover_dead_holder(int fd, const char *lock_path)
 {
 	/* Only a record this user wrote and no one else can have is acted on:
 	 * the file lives in a shared folder. */
@@ -87,9 +87,14 @@ static void recover_dead_holder(int fd)
 		/* Ours, but others could write it (an older cowbench made it
 		 * 0666, or someone chmod'ed it): whatever it says is not ours to
 		 * trust.  Close the gap and drop the record; from now on only we
-		 * write it. */
-		if (fchmod(fd, st.st_mode & ~(mode_t)022) == 0)
-			(void)!ftruncate(fd, 0);
+		 * write it (a process that opened it before keeps its
+		 * descriptor: hence, below, records only ever shrink a pool). */
+		if (fchmod(fd, st.st_mode & 07755) == 0 && st.st_size > 0 && ftruncate(fd, 0) == 0)
+			fprintf(stderr,
+				"cowbench: hugepool: %s could be written by other users; its record "
+				"of a dead holder's pool sizes was dropped, not acted on: check "
+				"/sys/kernel/mm/hugepages/*/nr_hugepages\n",
+				lock_path);
 		return;
 	}
 	char buf[256];
@@ -108,8 +113,10 @@ static void recover_dead_holder(int fd)
 			continue;
 		char path[128];
 		pool_path(path, sizeof(path), kib, "nr_hugepages");
+		/* the holder grew the pool from orig: a record that would grow it
+		 * is not one of ours */
 		long now = read_long(path);
-		if (now >= 0 && write_long(path, orig) == 0)
+		if (now > orig && write_long(path, orig) == 0)
 			fprintf(stderr,
 				"cowbench: hugepool: a cowbench process died holding the %lu KiB pool "
 				"at %ld pages; put it back to %ld\n",
@@ -146,7 +153,7 @@ static int pool_lock(cb_error *e)
 		nanosleep(&(struct timespec){0, 100000000}, NULL);
 	}
 	lock_fd = fd;
-	recover_dead_holder(fd);
+	recover_dead_holder(fd, path);
 	return 0;
 }
 

@@ -1,7 +1,10 @@
 /* Reserving and restoring the 2 MiB pool: the pool must end exactly where
  * it started, including after a failed reservation. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -73,19 +76,37 @@ static void kill9_recovered(long before)
 	CHECK(nr() == before);
 }
 
+/* Writes rec into the lock file in place (its mode kept), holding its
+ * flock the while, as a cowbench holder would. */
+static void put_record(const char *lock, const char *rec)
+{
+	int fd = open(lock, O_WRONLY);
+	CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0 && ftruncate(fd, 0) == 0);
+	CHECK(write(fd, rec, strlen(rec)) == (ssize_t)strlen(rec));
+	close(fd); /* releases the flock */
+}
+
 /* A lock file of ours that others could write: a record in it (here one
  * that would set the pool to before + 7) is dropped, not acted on, and the
- * file is made ours alone. */
+ * file is made ours alone.  And a record in a file of ours alone that
+ * would grow the pool is not one a holder left: it is not acted on
+ * either. */
 static void writable_record_ignored(const char *lock, long before)
 {
+	char rec[64];
+	snprintf(rec, sizeof(rec), "2048 %ld\n", before + 7);
 	CHECK(chmod(lock, 0666) == 0);
-	FILE *f = fopen(lock, "w"); /* the same file, its mode kept */
-	CHECK(f && fprintf(f, "2048 %ld\n", before + 7) > 0 && fclose(f) == 0);
+	put_record(lock, rec);
 	cb_error e;
 	CHECK(hugepool_reserve(2048, 0, &e) == 0); /* takes the lock */
 	CHECK(nr() == before);
 	struct stat st;
 	CHECK(stat(lock, &st) == 0 && (st.st_mode & 0777) == 0644 && st.st_size == 0);
+	hugepool_restore_all();
+	CHECK(nr() == before);
+	put_record(lock, rec); /* now 0644, ours: trusted, but it would grow the pool */
+	CHECK(hugepool_reserve(2048, 0, &e) == 0);
+	CHECK(nr() == before);
 	hugepool_restore_all();
 	CHECK(nr() == before);
 }
