@@ -125,12 +125,15 @@ static void write_meta(void)
 		"hypervisor", "KVMKVMKVM", "kvm_mmu", o.mmu);
 	if (!m)
 		cb_die(1, "synth", "json_pack failed");
-	/* as libcpuid reports a Skylake-SP: the base model field 5, the
-	 * model the SDM composes from it and the extended field 85 (0x55) */
+	/* as libcpuid reports a part of family 0x19 (an AMD Zen 3: base
+	 * family field 15), model 0x55 (base field 5): the composed numbers
+	 * differ from the base fields in both */
 	json_t *cpu = json_object_get(m, "cpu");
+	json_object_set_new(cpu, "family", json_integer(15));
 	json_object_set_new(cpu, "model", json_integer(5));
-	json_object_set_new(cpu, "ext_family", json_integer(6));
+	json_object_set_new(cpu, "ext_family", json_integer(25));
 	json_object_set_new(cpu, "ext_model", json_integer(85));
+	json_object_set_new(json_object_get(m, "fingerprint"), "cpu_family", json_integer(25));
 	char *path = cb_path_join(o.dir, "meta.json");
 	cb_error e;
 	char *text = json_dumps(m, JSON_INDENT(2));
