@@ -39,9 +39,13 @@ static void usage(FILE *f)
 	      "  history.csv, history.md and plots/ (a timeline per metric family) into DIR.\n"
 	      "  Exit 1 when a change point makes a gated metric worse: a family (one\n"
 	      "  operation's metric over all its configurations, e.g. host/fork create_norm)\n"
-	      "  or an event count; one configuration's times are listed, not gated.\n"
+	      "  or an event count; one configuration's times are listed, not gated, as is\n"
+	      "  the raw or the speed-normalized form of a family, whichever compare's rule\n"
+	      "  (verdict_norm_gated) does not choose.\n"
 	      "export: the class's run medians for Apache Otava (otava-csv) or Bencher (bmf),\n"
-	      "  with the family series check gates (benchmark = the family, e.g. host/fork).\n"
+	      "  with the family series check gates (benchmark = the family, e.g. host/fork;\n"
+	      "  a family's level is relative to the runs in the file, so a past run's value\n"
+	      "  moves a little as runs are added).\n"
 	      "--db defaults to " HISTORY_DEFAULT_DB ".  Exit 2 on bad input, including a file\n"
 	      "that is not a cowbench history, is corrupt, or comes from a newer cowbench.\n",
 	      f);
@@ -282,6 +286,15 @@ static void family_series(struct hist *h, const char *f, const char *m, const si
 	free(e);
 }
 
+/* The runs in which a series has a value. */
+static size_t runs_with_value(const struct hseries *s, size_t nruns)
+{
+	size_t n = 0;
+	for (size_t r = 0; r < nruns; r++)
+		n += s->value[r] > 0 && isfinite(s->value[r]);
+	return n;
+}
+
 /* How far a series moves from one run to the next: the median |change of
  * log value| between runs that have one (NaN with fewer than two). */
 static double run_to_run_spread(const struct hseries *s, size_t nruns, double *tmp)
@@ -382,9 +395,10 @@ static void pick_gated_families(struct hist *h)
 		size_t k = 0;
 		while (k < nm && strcmp(m[k].metric, norm->metric))
 			k++;
-		/* a normalized series with nothing to judge gates nothing */
+		/* a normalized series missing from runs the raw one has (its
+		 * probes failed there) would leave those runs ungated */
 		bool use_norm = (k == nm || verdict_norm_gated(m[k].sum, m[k].n)) &&
-				isfinite(run_to_run_spread(norm, h->nruns, tmp));
+				runs_with_value(norm, h->nruns) >= runs_with_value(raw, h->nruns);
 		(use_norm ? raw : norm)->off = true;
 	}
 	free(tmp);
@@ -591,7 +605,7 @@ int history_main(int argc, char **argv)
 		size_t all, listed;
 		hist_tally(&h, &all, NULL, &listed);
 		printf("cowbench history: class %s, %zu runs, %zu series: %zu change point%s, %zu "
-		       "making a gated metric worse (and %zu one configuration's, listed); "
+		       "making a gated metric worse (and %zu more making one worse, listed); "
 		       "%s/history.md\n",
 		       h.cls, h.nruns, h.ns, all, all == 1 ? "" : "s", worse, listed, out);
 		rc = worse ? CB_EXIT_FAIL : 0;

@@ -11,6 +11,7 @@
 #include "gp.h"
 #include "history.h"
 #include "stats.h"
+#include "verdict.h"
 
 /* A metric family: one kind ("host", "vm") and one metric. */
 static void family_of(const struct hseries *s, char *buf, size_t len)
@@ -140,7 +141,7 @@ static int write_md(const struct hist *h, const char *dir, const char **fams, si
 	size_t all, worse, listed;
 	hist_tally(h, &all, &worse, &listed);
 	fprintf(f, "## cowbench history: %s %s\n\n**%zu change point%s**, %zu making a gated metric "
-		   "worse (and %zu one configuration's, listed), in %zu series over %zu runs.\n\n",
+		   "worse (and %zu more making one worse, listed), in %zu series over %zu runs.\n\n",
 		worse ? "\u274c" : "\u2705", h->cls, all, all == 1 ? "" : "s", worse, listed, h->ns,
 		h->nruns);
 	fprintf(f, "Change points by E-Divisive means with a t-test (as Apache Otava finds them) on "
@@ -150,8 +151,11 @@ static int write_md(const struct hist *h, const char *dir, const char **fams, si
 		   "Gated, deciding the exit status: families (an operation's metric over all its "
 		   "configurations, the series of their median change) and event counts; one "
 		   "configuration's times are listed, not gated (their run medians have heavy tails "
-		   "and drift with the machine).\n",
-		max_p, threshold * 100);
+		   "and drift with the machine). Of a family's raw time and its speed-normalized "
+		   "form one gates, by compare's rule: the normalized one unless its configurations "
+		   "move from run to run over %g times as much as the raw ones; the other is "
+		   "listed.\n",
+		max_p, threshold * 100, VERDICT_NORM_SLACK);
 	if (all) {
 		fputs("\n| benchmark | metric | index | run | before | after | change | p | gated |\n"
 		      "|---|---|---:|---|---:|---:|---:|---:|---|\n", f);
@@ -230,7 +234,9 @@ static int write_text(const char *path, const char *text, cb_error *e)
 	return afile_write_all(path, text, strlen(text), e);
 }
 
-/* Otava's CSV importer: a time column, attribute columns, then one column
+/* Both exports: every configuration's series and the families that gate
+ * (not the `off` one of a raw/normalized pair).
+ * Otava's CSV importer: a time column, attribute columns, then one column
  * per metric (here "benchmark/metric"), a row per run. */
 static int export_otava(const struct hist *h, const char *path, cb_error *e)
 {
@@ -243,6 +249,8 @@ static int export_otava(const struct hist *h, const char *path, cb_error *e)
 	csv_str(&w, "run");
 	csv_str(&w, "commit");
 	for (size_t i = 0; i < h->ns; i++) {
+		if (h->s[i].off)
+			continue;
 		char name[600];
 		snprintf(name, sizeof(name), "%s/%s", h->s[i].bench, h->s[i].metric);
 		csv_str(&w, name);
@@ -253,7 +261,8 @@ static int export_otava(const struct hist *h, const char *path, cb_error *e)
 		csv_str(&w, h->runs[r].run_id);
 		csv_str(&w, h->runs[r].commit);
 		for (size_t i = 0; i < h->ns; i++)
-			csv_double(&w, h->s[i].value[r]);
+			if (!h->s[i].off)
+				csv_double(&w, h->s[i].value[r]);
 		csv_end_row(&w);
 	}
 	fclose(f);
@@ -271,7 +280,7 @@ static int export_bmf(const struct hist *h, const char *path, cb_error *e)
 		json_t *res = json_object();
 		for (size_t i = 0; i < h->ns; i++) {
 			const struct hseries *s = &h->s[i];
-			if (!isfinite(s->value[r]))
+			if (!isfinite(s->value[r]) || s->off)
 				continue;
 			json_t *b = json_object_get(res, s->bench);
 			if (!b) {
