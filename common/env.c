@@ -262,9 +262,10 @@ static json_t *spread_of(double *v, size_t n)
 }
 
 /* A short look at how steady the machine is before anything is measured:
- * STABILITY_PROBES machine-state probes STABILITY_GAP_NS apart (25 ms in
- * all: the vCPU changes speed every few ms to s, and every run folder's
- * first subcommand pays this, `cowbench vm` before its first boot too),
+ * STABILITY_PROBES machine-state probes STABILITY_GAP_NS apart (25 ms of
+ * sleep asked, about 35 ms taken with the default 50 us timer slack: the
+ * vCPU changes speed every few ms to s, and every run folder's first
+ * subcommand pays this, `cowbench vm` before its first boot too),
  * the steal time over that window, and the raw /proc/stat counters so a
  * sweep can tell the steal over its own run. */
 #define STABILITY_PROBES 100
