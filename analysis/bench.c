@@ -256,3 +256,20 @@ size_t bench_units(const double *x, const int *unit, size_t n, double *out)
 	free(v);
 	return nu;
 }
+
+void bmf_put(json_t *root, const char *bench, const char *measure, double value, double lo,
+	     double hi)
+{
+	json_t *b = json_object_get(root, bench);
+	if (!b) {
+		b = json_object();
+		json_object_set_new(root, bench, b);
+	}
+	json_t *m = json_object();
+	json_object_set_new(m, "value", json_real(value));
+	if (isfinite(lo))
+		json_object_set_new(m, "lower_value", json_real(lo));
+	if (isfinite(hi))
+		json_object_set_new(m, "upper_value", json_real(hi));
+	json_object_set_new(b, measure, m);
+}

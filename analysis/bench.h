@@ -9,6 +9,7 @@
 #ifndef COWBENCH_BENCH_H
 #define COWBENCH_BENCH_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -56,6 +57,11 @@ char *bench_family(const struct bench_kind *k, const struct grouping *gr, const 
 char *bench_family_of(const char *bench);
 /* "ns" or "count". */
 const char *bench_unit(const struct bench_metric *m);
+/* Bencher Metric Format: sets root[bench][measure] to {"value", and
+ * "lower_value" / "upper_value" where finite}, making root[bench] when it
+ * is not there yet.  compare's bmf.json and history's export write it. */
+void bmf_put(json_t *root, const char *bench, const char *measure, double value, double lo,
+	     double hi);
 
 /* The column of t that makes the units of kind k; -1: the whole run is one unit. */
 int bench_unit_col(const struct bench_kind *k, const struct csv_table *t);

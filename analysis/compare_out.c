@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "afile.h"
+#include "bench.h"
 #include "compare.h"
 #include "fmt.h"
 
@@ -251,18 +252,6 @@ void compare_markdown(const struct cmp *c, FILE *f, bool brief)
 	free(rest);
 }
 
-static json_t *num(double v)
-{
-	return isfinite(v) ? json_real(v) : NULL;
-}
-
-static void set_num(json_t *o, const char *key, double v)
-{
-	json_t *j = num(v);
-	if (j)
-		json_object_set_new(o, key, j);
-}
-
 static json_t *bench_json(const struct cmp *c)
 {
 	json_t *arr = json_array();
@@ -316,33 +305,14 @@ static json_t *bmf_json(const struct cmp *c)
 	json_t *root = json_object();
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cmp_row *r = &c->rows[i];
-		if (!isfinite(r->median))
-			continue;
-		json_t *b = json_object_get(root, r->bench);
-		if (!b) {
-			b = json_object();
-			json_object_set_new(root, r->bench, b);
-		}
-		json_t *m = json_object();
-		json_object_set_new(m, "value", json_real(r->median));
-		set_num(m, "lower_value", r->ci_lo);
-		set_num(m, "upper_value", r->ci_hi);
-		json_object_set_new(b, r->metric, m);
+		if (isfinite(r->median))
+			bmf_put(root, r->bench, r->metric, r->median, r->ci_lo, r->ci_hi);
 	}
 	for (size_t i = 0; i < c->nfam; i++) {
 		const struct cmp_family *f = &c->fam[i];
-		if (!isfinite(f->v.new_))
-			continue;
-		json_t *b = json_object_get(root, f->name);
-		if (!b) {
-			b = json_object();
-			json_object_set_new(root, f->name, b);
-		}
-		json_t *m = json_object();
-		json_object_set_new(m, "value", json_real(f->v.new_));
-		set_num(m, "lower_value", f->v.base * f->v.lo);
-		set_num(m, "upper_value", f->v.base * f->v.hi);
-		json_object_set_new(b, f->metric, m);
+		if (isfinite(f->v.new_))
+			bmf_put(root, f->name, f->metric, f->v.new_, f->v.base * f->v.lo,
+				f->v.base * f->v.hi);
 	}
 	return root;
 }

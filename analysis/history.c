@@ -41,7 +41,7 @@ static void usage(FILE *f)
 	      "  operation's metric over all its configurations, e.g. host/fork create_norm)\n"
 	      "  or an event count; one configuration's times are listed, not gated, as is\n"
 	      "  the raw or the speed-normalized form of a family, whichever compare's rule\n"
-	      "  (verdict_norm_gated) does not choose.\n"
+	      "  does not choose (the normalized one unless it moves more from run to run).\n"
 	      "export: the class's run medians for Apache Otava (otava-csv) or Bencher (bmf),\n"
 	      "  with the family series check gates (benchmark = the family, e.g. host/fork;\n"
 	      "  a family's level is relative to the runs in the file, so a past run's value\n"
@@ -346,6 +346,28 @@ static struct hseries *find_series(struct hseries **idx, size_t n, bool family, 
 	return hit ? *hit : NULL;
 }
 
+/* Per normalized metric, the evidence for gating it: the sum of n log
+ * spread ratios normalized/raw. */
+struct norm_evidence {
+	const char *metric;
+	double sum;
+	size_t n;
+};
+
+/* The evidence of metric in ev[0..*n), a new entry when there is room
+ * (NULL when there is not). */
+static struct norm_evidence *evidence_of(struct norm_evidence *ev, size_t *n, size_t cap,
+					 const char *metric, bool add)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (!strcmp(ev[k].metric, metric))
+			return &ev[k];
+	if (!add || *n == cap)
+		return NULL;
+	ev[*n] = (struct norm_evidence){metric, 0, 0};
+	return &ev[(*n)++];
+}
+
 /* One of each raw/normalized pair of family series gates.  As compare
  * decides per metric over all its configurations' pairs, so does this,
  * over the configurations' series (many pairs; a family's own series are
@@ -357,50 +379,36 @@ static void pick_gated_families(struct hist *h)
 		idx[i] = &h->s[i];
 	qsort(idx, h->ns, sizeof(*idx), by_name);
 	double *tmp = cb_xmalloc((h->nruns + 1) * sizeof(*tmp));
-	struct {
-		const char *metric;
-		double sum;
-		size_t n;
-	} m[16];
-	size_t nm = 0;
-	for (size_t i = 0; i < h->ns; i++) {
-		const struct hseries *norm = &h->s[i];
-		const char *raw_name = norm->family ? NULL : raw_sibling(norm);
-		const struct hseries *raw =
-			raw_name ? find_series(idx, h->ns, false, norm->bench, raw_name) : NULL;
-		if (!raw)
-			continue;
-		size_t k = 0;
-		while (k < nm && strcmp(m[k].metric, norm->metric))
-			k++;
-		if (k == nm) {
-			if (nm == CB_ARRAY_SIZE(m))
+	struct norm_evidence ev[16];
+	size_t nev = 0;
+	/* pass 0: the configurations' pairs give the evidence; pass 1: the
+	 * families' pairs are decided by it */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < h->ns; i++) {
+			struct hseries *norm = &h->s[i];
+			const char *raw_name = norm->family == (pass == 1) ? raw_sibling(norm) : NULL;
+			struct hseries *raw =
+				raw_name ? find_series(idx, h->ns, pass == 1, norm->bench, raw_name)
+					 : NULL;
+			if (!raw)
 				continue;
-			m[nm++] = (typeof(m[0])){norm->metric, 0, 0};
+			struct norm_evidence *m =
+				evidence_of(ev, &nev, CB_ARRAY_SIZE(ev), norm->metric, pass == 0);
+			if (pass == 0) {
+				double sn = run_to_run_spread(norm, h->nruns, tmp);
+				double sr = run_to_run_spread(raw, h->nruns, tmp);
+				if (m && sn > 0 && sr > 0) {
+					m->sum += log(sn / sr);
+					m->n++;
+				}
+				continue;
+			}
+			/* a normalized series missing from runs the raw one has
+			 * (its probes failed there) would leave those runs ungated */
+			bool use_norm = (!m || verdict_norm_gated(m->sum, m->n)) &&
+					runs_with_value(norm, h->nruns) >= runs_with_value(raw, h->nruns);
+			(use_norm ? raw : norm)->off = true;
 		}
-		double sn = run_to_run_spread(norm, h->nruns, tmp);
-		double sr = run_to_run_spread(raw, h->nruns, tmp);
-		if (sn > 0 && sr > 0) {
-			m[k].sum += log(sn / sr);
-			m[k].n++;
-		}
-	}
-	for (size_t i = 0; i < h->ns; i++) {
-		struct hseries *norm = &h->s[i];
-		const char *raw_name = norm->family ? raw_sibling(norm) : NULL;
-		struct hseries *raw =
-			raw_name ? find_series(idx, h->ns, true, norm->bench, raw_name) : NULL;
-		if (!raw)
-			continue;
-		size_t k = 0;
-		while (k < nm && strcmp(m[k].metric, norm->metric))
-			k++;
-		/* a normalized series missing from runs the raw one has (its
-		 * probes failed there) would leave those runs ungated */
-		bool use_norm = (k == nm || verdict_norm_gated(m[k].sum, m[k].n)) &&
-				runs_with_value(norm, h->nruns) >= runs_with_value(raw, h->nruns);
-		(use_norm ? raw : norm)->off = true;
-	}
 	free(tmp);
 	free(idx);
 }

@@ -47,9 +47,10 @@ void hist_free(struct hist *h);
  * once, and their median holds still where one configuration strays.
  * Configurations in fewer than 2 runs take no part, a run holding fewer
  * than half of them has no value, and a family needs FAMILY_MIN_CONFIGS.
- * Of a family's raw time and its speed-normalized sibling one gates, as in
- * compare (verdict_norm_gated, on each series' median change from one run
- * to the next, which a step leaves alone); the other is `off`, listed. */
+ * Of a family's raw time and its speed-normalized sibling one gates, by
+ * compare's rule (verdict_norm_gated), here on its configurations' median
+ * change from one run to the next, which a step leaves alone; the other is
+ * `off`, listed. */
 void hist_add_families(struct hist *h);
 /* Change points of every series (E-Divisive, ediv.h), kept when p <
  * max_p and the change exceeds threshold (and one event for counts);

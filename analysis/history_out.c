@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "afile.h"
+#include "bench.h"
 #include "csv.h"
 #include "fmt.h"
 #include "gp.h"
@@ -280,20 +281,8 @@ static int export_bmf(const struct hist *h, const char *path, cb_error *e)
 		json_t *res = json_object();
 		for (size_t i = 0; i < h->ns; i++) {
 			const struct hseries *s = &h->s[i];
-			if (!isfinite(s->value[r]) || s->off)
-				continue;
-			json_t *b = json_object_get(res, s->bench);
-			if (!b) {
-				b = json_object();
-				json_object_set_new(res, s->bench, b);
-			}
-			json_t *m = json_object();
-			json_object_set_new(m, "value", json_real(s->value[r]));
-			if (isfinite(s->lo[r]))
-				json_object_set_new(m, "lower_value", json_real(s->lo[r]));
-			if (isfinite(s->hi[r]))
-				json_object_set_new(m, "upper_value", json_real(s->hi[r]));
-			json_object_set_new(b, s->metric, m);
+			if (isfinite(s->value[r]) && !s->off)
+				bmf_put(res, s->bench, s->metric, s->value[r], s->lo[r], s->hi[r]);
 		}
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:o}", "run", h->runs[r].run_id,
 						     "commit", h->runs[r].commit, "date", h->runs[r].date,
